@@ -51,7 +51,11 @@ struct Ok {};
 template <class T>
 using Result = Expected<T, std::error_code>;
 
-inline std::error_code errnoCode(int err) { return {err, std::system_category()}; }
-inline Unexpected<std::error_code> fromErrno(int err = errno) { return {errnoCode(err)}; }
+inline std::error_code errnoCode(int err) {
+  return {err, std::system_category()};
+}
+inline Unexpected<std::error_code> fromErrno(int err = errno) {
+  return {errnoCode(err)};
+}
 
 }  // namespace openclaw

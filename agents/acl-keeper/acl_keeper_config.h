@@ -1,0 +1,48 @@
+// acl-keeper's configuration: trees shared with a container user and the ACL entries each
+// must carry.  Entries use setfacl's syntax ("u:101000:rwx").  See docs/acl-keeper.md.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "openclaw/config_reader.h"
+
+namespace openclaw::aclkeeper {
+
+enum class AclTag { User, Group, Mask, Other };
+
+// One entry such as "u:101000:rwx"; "u::rw" (no qualifier) is the owning user's entry.
+struct AclEntrySpec {
+  AclTag tag = AclTag::User;
+  std::optional<std::uint32_t> id;  // numeric uid/gid; absent for the owner/mask/other
+  unsigned perms = 0;               // bits: 4 read, 2 write, 1 execute
+  bool operator==(const AclEntrySpec&) const = default;
+};
+
+// Parses setfacl's short or long form; numeric qualifiers only, because names resolve
+// differently inside the container (userns-remapped ids are what the host sees).
+std::optional<AclEntrySpec> parseAclEntry(std::string_view text);
+
+struct AclRule {
+  std::string path;
+  std::vector<AclEntrySpec> entries;
+  bool withDefault = false;  // folders also get these as default entries
+};
+
+struct AclKeeperConfig {
+  std::vector<AclRule> rules;
+  std::int64_t sweepIntervalSec = 600;
+};
+
+Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::json& doc,
+                                                             const std::string& file);
+Expected<AclKeeperConfig, ConfigIssues> loadAclKeeperConfig(const std::string& path);
+
+std::string describe(const AclKeeperConfig& config);
+
+}  // namespace openclaw::aclkeeper

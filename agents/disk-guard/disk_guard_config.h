@@ -1,0 +1,49 @@
+// disk-guard's configuration: mounts and their thresholds, folders whose old files may be
+// pruned, and the journal and Docker clean-ups.  See docs/disk-guard.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "openclaw/config_reader.h"
+
+namespace openclaw::diskguard {
+
+struct MountRule {
+  std::string path;
+  std::int64_t actPercent = 85;
+  std::int64_t targetPercent = 80;
+  std::int64_t criticalPercent = 95;
+};
+
+struct PruneRule {
+  std::string path;
+  std::int64_t olderThanDays = 7;
+  std::int64_t keepNewest = 20;
+  std::vector<std::string> patterns;  // shell globs on file names; empty: every file
+};
+
+struct DiskGuardConfig {
+  std::vector<MountRule> mounts;
+  std::int64_t intervalSec = 60;
+  std::vector<PruneRule> prune;
+  std::uint64_t journalVacuumBytes = 0;  // 0: leave the journal alone
+  std::string journalVacuumSize;         // as written, for journalctl
+  bool dockerPrune = false;
+  std::string dockerSocket = "/var/run/docker.sock";
+  bool dryRun = false;
+};
+
+// "100M", "1G", "500K", "4096": journalctl's size syntax (1024-based).
+std::optional<std::uint64_t> parseByteSize(std::string_view text);
+
+Expected<DiskGuardConfig, ConfigIssues> parseDiskGuardConfig(const nlohmann::json& doc,
+                                                             const std::string& file);
+Expected<DiskGuardConfig, ConfigIssues> loadDiskGuardConfig(const std::string& path);
+
+std::string describe(const DiskGuardConfig& config);
+
+}  // namespace openclaw::diskguard

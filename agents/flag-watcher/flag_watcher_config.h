@@ -1,0 +1,39 @@
+// flag-watcher's configuration: which folders to watch, which flags each may raise, and
+// what each target is (a systemd unit or a Docker container).  See docs/flag-watcher.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "openclaw/config_reader.h"
+
+namespace openclaw::flagwatcher {
+
+struct FlagDirectory {
+  std::string path;
+  std::vector<std::string> allow;  // target names a flag in this folder may revive
+};
+
+struct FlagTarget {
+  std::string unit;  // exactly one of unit and container is set
+  std::string container;
+};
+
+struct FlagWatcherConfig {
+  std::vector<FlagDirectory> directories;
+  std::map<std::string, FlagTarget> targets;
+  std::int64_t minIntervalSec = 10;
+  std::int64_t maxPerHour = 6;
+  std::string dockerSocket = "/var/run/docker.sock";
+  std::string logFile;  // empty: no human log
+};
+
+Expected<FlagWatcherConfig, ConfigIssues> parseFlagWatcherConfig(const nlohmann::json& doc,
+                                                                 const std::string& file);
+Expected<FlagWatcherConfig, ConfigIssues> loadFlagWatcherConfig(const std::string& path);
+
+std::string describe(const FlagWatcherConfig& config);
+
+}  // namespace openclaw::flagwatcher

@@ -1,0 +1,55 @@
+// jack-supervisor's configuration: the bots it keeps alive (a systemd unit with a config
+// file and backups, or a Docker container), how to probe their health, and where alerts go.
+// See docs/jack-supervisor.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openclaw/config_reader.h"
+
+namespace openclaw::supervisor {
+
+struct HealthProbe {
+  std::string http;               // URL answered with 2xx when healthy
+  std::string tcp;                // "host:port" that accepts a connection
+  std::vector<std::string> exec;  // command exiting 0 when healthy
+  std::int64_t intervalSec = 30;
+  std::int64_t timeoutSec = 5;
+  std::int64_t failures = 3;  // consecutive failures that make a bot unhealthy
+};
+
+struct BotConfig {
+  std::string name;
+  std::string unit;  // exactly one of unit and container
+  std::string container;
+  std::string config;                  // the bot's live config file (units only)
+  std::vector<std::string> required;   // JSON pointers that must exist in a valid config
+  std::vector<std::string> validator;  // optional command; gets OPENCLAW_CONFIG_PATH
+  std::vector<std::string> backups;    // files or globs, tried in order
+  std::optional<HealthProbe> health;
+  std::int64_t maxRestoresPerHour = 2;
+  std::string jobsDir;
+  bool restartUnhealthy = false;  // containers: restart when Docker says unhealthy
+};
+
+struct TelegramConfig {
+  std::string tokenFile;
+  std::string chatId;
+};
+
+struct SupervisorConfig {
+  std::vector<BotConfig> bots;
+  std::string dockerSocket = "/var/run/docker.sock";
+  std::optional<TelegramConfig> telegram;
+};
+
+Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::json& doc,
+                                                               const std::string& file);
+Expected<SupervisorConfig, ConfigIssues> loadSupervisorConfig(const std::string& path);
+
+std::string describe(const SupervisorConfig& config);
+
+}  // namespace openclaw::supervisor

@@ -1,0 +1,176 @@
+#include "openclaw/daemon.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+#include "openclaw/log.h"
+
+namespace openclaw {
+namespace {
+
+void logIssues(int priority, const std::string& message, const ConfigIssues& issues,
+               const char* event) {
+  Log::write(priority, message + ": " + (issues.empty() ? "" : issues.front().text()),
+             {{"OPENCLAW_EVENT", event}, {"OPENCLAW_CONFIG_ISSUES", formatIssues(issues)}});
+  // Every issue on its own line too, so `journalctl` shows all of them without -o verbose.
+  for (std::size_t i = 1; i < issues.size(); ++i) {
+    Log::write(priority, issues[i].text(), {{"OPENCLAW_EVENT", event}});
+  }
+}
+
+class SignalLoop {
+ public:
+  SignalLoop(DaemonContext& ctx, DaemonHooks& hooks, std::string configPath)
+      : ctx_(ctx), hooks_(hooks), configPath_(std::move(configPath)), signals_(ctx.io) {
+    signals_.add(SIGTERM);
+    signals_.add(SIGINT);
+    signals_.add(SIGHUP);
+  }
+
+  void start() { wait(); }
+
+ private:
+  void wait() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        reload();
+        wait();
+        return;
+      }
+      stop(signo);
+    });
+  }
+
+  void reload() {
+    ctx_.notifier.reloading();
+    const ConfigIssues issues = hooks_.loadAndApply(configPath_);
+    if (issues.empty()) {
+      Log::info("configuration reloaded from " + configPath_,
+                {{"OPENCLAW_EVENT", "reload"}, {"OPENCLAW_CONFIG", configPath_}});
+    } else {
+      logIssues(LOG_ERR, "reload refused, keeping the previous configuration", issues,
+                "reload-refused");
+    }
+    ctx_.notifier.ready(hooks_.status());
+  }
+
+  void stop(int signo) {
+    Log::info(std::string("stopping on ") + (signo == SIGTERM ? "SIGTERM" : "SIGINT"),
+              {{"OPENCLAW_EVENT", "stop"}});
+    ctx_.notifier.stopping();
+    ctx_.notifier.stopWatchdog();
+    hooks_.stop();
+    // Work the agent could not cancel must not hold the daemon past systemd's timeout.
+    ctx_.io.stop();
+  }
+
+  DaemonContext& ctx_;
+  DaemonHooks& hooks_;
+  std::string configPath_;
+  boost::asio::signal_set signals_;
+};
+
+}  // namespace
+
+std::string defaultConfigPath(const std::string& agentName) {
+  return "/etc/openclaw-agents/" + agentName + ".json";
+}
+
+std::string stateDirectory(const std::string& agentName) {
+  if (const char* env = std::getenv("STATE_DIRECTORY"); env != nullptr && *env != '\0') {
+    std::string dirs(env);
+    return dirs.substr(0, dirs.find(':'));
+  }
+  return "/var/lib/openclaw-agents/" + agentName;
+}
+
+Expected<DaemonOptions, std::string> parseDaemonArgs(int argc, const char* const* argv,
+                                                     const std::string& defaultConfig) {
+  DaemonOptions opts;
+  opts.configPath = defaultConfig;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config") {
+      if (i + 1 >= argc) return Unexpected<std::string>{"--config needs a path"};
+      opts.configPath = argv[++i];
+    } else if (arg.starts_with("--config=")) {
+      opts.configPath = arg.substr(9);
+    } else if (arg == "--check-config") {
+      opts.checkConfig = true;
+    } else if (arg == "--version") {
+      opts.version = true;
+    } else if (arg == "--help" || arg == "-h") {
+      opts.help = true;
+    } else {
+      return Unexpected<std::string>{"unknown argument '" + arg + "'"};
+    }
+  }
+  if (opts.configPath.empty()) return Unexpected<std::string>{"--config needs a path"};
+  return opts;
+}
+
+std::string daemonUsage(const std::string& binary, const std::string& summary,
+                        const std::string& defaultConfig) {
+  return "Usage: " + binary + " [--config PATH] [--check-config] [--version] [--help]\n\n" +
+         summary +
+         "\n\n"
+         "  --config PATH    configuration file (default: " +
+         defaultConfig +
+         ")\n"
+         "  --check-config   check the configuration, print every problem, and exit\n"
+         "  --version        print the version and exit\n"
+         "  --help           print this help and exit\n\n"
+         "Runs under systemd as a Type=notify service; SIGHUP reloads the configuration.\n";
+}
+
+int runDaemonErased(const DaemonSetup& setup, int argc, const char* const* argv) {
+  const std::string binary = "openclaw-" + setup.name;
+  Log::init(binary);
+  const std::string defaultConfig = defaultConfigPath(setup.name);
+  auto opts = parseDaemonArgs(argc, argv, defaultConfig);
+  if (!opts) {
+    std::cerr << binary << ": " << opts.error() << "\nTry '" << binary << " --help'.\n";
+    return kExitUsage;
+  }
+  if (opts->help) {
+    std::cout << daemonUsage(binary, setup.summary, defaultConfig);
+    return 0;
+  }
+  if (opts->version) {
+    std::cout << binary << " " << OPENCLAW_VERSION << "\n";
+    return 0;
+  }
+  if (opts->checkConfig) {
+    const ConfigIssues issues = setup.check(opts->configPath);
+    if (!issues.empty()) {
+      std::cerr << formatIssues(issues);
+      return kExitConfig;
+    }
+    std::cout << opts->configPath << ": ok\n";
+    return 0;
+  }
+
+  boost::asio::io_context io;
+  Notifier notifier(io);
+  DaemonContext ctx{io, notifier, setup.name, stateDirectory(setup.name)};
+  DaemonHooks hooks = setup.build(ctx);
+  const ConfigIssues issues = hooks.loadAndApply(opts->configPath);
+  if (!issues.empty()) {
+    logIssues(LOG_ERR, "cannot start: the configuration is not valid", issues, "config-invalid");
+    return kExitConfig;
+  }
+  SignalLoop signals(ctx, hooks, opts->configPath);
+  signals.start();
+  notifier.startWatchdog();
+  const std::string status = hooks.status();
+  notifier.ready(status);
+  Log::info("started " OPENCLAW_VERSION ": " + status,
+            {{"OPENCLAW_EVENT", "start"}, {"OPENCLAW_CONFIG", opts->configPath}});
+  io.run();
+  return 0;
+}
+
+}  // namespace openclaw

@@ -1,0 +1,114 @@
+// The one shape every daemon's main() has: parse args, load config (fail fast, clearly),
+// build the agent, run the loop.
+//
+// `runDaemon` gives each agent, for free: `--config PATH`, `--check-config`, `--version`,
+// `--help`; journald logging as `openclaw-<name>`; READY=1 and STATUS= to systemd; the
+// watchdog ping; SIGHUP as a reload in systemd's sense (RELOADING=1, parse the new file,
+// swap only if it is valid, otherwise keep the old config and log why, READY=1); and
+// SIGTERM/SIGINT as a clean stop.  An agent supplies a config loader and an
+// `AgentService`; everything it does runs on the one io_context.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "openclaw/config_reader.h"
+#include "openclaw/notifier.h"
+#include "openclaw/result.h"
+
+namespace openclaw {
+
+// Exit status for a config that does not load: sysexits' EX_CONFIG.  Units list it in
+// RestartPreventExitStatus= so systemd does not restart a daemon that cannot work.
+inline constexpr int kExitConfig = 78;
+inline constexpr int kExitUsage = 2;
+
+struct DaemonOptions {
+  std::string configPath;
+  bool checkConfig = false;
+  bool version = false;
+  bool help = false;
+};
+
+Expected<DaemonOptions, std::string> parseDaemonArgs(int argc, const char* const* argv,
+                                                     const std::string& defaultConfigPath);
+std::string daemonUsage(const std::string& binary, const std::string& summary,
+                        const std::string& defaultConfigPath);
+std::string defaultConfigPath(const std::string& agentName);
+// $STATE_DIRECTORY (first entry) when systemd set it, else /var/lib/openclaw-agents/<name>.
+std::string stateDirectory(const std::string& agentName);
+
+struct DaemonContext {
+  boost::asio::io_context& io;
+  Notifier& notifier;
+  std::string name;  // "flag-watcher"
+  std::string stateDir;
+};
+
+template <class Config>
+class AgentService {
+ public:
+  virtual ~AgentService() = default;
+  // The first config at start, then each valid reload.
+  virtual void apply(const Config& config) = 0;
+  // One line: what the agent is doing and what it last did.
+  virtual std::string status() const = 0;
+  // Cancel outstanding work; the loop ends when nothing is left.
+  virtual void stop() {}
+};
+
+template <class Config>
+struct AgentDefinition {
+  std::string name;     // "flag-watcher"
+  std::string summary;  // one line for --help
+  std::function<Expected<Config, ConfigIssues>(const std::string& path)> load;
+  std::function<std::unique_ptr<AgentService<Config>>(DaemonContext&)> create;
+};
+
+// What runDaemon needs from an agent, with the config type erased.
+struct DaemonHooks {
+  // Loads the config at the path; on success applies it and returns no issues.
+  std::function<ConfigIssues(const std::string& path)> loadAndApply;
+  std::function<std::string()> status;
+  std::function<void()> stop;
+};
+
+struct DaemonSetup {
+  std::string name;
+  std::string summary;
+  // Loads only (for --check-config).
+  std::function<ConfigIssues(const std::string& path)> check;
+  // Builds the service inside the running context and returns its hooks.
+  std::function<DaemonHooks(DaemonContext&)> build;
+};
+
+int runDaemonErased(const DaemonSetup& setup, int argc, const char* const* argv);
+
+template <class Config>
+int runDaemon(const AgentDefinition<Config>& def, int argc, const char* const* argv) {
+  DaemonSetup setup;
+  setup.name = def.name;
+  setup.summary = def.summary;
+  setup.check = [&def](const std::string& path) {
+    auto loaded = def.load(path);
+    return loaded ? ConfigIssues{} : loaded.error();
+  };
+  setup.build = [&def](DaemonContext& ctx) {
+    std::shared_ptr<AgentService<Config>> service = def.create(ctx);
+    DaemonHooks hooks;
+    hooks.loadAndApply = [&def, service](const std::string& path) {
+      auto loaded = def.load(path);
+      if (!loaded) return loaded.error();
+      service->apply(*loaded);
+      return ConfigIssues{};
+    };
+    hooks.status = [service] { return service->status(); };
+    hooks.stop = [service] { service->stop(); };
+    return hooks;
+  };
+  return runDaemonErased(setup, argc, argv);
+}
+
+}  // namespace openclaw

@@ -1,0 +1,41 @@
+// Files that survive kill -9 and power loss, and reads that cannot be steered.
+//
+// `atomicWriteFile` writes a temporary file beside the target, fsyncs it, renames it over
+// the target and fsyncs the folder: a reader sees the old content or the new one, never a
+// mix, whatever instant the writer dies at.  `readSmallFile` refuses anything that is not a
+// regular file (a FIFO would block, a device could be endless) and anything over a bound.
+// `StateFile` keeps one JSON document of a daemon's persisted state on top of both.
+#pragma once
+
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "openclaw/result.h"
+
+namespace openclaw {
+
+// The whole file, or a sentence saying why not ("cannot open: No such file or directory",
+// "is a FIFO, not a regular file", "is larger than 1048576 bytes").
+Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes);
+
+// Replaces `path` with `content` atomically and durably; the new file gets `mode`.
+Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mode_t mode = 0644);
+
+class StateFile {
+ public:
+  explicit StateFile(std::string path) : path_(std::move(path)) {}
+
+  // The stored document; an empty object when the file does not exist yet.  A file that
+  // exists but does not parse is an error: the caller decides whether to start afresh.
+  Expected<nlohmann::json, std::string> load() const;
+  Result<Ok> save(const nlohmann::json& document) const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace openclaw

@@ -1,0 +1,106 @@
+#include "openclaw/json_text.h"
+
+namespace openclaw {
+namespace {
+
+// Index of the next byte that is not white space, or text.size().
+std::size_t skipSpace(const std::string& text, std::size_t i) {
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
+    ++i;
+  }
+  return i;
+}
+
+void blank(std::string& text, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to && i < text.size(); ++i) {
+    // Keep newlines so positions after a block comment stay right.
+    if (text[i] != '\n') text[i] = ' ';
+  }
+}
+
+// Blanks comments; returns with strings intact.
+void blankComments(std::string& out) {
+  std::size_t i = 0;
+  while (i < out.size()) {
+    const char c = out[i];
+    if (c == '"') {
+      ++i;
+      while (i < out.size() && out[i] != '"') i += (out[i] == '\\') ? 2 : 1;
+      ++i;
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '/') {
+      const std::size_t end = out.find('\n', i);
+      const std::size_t stop = end == std::string::npos ? out.size() : end;
+      blank(out, i, stop);
+      i = stop;
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '*') {
+      const std::size_t end = out.find("*/", i + 2);
+      const std::size_t stop = end == std::string::npos ? out.size() : end + 2;
+      blank(out, i, stop);
+      i = stop;
+    } else {
+      ++i;
+    }
+  }
+}
+
+// With comments gone, a comma followed only by space and a closing bracket is trailing.
+void blankTrailingCommas(std::string& out) {
+  std::size_t i = 0;
+  while (i < out.size()) {
+    const char c = out[i];
+    if (c == '"') {
+      ++i;
+      while (i < out.size() && out[i] != '"') i += (out[i] == '\\') ? 2 : 1;
+      ++i;
+    } else if (c == ',') {
+      const std::size_t next = skipSpace(out, i + 1);
+      if (next < out.size() && (out[next] == '}' || out[next] == ']')) out[i] = ' ';
+      ++i;
+    } else {
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
+std::string relaxedJsonToStrict(std::string_view text) {
+  std::string out(text);
+  blankComments(out);
+  blankTrailingCommas(out);
+  return out;
+}
+
+TextPosition positionOfByte(std::string_view text, std::size_t byteOffset) {
+  TextPosition pos;
+  const std::size_t end = std::min(byteOffset, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else {
+      ++pos.column;
+    }
+  }
+  return pos;
+}
+
+Expected<nlohmann::json, std::string> parseRelaxedJson(std::string_view text) {
+  const std::string strict = relaxedJsonToStrict(text);
+  try {
+    return nlohmann::json::parse(strict);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann counts the byte it stopped at from 1.
+    const std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
+    const TextPosition pos = positionOfByte(strict, byte);
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
+    // prefix; the position is given in our own words.
+    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    return Unexpected<std::string>{"not valid JSON at line " + std::to_string(pos.line) +
+                                   ", column " + std::to_string(pos.column) + ": " + what};
+  }
+}
+
+}  // namespace openclaw

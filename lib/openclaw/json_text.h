@@ -1,0 +1,32 @@
+// Reading JSON as people write it in config files.
+//
+// Operator configs allow `//` and `/* */` comments; bot configs (OpenClaw's JSON5) also
+// have trailing commas.  `relaxedJsonToStrict` blanks both out with spaces, keeping every
+// other byte (and so every line and column) where it was, and the result goes to a strict
+// parser.  Errors carry "line L, column C" so an operator can find the spot.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "openclaw/result.h"
+
+namespace openclaw {
+
+struct TextPosition {
+  std::size_t line = 1;
+  std::size_t column = 1;
+};
+
+// Comments and trailing commas become spaces; strings are left untouched.  An unterminated
+// block comment is blanked to the end (the parser then reports the missing value there).
+std::string relaxedJsonToStrict(std::string_view text);
+
+TextPosition positionOfByte(std::string_view text, std::size_t byteOffset);
+
+// Parses relaxed JSON.  The error is a sentence with the position, e.g.
+// "not valid JSON at line 3, column 7: unexpected '}'".
+Expected<nlohmann::json, std::string> parseRelaxedJson(std::string_view text);
+
+}  // namespace openclaw
