@@ -1,0 +1,44 @@
+// A small HTTP/1.1 server on the daemon's io_context (Boost.Beast), for the bridge's REST.
+//
+// It serves on a listening socket systemd handed over (socket activation) or one it binds
+// itself.  Each connection gets a deadline per request and a body limit, so a slow or
+// hostile client costs a bounded amount; answers come from a handler that is a pure
+// function of the request.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bridge_routes.h"
+#include "openclaw/result.h"
+
+namespace openclaw::bridge {
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpAnswer(const HttpRequestView&)>;
+
+  HttpServer(boost::asio::io_context& io, Handler handler);
+
+  // Serves on an already listening socket (from sd_listen_fds); takes ownership.
+  Result<Ok> adopt(int listenFd);
+  // Binds and listens on "address:port" (port 0: any free port, see localPort()).
+  Result<Ok> listen(const std::string& addressPort);
+  void stop();
+
+  unsigned short localPort() const;
+  std::uint64_t served() const { return served_; }
+
+ private:
+  void accept(boost::asio::ip::tcp::acceptor& acceptor);
+
+  boost::asio::io_context& io_;
+  Handler handler_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::uint64_t served_ = 0;
+};
+
+}  // namespace openclaw::bridge
