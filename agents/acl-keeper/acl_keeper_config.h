@@ -1,5 +1,5 @@
 // acl-keeper's configuration: trees shared with a container user and the ACL entries each
-// must carry.  Entries use setfacl's syntax ("u:101000:rwx").  See docs/acl-keeper.md.
+// must carry.  Entries use setfacl's syntax ("u:101000:rwx").  See docs/configuration.md.
 #pragma once
 
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 // disk-guard's configuration: mounts and their thresholds, folders whose old files may be
-// pruned, and the journal and Docker clean-ups.  See docs/disk-guard.md.
+// pruned, and the journal and Docker clean-ups.  See docs/configuration.md.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // flag-watcher's configuration: which folders to watch, which flags each may raise, and
-// what each target is (a systemd unit or a Docker container).  See docs/flag-watcher.md.
+// what each target is (a systemd unit or a Docker container).  See docs/configuration.md.
 #pragma once
 
 #include <cstdint>

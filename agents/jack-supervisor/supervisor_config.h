@@ -1,6 +1,6 @@
 // jack-supervisor's configuration: the bots it keeps alive (a systemd unit with a config
 // file and backups, or a Docker container), how to probe their health, and where alerts go.
-// See docs/jack-supervisor.md.
+// See docs/configuration.md.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // vps-bridge's configuration: the remote agents it calls (over HTTP, with retries and
-// fallbacks) and how long sessions live.  See docs/vps-bridge.md.
+// fallbacks) and how long sessions live.  See docs/configuration.md.
 #pragma once
 
 #include <cstdint>
