@@ -34,7 +34,9 @@ TEST(AUniqueFd, ClosesTheOldDescriptorOnReset) {
   a.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   EXPECT_NE(a.get(), -1);
   EXPECT_TRUE(isOpen(a.get()));
-  if (first != a.get()) EXPECT_FALSE(isOpen(first));
+  // The new descriptor is opened before the old one is closed, so they differ.
+  ASSERT_NE(first, a.get());
+  EXPECT_FALSE(isOpen(first));
 }
 
 TEST(AnAclPtr, FreesTheAclItOwns) {
