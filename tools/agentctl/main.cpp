@@ -1,0 +1,89 @@
+// openclaw-agentctl: the operator's view of, and hand on, the agents.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "agent_table.h"
+#include "status_command.h"
+
+namespace {
+
+using namespace openclaw::agentctl;
+
+constexpr int kExitUsage = 2;
+// sysexits' EX_UNAVAILABLE: the command exists in the contract but not in this version.
+constexpr int kExitUnavailable = 69;
+
+const char* kUsage =
+    "Usage: openclaw-agentctl COMMAND [ARGS]\n\n"
+    "Commands:\n"
+    "  status [--json]           every agent: unit state, STATUS line, last actions\n"
+    "  check-config [AGENT]      check /etc/openclaw-agents/<agent>.json (all agents by default)\n"
+    "  revive TARGET             restart a flag-watcher target now\n"
+    "  restore BOT [--dry-run]   restore a bot's config from its newest valid backup\n"
+    "  acl-verify                read-only ACL pass; non-zero exit on drift\n"
+    "  disk-report               usage per mount and what each action could free\n"
+    "  alerts [--limit N]        recent alerts\n"
+    "  recover-jobs DIR          mark interrupted jobs failed\n"
+    "  --version, --help\n";
+
+int checkConfig(const std::vector<std::string>& args) {
+  if (args.size() > 1) {
+    std::cerr << "openclaw-agentctl: check-config takes at most one agent\n";
+    return kExitUsage;
+  }
+  std::vector<const AgentEntry*> agents;
+  if (args.empty()) {
+    for (const auto& a : agentTable()) agents.push_back(&a);
+  } else if (const AgentEntry* a = findAgent(args[0])) {
+    agents.push_back(a);
+  } else {
+    std::cerr << "openclaw-agentctl: no agent named '" << args[0] << "'\n";
+    return kExitUsage;
+  }
+  int bad = 0;
+  for (const AgentEntry* a : agents) {
+    const auto issues = a->check(a->configPath());
+    if (issues.empty()) {
+      std::cout << a->name << ": ok (" << a->configPath() << ")\n";
+      continue;
+    }
+    ++bad;
+    std::cout << a->name << ": " << issues.size() << " problem(s)\n";
+    for (const auto& i : issues) std::cout << "  " << i.text() << "\n";
+  }
+  return bad == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "openclaw-agentctl " << OPENCLAW_VERSION << "\n";
+    return 0;
+  }
+  if (command == "status") return statusCommand(args);
+  if (command == "check-config") return checkConfig(args);
+  for (const char* later :
+       {"revive", "restore", "acl-verify", "disk-report", "alerts", "recover-jobs"}) {
+    if (command == later) {
+      std::cerr << "openclaw-agentctl: '" << command
+                << "' is not available in this version; its agent's capability has not "
+                   "landed yet\n";
+      return kExitUnavailable;
+    }
+  }
+  std::cerr << "openclaw-agentctl: unknown command '" << command << "'\n" << kUsage;
+  return kExitUsage;
+}
