@@ -54,7 +54,7 @@ void BridgeService::startServing() {
         Log::error("cannot serve on the socket systemd passed: " + r.error().message());
       }
     }
-    where_ = "socket-activated";
+    where_ = "the socket from systemd";
   } else if (auto r = server_.listen(config_.listen); !r) {
     Log::error("cannot listen on " + config_.listen + ": " + r.error().message(),
                {{"OPENCLAW_EVENT", "listen-failed"}});
