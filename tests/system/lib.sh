@@ -1,0 +1,25 @@
+# Helpers for the scenario scripts that run inside the disposable machine.
+# Source it: . "$(dirname "$0")/lib.sh"
+set -euo pipefail
+
+AGENTS=(jack-supervisor flag-watcher disk-guard acl-keeper vps-bridge)
+
+step() { printf '\n== %s\n' "$*"; }
+pass() { printf '   ok: %s\n' "$*"; }
+fail() { printf '   FAIL: %s\n' "$*" >&2; exit 1; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or the
+# deadline passes (then fails the scenario, naming what it waited for).
+wait_until() {
+  local limit=$1 what=$2
+  shift 2
+  local deadline=$(( $(date +%s%N) + limit * 1000000000 ))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || fail "after ${limit}s still not: $what"
+    sleep 0.05
+  done
+  pass "$what"
+}
+
+unit_prop() { systemctl show -P "$2" "$1"; }
+is_state() { [ "$(systemctl is-active "$1")" = "$2" ]; }
