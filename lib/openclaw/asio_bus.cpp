@@ -1,0 +1,110 @@
+#include "openclaw/asio_bus.h"
+
+#include <poll.h>
+#include <time.h>
+
+namespace openclaw {
+namespace {
+
+std::uint64_t monotonicNowUsec() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000u +
+         static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+}  // namespace
+
+AsioBus::AsioBus(boost::asio::io_context& io, BusPtr bus)
+    : io_(io), bus_(std::move(bus)), fd_(io, sd_bus_get_fd(bus_.get())), timer_(io) {}
+
+Result<std::unique_ptr<AsioBus>> AsioBus::openSystem(boost::asio::io_context& io) {
+  sd_bus* raw = nullptr;
+  if (int r = sd_bus_open_system(&raw); r < 0) return fromErrno(-r);
+  std::unique_ptr<AsioBus> bus(new AsioBus(io, BusPtr(raw)));
+  bus->arm();
+  return bus;
+}
+
+Result<std::unique_ptr<AsioBus>> AsioBus::openAddress(boost::asio::io_context& io,
+                                                      const std::string& address) {
+  sd_bus* raw = nullptr;
+  if (int r = sd_bus_new(&raw); r < 0) return fromErrno(-r);
+  BusPtr owned(raw);
+  if (int r = sd_bus_set_address(raw, address.c_str()); r < 0) return fromErrno(-r);
+  if (int r = sd_bus_set_bus_client(raw, 1); r < 0) return fromErrno(-r);
+  if (int r = sd_bus_start(raw); r < 0) return fromErrno(-r);
+  std::unique_ptr<AsioBus> bus(new AsioBus(io, std::move(owned)));
+  bus->arm();
+  return bus;
+}
+
+AsioBus::~AsioBus() {
+  *alive_ = false;
+  timer_.cancel();
+  boost::system::error_code ignored;
+  fd_.cancel(ignored);
+  // sd-bus owns the descriptor and closes it with the bus.
+  fd_.release();
+}
+
+void AsioBus::arm() {
+  if (!connected_) return;
+  const int events = sd_bus_get_events(bus_.get());
+  if (events < 0) {
+    process();  // lets sd_bus_process report the disconnect
+    return;
+  }
+  std::weak_ptr<bool> alive = alive_;
+  if ((events & POLLIN) && !waitingRead_) {
+    waitingRead_ = true;
+    fd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                   [this, alive](const boost::system::error_code& ec) {
+                     if (ec || alive.expired()) return;
+                     waitingRead_ = false;
+                     process();
+                   });
+  }
+  if ((events & POLLOUT) && !waitingWrite_) {
+    waitingWrite_ = true;
+    fd_.async_wait(boost::asio::posix::stream_descriptor::wait_write,
+                   [this, alive](const boost::system::error_code& ec) {
+                     if (ec || alive.expired()) return;
+                     waitingWrite_ = false;
+                     process();
+                   });
+  }
+  std::uint64_t until = UINT64_MAX;
+  timer_.cancel();
+  if (sd_bus_get_timeout(bus_.get(), &until) >= 0 && until != UINT64_MAX) {
+    const std::uint64_t now = monotonicNowUsec();
+    timer_.expires_after(std::chrono::microseconds(until > now ? until - now : 0));
+    timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+      if (ec || alive.expired()) return;
+      process();
+    });
+  }
+}
+
+void AsioBus::process() {
+  for (;;) {
+    const int r = sd_bus_process(bus_.get(), nullptr);
+    if (r < 0) {
+      // Disconnected (ECONNRESET, ENOTCONN): stop waiting so nothing spins; the owner
+      // decides whether to reconnect.
+      connected_ = false;
+      timer_.cancel();
+      boost::system::error_code ignored;
+      fd_.cancel(ignored);
+      if (onDisconnect_) {
+        auto callback = std::move(onDisconnect_);
+        callback();
+      }
+      return;
+    }
+    if (r == 0) break;
+  }
+  arm();
+}
+
+}  // namespace openclaw

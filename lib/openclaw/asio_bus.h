@@ -1,0 +1,57 @@
+// An sd-bus connection driven by a Boost.Asio io_context.
+//
+// sd-bus tells us what it waits for (sd_bus_get_events: readable and/or writable) and until
+// when (sd_bus_get_timeout: an absolute CLOCK_MONOTONIC time for method-call timeouts);
+// this class turns both into waits on the loop and calls sd_bus_process until it has
+// nothing left.  Whoever queues a message (a method call) calls `arm()` so the write is
+// waited for.  The fd belongs to sd-bus: it is never closed here.  When the bus
+// disconnects (dbus restarted), the disconnect callback runs once and the class stops
+// waiting, so nothing spins.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "openclaw/handles.h"
+#include "openclaw/result.h"
+
+namespace openclaw {
+
+class AsioBus {
+ public:
+  static Result<std::unique_ptr<AsioBus>> openSystem(boost::asio::io_context& io);
+  // For tests: a bus at an address such as "unix:path=/run/dbus/system_bus_socket".
+  static Result<std::unique_ptr<AsioBus>> openAddress(boost::asio::io_context& io,
+                                                      const std::string& address);
+  ~AsioBus();
+  AsioBus(const AsioBus&) = delete;
+  AsioBus& operator=(const AsioBus&) = delete;
+
+  sd_bus* get() const { return bus_.get(); }
+  boost::asio::io_context& io() { return io_; }
+  // Re-evaluates what sd-bus waits for; call after queuing messages.
+  void arm();
+  void onDisconnect(std::function<void()> callback) { onDisconnect_ = std::move(callback); }
+  bool connected() const { return connected_; }
+
+ private:
+  AsioBus(boost::asio::io_context& io, BusPtr bus);
+  void process();
+
+  boost::asio::io_context& io_;
+  BusPtr bus_;
+  boost::asio::posix::stream_descriptor fd_;
+  boost::asio::steady_timer timer_;
+  bool waitingRead_ = false;
+  bool waitingWrite_ = false;
+  bool connected_ = true;
+  std::function<void()> onDisconnect_;
+  // Handlers check it so a wait completing after destruction touches nothing.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace openclaw

@@ -1,0 +1,69 @@
+// The one narrow interface to systemd's manager that the agents use.
+//
+// Every call is asynchronous; callbacks run on the daemon's io_context.  Job-issuing calls
+// (restart, start, stop) report the job's *final* result from systemd's JobRemoved signal,
+// not merely that a job was queued: "the restart happened" means JobResult::Done.
+// `SdBusSystemdManager` is the real one over sd-bus; tests of policy use a fake
+// (tests/fakes/fake_systemd_manager.h).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "openclaw/result.h"
+
+namespace openclaw {
+
+enum class JobResult { Done, Canceled, Timeout, Failed, Dependency, Skipped, Unknown };
+
+JobResult parseJobResult(std::string_view text);
+std::string_view toString(JobResult result);
+
+struct JobOutcome {
+  JobResult result = JobResult::Unknown;
+  std::string error;  // set when the call itself failed, e.g. "...NoSuchUnit: Unit x not found."
+  bool ok() const { return error.empty() && result == JobResult::Done; }
+};
+
+struct UnitState {
+  std::string loadState;    // loaded, not-found, ...
+  std::string activeState;  // active, failed, activating, ...
+  std::string subState;     // running, dead, auto-restart, ...
+  std::string result;       // Service.Result: success, exit-code, start-limit-hit, ...
+  std::uint32_t nRestarts = 0;
+  std::uint64_t execMainStartTimestampMonotonic = 0;  // usec
+  std::string statusText;
+};
+
+// Keeps a watch registered; destroying it unregisters.
+class UnitWatch {
+ public:
+  virtual ~UnitWatch() = default;
+};
+
+class SystemdManager {
+ public:
+  using JobCallback = std::function<void(const JobOutcome&)>;
+  using ErrorCallback = std::function<void(const std::string& error)>;  // empty: success
+  using StateCallback = std::function<void(const Expected<UnitState, std::string>&)>;
+
+  virtual ~SystemdManager() = default;
+
+  virtual void restartUnit(const std::string& unit, JobCallback done) = 0;
+  virtual void startUnit(const std::string& unit, JobCallback done) = 0;
+  virtual void stopUnit(const std::string& unit, JobCallback done) = 0;
+  // Clears the failed state, including the start-limit-hit latch.
+  virtual void resetFailedUnit(const std::string& unit, ErrorCallback done) = 0;
+  virtual void reload(ErrorCallback done) = 0;  // daemon-reload
+  virtual void getUnitState(const std::string& unit, StateCallback done) = 0;
+  // Calls `changed` with a fresh state whenever the unit's properties change.
+  virtual std::unique_ptr<UnitWatch> watchUnit(const std::string& unit, StateCallback changed) = 0;
+};
+
+// "/org/freedesktop/systemd1/unit/openclaw_2dgateway_2eservice"
+std::string unitObjectPath(const std::string& unit);
+
+}  // namespace openclaw
