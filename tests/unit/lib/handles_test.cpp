@@ -8,7 +8,9 @@
 namespace openclaw {
 namespace {
 
-bool isOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+bool isOpen(int fd) {
+  return ::fcntl(fd, F_GETFD) != -1;
+}
 
 TEST(AUniqueFd, ClosesItsDescriptorWhenDestroyed) {
   int raw = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
