@@ -1,0 +1,349 @@
+#include "flag_watcher_service.h"
+
+#include <ctime>
+#include <fstream>
+
+#include "flag_folder.h"
+#include "openclaw/alerts.h"
+#include "openclaw/log.h"
+
+namespace openclaw::flagwatcher {
+namespace {
+
+// What makes a name appear in a folder: created, moved in, or an existing flag touched.
+constexpr std::uint32_t kFolderEvents =
+    IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR | IN_DONT_FOLLOW;
+// Containers get a second to stop cleanly before the engine kills them.
+constexpr int kContainerStopSec = 1;
+
+Seconds nowSeconds() {
+  return static_cast<Seconds>(std::time(nullptr));
+}
+
+std::string readBootId() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+std::string humanTime() {
+  const std::time_t t = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Z %Y", std::localtime(&t));
+  return buf;
+}
+
+void raiseAlert(const char* level, const char* event, const std::string& target,
+                std::string message, nlohmann::json details) {
+  Alert alert;
+  alert.level = level;
+  alert.agent = "flag-watcher";
+  alert.event = event;
+  alert.target = target;
+  alert.message = std::move(message);
+  alert.details = std::move(details);
+  if (auto r = appendAlert(alert); !r) {
+    Log::error(std::string("cannot append to ") + kAlertLog + ": " + r.error().message());
+  }
+}
+
+}  // namespace
+
+FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
+    : ctx_(ctx), state_(ctx.stateDir + "/state.json"), bootId_(readBootId()) {}
+
+FlagWatcherService::~FlagWatcherService() = default;
+
+void FlagWatcherService::apply(const FlagWatcherConfig& config) {
+  config_ = config;
+  policy_ = std::make_unique<RevivePolicy>(config.minIntervalSec, config.maxPerHour);
+  if (!started_) startOnce();
+  openFolders();
+  scanAll(started_ ? "reload" : "start");
+  started_ = true;
+  setStatus();
+}
+
+void FlagWatcherService::startOnce() {
+  auto loaded = state_.load();
+  if (loaded) {
+    ledgers_ = ledgersFromJson(*loaded);
+  } else {
+    // Starting with no history only loosens the hourly budget; refusing to start would
+    // leave every bot without revives.
+    Log::error("state unreadable, starting with an empty ledger: " + loaded.error(),
+               {{"OPENCLAW_EVENT", "state-reset"}});
+  }
+  auto inotify = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onEvent(e); });
+  if (!inotify) {
+    Log::error("cannot create an inotify instance: " + inotify.error().message());
+  } else {
+    inotify_ = std::move(inotify).value();
+    inotify_->start();
+  }
+  if (auto bus = AsioBus::openSystem(ctx_.io); bus) {
+    bus_ = std::move(bus).value();
+    if (auto m = SdBusSystemdManager::create(*bus_); m) systemd_ = std::move(m).value();
+  }
+  if (!systemd_) Log::error("cannot reach systemd over D-Bus: unit targets cannot be revived");
+  worker_ = std::make_unique<BackgroundWorker>(ctx_.io);
+  resumeInterrupted();
+}
+
+void FlagWatcherService::openFolders() {
+  for (auto& f : folders_) {
+    if (f.watch >= 0 && inotify_) inotify_->remove(f.watch);
+  }
+  folders_.clear();
+  for (const auto& dir : config_.directories) {
+    Folder folder{dir.path, dir.allow, {}, -1};
+    auto fd = openFolder(dir.path);
+    if (!fd) {
+      Log::error("cannot open flag folder " + dir.path + ": " + fd.error().message() +
+                     "; flags there are handled once it exists and the config is reloaded",
+                 {{"OPENCLAW_EVENT", "folder-missing"}, {"OPENCLAW_FOLDER", dir.path}});
+    } else {
+      folder.fd = std::move(fd).value();
+      if (inotify_) {
+        auto wd = inotify_->add(dir.path, kFolderEvents);
+        if (wd) folder.watch = *wd;
+      }
+    }
+    folders_.push_back(std::move(folder));
+  }
+}
+
+void FlagWatcherService::scanAll(const std::string& why) {
+  for (auto& folder : folders_) {
+    if (!folder.fd) continue;
+    auto names = listFolder(folder.fd.get());
+    if (!names) continue;
+    if (!names->empty()) {
+      Log::info("scanning " + folder.path + " (" + why + "): " + std::to_string(names->size()) +
+                    " entr(ies)",
+                {{"OPENCLAW_EVENT", "scan"}, {"OPENCLAW_FOLDER", folder.path}});
+    }
+    for (const auto& name : *names) handleName(folder, name);
+  }
+}
+
+void FlagWatcherService::onEvent(const InotifyEvent& event) {
+  if (event.mask & IN_Q_OVERFLOW) {
+    Log::warning("inotify queue overflowed: rescanning every folder",
+                 {{"OPENCLAW_EVENT", "overflow"}});
+    scanAll("overflow");
+    return;
+  }
+  for (auto& folder : folders_) {
+    if (folder.watch != event.watch) continue;
+    if (event.mask & (IN_IGNORED | IN_DELETE_SELF | IN_UNMOUNT)) {
+      Log::error("flag folder " + folder.path + " went away; reload once it is back",
+                 {{"OPENCLAW_EVENT", "folder-missing"}, {"OPENCLAW_FOLDER", folder.path}});
+      folder.watch = -1;
+      folder.fd.reset();
+      return;
+    }
+    if (!event.name.empty()) handleName(folder, event.name);
+    return;
+  }
+}
+
+void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
+  auto entry = inspectEntry(folder.fd.get(), name, folder.allow);
+  if (!entry) return;  // already gone (handled, or removed by its writer)
+  const std::string uid = std::to_string(entry->owner);
+  if (!entry->isFlag()) {
+    auto removed = removeEntry(folder.fd.get(), *entry);
+    Log::warning("ignored " + entry->type + " '" + name + "' in " + folder.path + " (owner uid " +
+                     uid + "): " + entry->reason +
+                     (removed ? "; removed" : "; could not remove: " + removed.error().message()),
+                 {{"OPENCLAW_EVENT", "flag-rejected"},
+                  {"OPENCLAW_FOLDER", folder.path},
+                  {"OPENCLAW_FLAG_NAME", name},
+                  {"OPENCLAW_FLAG_TYPE", entry->type},
+                  {"OPENCLAW_FLAG_UID", uid}});
+    return;
+  }
+  const std::string& target = entry->target;
+  TargetLedger& ledger = ledgers_[target];
+  const Seconds now = nowSeconds();
+  const ReviveDecision decision = policy_->decide(ledger, now);
+  if (decision != ReviveDecision::RestartNow) {
+    (void)removeEntry(folder.fd.get(), *entry);
+    const bool refused = decision == ReviveDecision::RefusedBudget;
+    Log::write(refused ? LOG_WARNING : LOG_INFO,
+               std::string(refused ? "refused" : "coalesced") + " revive of " + target +
+                   " requested by uid " + uid + " in " + folder.path + ": " +
+                   (refused ? std::to_string(config_.maxPerHour) + " restarts in the last hour"
+                            : std::string(toString(decision))),
+               {{"OPENCLAW_EVENT", refused ? "revive-refused" : "revive-coalesced"},
+                {"OPENCLAW_TARGET", target},
+                {"OPENCLAW_FOLDER", folder.path},
+                {"OPENCLAW_FLAG_UID", uid}});
+    if (refused) {
+      raiseAlert("warning", "revive-refused", target,
+                 "revive of " + target + " refused: hourly budget of " +
+                     std::to_string(config_.maxPerHour) + " restarts spent",
+                 {{"folder", folder.path}, {"uid", entry->owner}});
+      lastAction_ = "refused " + target + " (budget)";
+      setStatus();
+    }
+    return;
+  }
+  seenAt_[target] = Clock::now();
+  ledger.requester.folder = folder.path;
+  ledger.requester.uid = entry->owner;
+  beginRestart(target, /*countAgainstBudget=*/true);
+  // Only now that the request is durable may the flag go: a crash before this line leaves
+  // the flag (or the ledger entry) to be found at start-up.
+  (void)removeEntry(folder.fd.get(), *entry);
+  sendRestart(target);
+}
+
+void FlagWatcherService::beginRestart(const std::string& target, bool countAgainstBudget) {
+  TargetLedger& ledger = ledgers_[target];
+  const Seconds now = nowSeconds();
+  ledger.pendingSince = now;
+  ledger.inFlightSince = now;
+  ledger.bootId = bootId_;
+  ledger.startStampBefore = 0;
+  if (countAgainstBudget) ledger.restarts.push_back(now);
+  // Durable before anything is asked of systemd or Docker: after a crash from here on,
+  // the restart is resumed (or found done), never lost and never charged twice.
+  persist();
+}
+
+void FlagWatcherService::sendRestart(const std::string& target) {
+  const auto it = config_.targets.find(target);
+  if (it == config_.targets.end()) return finish(target, "target no longer configured", false);
+  if (!it->second.unit.empty()) {
+    restartUnit(target, it->second.unit);
+  } else {
+    restartContainer(target, it->second.container);
+  }
+}
+
+void FlagWatcherService::restartUnit(const std::string& target, const std::string& unit) {
+  if (!systemd_) return finish(target, "no connection to systemd", false);
+  systemd_->getUnitState(unit, [this, target, unit](const auto& state) {
+    if (state.ok()) {
+      ledgers_[target].startStampBefore = state->execMainStartTimestampMonotonic;
+      persist();
+    }
+    auto restart = [this, target, unit] {
+      systemd_->restartUnit(unit, [this, target](const JobOutcome& o) {
+        finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
+      });
+    };
+    // A failed unit (notably start-limit-hit) stays latched until reset.
+    if (state.ok() && state->activeState == "failed") {
+      Log::info(unit + " is failed (" + state->result + "): resetting it first",
+                {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
+      systemd_->resetFailedUnit(unit, [restart](const std::string&) { restart(); });
+    } else {
+      restart();
+    }
+  });
+}
+
+void FlagWatcherService::restartContainer(const std::string& target, const std::string& container) {
+  const DockerEngine engine(config_.dockerSocket);
+  worker_->run<Expected<Ok, std::string>>(
+      [engine, container] { return engine.restartContainer(container, kContainerStopSec); },
+      [this, target](Expected<Ok, std::string> r) {
+        finish(target, r ? "done" : r.error(), r.ok());
+      });
+}
+
+void FlagWatcherService::finish(const std::string& target, const std::string& result, bool ok) {
+  TargetLedger& ledger = ledgers_[target];
+  const Requester by = ledger.requester;
+  ledger.inFlightSince.reset();
+  ledger.pendingSince.reset();
+  persist();
+  std::string latency;
+  if (auto it = seenAt_.find(target); it != seenAt_.end()) {
+    latency = std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - it->second).count());
+    seenAt_.erase(it);
+  }
+  ++revives_;
+  const std::string who = by.folder.empty() ? "a request from before the daemon restarted"
+                                            : "uid " + std::to_string(by.uid) + " in " + by.folder;
+  Log::write(ok ? LOG_NOTICE : LOG_ERR,
+             std::string(ok ? "revived " : "revive failed for ") + target + " (" + result +
+                 "), requested by " + who + (latency.empty() ? "" : ", " + latency + " ms"),
+             {{"OPENCLAW_EVENT", "revive"},
+              {"OPENCLAW_TARGET", target},
+              {"OPENCLAW_RESULT", result},
+              {"OPENCLAW_FOLDER", by.folder},
+              {"OPENCLAW_FLAG_UID", std::to_string(by.uid)},
+              {"OPENCLAW_LATENCY_MS", latency}});
+  if (!ok) {
+    raiseAlert("critical", "revive-failed", target, "revive of " + target + " failed: " + result,
+               {{"folder", by.folder}});
+  }
+  if (!config_.logFile.empty()) {
+    std::ofstream log(config_.logFile, std::ios::app);
+    log << "[" << humanTime() << "] " << target << (ok ? " restarted via flag" : " revive failed")
+        << " (" << result << ", requested by " << who << ")\n";
+  }
+  lastAction_ = std::string(ok ? "revived " : "failed to revive ") + target + " at " + humanTime() +
+                (latency.empty() ? "" : " in " + latency + " ms");
+  setStatus();
+}
+
+void FlagWatcherService::resumeInterrupted() {
+  for (auto& [target, ledger] : ledgers_) {
+    if (!ledger.inFlightSince && !ledger.pendingSince) continue;
+    const auto it = config_.targets.find(target);
+    const bool sameBoot = ledger.bootId == bootId_ && ledger.startStampBefore != 0;
+    if (it != config_.targets.end() && !it->second.unit.empty() && sameBoot && systemd_) {
+      const std::string t = target;
+      const std::uint64_t before = ledger.startStampBefore;
+      systemd_->getUnitState(it->second.unit, [this, t, before](const auto& state) {
+        if (state.ok() && state->execMainStartTimestampMonotonic > before) {
+          Log::info("the restart of " + t + " issued before this daemon restarted has happened",
+                    {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", t}});
+          finish(t, "done before the daemon restarted", true);
+        } else {
+          beginRestart(t, /*countAgainstBudget=*/false);
+          sendRestart(t);
+        }
+      });
+      continue;
+    }
+    Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
+              {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", target}});
+    beginRestart(target, /*countAgainstBudget=*/false);
+    sendRestart(target);
+  }
+}
+
+void FlagWatcherService::persist() {
+  if (auto r = state_.save(toJson(ledgers_)); !r) {
+    Log::error("cannot save state to " + state_.path() + ": " + r.error().message(),
+               {{"OPENCLAW_EVENT", "state-write-failed"}});
+  }
+}
+
+void FlagWatcherService::setStatus() {
+  ctx_.notifier.status(status());
+}
+
+std::string FlagWatcherService::status() const {
+  std::size_t watching = 0;
+  for (const auto& f : folders_) watching += f.fd ? 1 : 0;
+  return "watching " + std::to_string(watching) + "/" + std::to_string(folders_.size()) +
+         " folder(s) for " + std::to_string(config_.targets.size()) + " target(s); " +
+         std::to_string(revives_) + " revive(s); last: " + lastAction_;
+}
+
+void FlagWatcherService::stop() {
+  inotify_.reset();
+  systemd_.reset();
+  bus_.reset();
+}
+
+}  // namespace openclaw::flagwatcher

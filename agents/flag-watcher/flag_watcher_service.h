@@ -1,0 +1,73 @@
+// The flag-watcher daemon's work: inotify on each flag folder, every name checked through
+// the folder's fd, restarts through systemd (units) or the Docker Engine API (containers),
+// under the coalescing and hourly rules of RevivePolicy, with the ledger persisted before
+// each restart is issued so that a kill -9 neither loses a request nor repeats a restart.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "flag_watcher_config.h"
+#include "openclaw/asio_bus.h"
+#include "openclaw/background_worker.h"
+#include "openclaw/daemon.h"
+#include "openclaw/docker_engine.h"
+#include "openclaw/durable_file.h"
+#include "openclaw/inotify_watcher.h"
+#include "openclaw/systemd_manager_sdbus.h"
+#include "revive_policy.h"
+
+namespace openclaw::flagwatcher {
+
+class FlagWatcherService : public AgentService<FlagWatcherConfig> {
+ public:
+  explicit FlagWatcherService(DaemonContext& ctx);
+  ~FlagWatcherService() override;
+  void apply(const FlagWatcherConfig& config) override;
+  std::string status() const override;
+  void stop() override;
+
+ private:
+  struct Folder {
+    std::string path;
+    std::vector<std::string> allow;
+    UniqueFd fd;
+    int watch = -1;
+  };
+  using Clock = std::chrono::steady_clock;
+
+  void startOnce();
+  void openFolders();
+  void scanAll(const std::string& why);
+  void onEvent(const InotifyEvent& event);
+  void handleName(Folder& folder, const std::string& name);
+  void beginRestart(const std::string& target, bool countAgainstBudget);
+  void sendRestart(const std::string& target);
+  void restartUnit(const std::string& target, const std::string& unit);
+  void restartContainer(const std::string& target, const std::string& container);
+  void finish(const std::string& target, const std::string& result, bool ok);
+  void resumeInterrupted();
+  void persist();
+  void setStatus();
+
+  DaemonContext& ctx_;
+  FlagWatcherConfig config_;
+  std::unique_ptr<RevivePolicy> policy_;
+  std::vector<Folder> folders_;
+  std::map<std::string, TargetLedger> ledgers_;
+  std::map<std::string, Clock::time_point> seenAt_;  // first flag of the current request
+  StateFile state_;
+  std::string bootId_;
+  std::unique_ptr<InotifyWatcher> inotify_;
+  std::unique_ptr<AsioBus> bus_;
+  std::unique_ptr<SdBusSystemdManager> systemd_;
+  std::unique_ptr<BackgroundWorker> worker_;
+  std::string lastAction_ = "nothing yet";
+  std::uint64_t revives_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace openclaw::flagwatcher

@@ -1,0 +1,71 @@
+// When a revive flag may restart its target: the pure decision, and the ledger it keeps.
+//
+// Per target the ledger holds the restarts of the last hour, whether a request is pending
+// and whether a restart is in flight.  A flag is coalesced into the restart in flight or
+// into one acted on less than `min_interval_sec` ago; beyond `max_per_hour` restarts in
+// the last hour it is refused.  The ledger round-trips through JSON so that the daemon can
+// persist it before acting: a kill -9 then neither loses a request nor resets the budget.
+// Times are wall-clock seconds (they must survive a daemon restart).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace openclaw::flagwatcher {
+
+using Seconds = std::int64_t;  // Unix time
+
+struct Requester {
+  std::string folder;
+  std::uint32_t uid = 0;
+};
+
+struct TargetLedger {
+  std::deque<Seconds> restarts;          // when restarts were issued, oldest first, last hour
+  std::optional<Seconds> pendingSince;   // a request not yet acted on
+  Requester requester;                   // who asked, for the log
+  std::optional<Seconds> inFlightSince;  // a restart issued, result not yet seen
+  // For a unit: its ExecMainStartTimestampMonotonic before the restart was issued, and the
+  // boot it was read in, so that after a crash we can tell whether the restart happened.
+  std::uint64_t startStampBefore = 0;
+  std::string bootId;
+};
+
+enum class ReviveDecision {
+  RestartNow,
+  CoalescedInFlight,  // a restart is already under way
+  CoalescedRecent,    // one was issued less than min_interval_sec ago
+  RefusedBudget,      // max_per_hour restarts in the last hour
+};
+
+std::string_view toString(ReviveDecision d);
+
+class RevivePolicy {
+ public:
+  RevivePolicy(Seconds minInterval, std::int64_t maxPerHour)
+      : minInterval_(minInterval), maxPerHour_(maxPerHour) {}
+
+  ReviveDecision decide(TargetLedger& ledger, Seconds now) const;
+  // Restarts the budget still allows in the coming hour.
+  std::int64_t remaining(TargetLedger& ledger, Seconds now) const;
+
+ private:
+  Seconds minInterval_;
+  std::int64_t maxPerHour_;
+};
+
+// Drops restarts older than an hour.
+void forgetOld(TargetLedger& ledger, Seconds now);
+
+nlohmann::json toJson(const std::map<std::string, TargetLedger>& ledgers);
+std::map<std::string, TargetLedger> ledgersFromJson(const nlohmann::json& doc);
+
+// "revive-jack.flag" -> "jack"; nullopt for any other name.
+std::optional<std::string> flagTarget(std::string_view fileName);
+
+}  // namespace openclaw::flagwatcher

@@ -1,0 +1,32 @@
+#include "openclaw/alerts.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "openclaw/handles.h"
+
+namespace openclaw {
+
+std::string alertLine(const Alert& a, long long unixSeconds) {
+  const std::time_t t = static_cast<std::time_t>(unixSeconds);
+  char ts[32];
+  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  nlohmann::json j = {
+      {"ts", ts},           {"level", a.level},     {"agent", a.agent},    {"event", a.event},
+      {"target", a.target}, {"message", a.message}, {"details", a.details}};
+  return j.dump() + "\n";
+}
+
+Result<Ok> appendAlert(const Alert& alert, const std::string& path) {
+  const std::string line = alertLine(alert, static_cast<long long>(std::time(nullptr)));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640));
+  if (!fd) return fromErrno();
+  if (::write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    return fromErrno();
+  }
+  return Ok{};
+}
+
+}  // namespace openclaw
