@@ -1,5 +1,6 @@
 #include "flag_watcher_service.h"
 
+#include <boost/asio/post.hpp>
 #include <ctime>
 #include <fstream>
 
@@ -296,22 +297,11 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
 
 void FlagWatcherService::resumeInterrupted() {
   for (auto& [target, ledger] : ledgers_) {
-    if (!ledger.inFlightSince && !ledger.pendingSince) continue;
+    if (!ledger.inFlightSince) continue;
     const auto it = config_.targets.find(target);
     const bool sameBoot = ledger.bootId == bootId_ && ledger.startStampBefore != 0;
     if (it != config_.targets.end() && !it->second.unit.empty() && sameBoot && systemd_) {
-      const std::string t = target;
-      const std::uint64_t before = ledger.startStampBefore;
-      systemd_->getUnitState(it->second.unit, [this, t, before](const auto& state) {
-        if (state.ok() && state->execMainStartTimestampMonotonic > before) {
-          Log::info("the restart of " + t + " issued before this daemon restarted has happened",
-                    {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", t}});
-          finish(t, "done before the daemon restarted", true);
-        } else {
-          beginRestart(t, /*countAgainstBudget=*/false);
-          sendRestart(t);
-        }
-      });
+      resumeUnit(target, it->second.unit, ledger.startStampBefore);
       continue;
     }
     Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
@@ -319,6 +309,40 @@ void FlagWatcherService::resumeInterrupted() {
     beginRestart(target, /*countAgainstBudget=*/false);
     sendRestart(target);
   }
+}
+
+void FlagWatcherService::resumeUnit(const std::string& target, const std::string& unit,
+                                    std::uint64_t stampBefore) {
+  // The restart we issued before dying may still be running in systemd: wait until the
+  // unit settles, then look at its start stamp.  Issuing another restart while the first
+  // is under way would restart the bot twice.
+  auto settled = std::make_shared<bool>(false);
+  auto decide = [this, target, stampBefore, settled](const UnitState& s) {
+    if (*settled || s.activeState == "activating" || s.activeState == "deactivating" ||
+        s.activeState == "reloading") {
+      return false;
+    }
+    *settled = true;
+    // Not from inside the watch's own callback: drop it on the next turn of the loop.
+    boost::asio::post(ctx_.io, [this, target] { resumeWatches_.erase(target); });
+    if (s.execMainStartTimestampMonotonic > stampBefore) {
+      Log::info("the restart of " + target + " issued before this daemon restarted has happened",
+                {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", target}});
+      finish(target, "done before the daemon restarted", s.activeState == "active");
+    } else {
+      Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
+                {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", target}});
+      beginRestart(target, /*countAgainstBudget=*/false);
+      sendRestart(target);
+    }
+    return true;
+  };
+  resumeWatches_[target] = systemd_->watchUnit(unit, [decide](const auto& state) {
+    if (state.ok()) decide(*state);
+  });
+  systemd_->getUnitState(unit, [decide](const auto& state) {
+    if (state.ok()) decide(*state);
+  });
 }
 
 void FlagWatcherService::persist() {

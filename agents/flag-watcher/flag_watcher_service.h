@@ -50,6 +50,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void restartContainer(const std::string& target, const std::string& container);
   void finish(const std::string& target, const std::string& result, bool ok);
   void resumeInterrupted();
+  void resumeUnit(const std::string& target, const std::string& unit, std::uint64_t stampBefore);
   void persist();
   void setStatus();
 
@@ -65,6 +66,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::unique_ptr<AsioBus> bus_;
   std::unique_ptr<SdBusSystemdManager> systemd_;
   std::unique_ptr<BackgroundWorker> worker_;
+  std::map<std::string, std::unique_ptr<UnitWatch>> resumeWatches_;
   std::string lastAction_ = "nothing yet";
   std::uint64_t revives_ = 0;
   bool started_ = false;
