@@ -3,7 +3,9 @@
 # systemd-nspawn), optionally installs a .deb inside, runs COMMAND inside, and always
 # tears everything down. Exits with COMMAND's status.
 #
-#   machine.sh [--deb FILE] [--keep] -- COMMAND [ARGS...]
+#   machine.sh [--deb FILE] [--bind DIR]... [--keep] -- COMMAND [ARGS...]
+#
+# --bind DIR makes a host folder (e.g. one holding a Docker API socket) appear inside.
 #
 # The host's root filesystem is the clone's lower layer, so the repository and build tree
 # are visible inside at the same paths. Several machines may run at once.
@@ -11,10 +13,12 @@ set -euo pipefail
 
 deb=""
 keep=0
+binds=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --deb) deb=$(realpath "$2"); shift 2 ;;
     --keep) keep=1; shift ;;
+    --bind) binds+=("--bind=$(realpath "$2")"); shift 2 ;;
     --) shift; break ;;
     *) echo "machine.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -70,6 +74,7 @@ rm -f "$base/root/usr/sbin/policy-rc.d"
 
 t0=$(date +%s.%N)
 setsid systemd-nspawn --directory="$base/root" --register=no --keep-unit --boot -M "$name" \
+  "${binds[@]}" \
   -- systemd.firstboot=off </dev/null >"$base/console.log" 2>&1 &
 nspawn_pid=$!
 

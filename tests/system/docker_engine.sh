@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs COMMAND with a real Docker-compatible engine (Podman's API service) on this host,
+# holding one bot container, and always cleans up. COMMAND gets OC_DOCKER_DIR (the folder
+# holding the socket "docker.sock", to bind into a machine) and OC_CONTAINER (its name);
+# an argument @DOCKER_DIR@ is replaced by that folder.
+#
+#   docker_engine.sh -- machine.sh --deb X --bind @DOCKER_DIR@ -- scenario.sh
+set -euo pipefail
+[ "${1:-}" = "--" ] && shift
+dir=$(mktemp -d /run/openclaw-test-docker.XXXXXX)
+store=$(mktemp -d /var/tmp/openclaw-test-podman.XXXXXX)
+name="openclaw-john-$$"
+# Its own storage so that nothing of the host's podman is touched; runc and cgroupfs
+# because crun fails on this machine's hybrid cgroup layout.
+opts=(--runtime runc --cgroup-manager cgroupfs --root "$store/root" --runroot "$store/run")
+pm() { podman "${opts[@]}" "$@"; }
+service_pid=""
+cleanup() {
+  local rc=$?
+  pm rm -f -t 0 "$name" >/dev/null 2>&1 || true
+  [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
+  pm system reset -f >/dev/null 2>&1 || true
+  rm -rf "$dir" "$store" 2>/dev/null || true
+  exit $rc
+}
+trap cleanup EXIT
+
+podman "${opts[@]}" system service --time=0 "unix://$dir/docker.sock" >"$store/service.log" 2>&1 &
+service_pid=$!
+deadline=$(( $(date +%s) + 30 ))
+until curl -sf --unix-socket "$dir/docker.sock" http://d/v1.41/_ping >/dev/null 2>&1; do
+  [ "$(date +%s)" -lt "$deadline" ] || { cat "$store/service.log" >&2; echo "docker_engine.sh: engine did not answer" >&2; exit 1; }
+  sleep 0.1
+done
+img=$(mktemp -d)
+mkdir -p "$img/bin"
+cp /bin/busybox "$img/bin/"
+for a in sh sleep; do ln -s busybox "$img/bin/$a"; done
+tar -C "$img" -c . | pm import - oc-busybox >/dev/null
+rm -rf "$img"
+pm run -d --name "$name" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+  oc-busybox /bin/sleep 1000000 >/dev/null
+echo "docker_engine.sh: engine at $dir/docker.sock, container $name running" >&2
+args=()
+for a in "$@"; do args+=("${a//@DOCKER_DIR@/$dir}"); done
+set +e
+OC_DOCKER_DIR=$dir OC_CONTAINER=$name "${args[@]}"
+rc=$?
+set -e
+exit $rc
