@@ -88,7 +88,6 @@ void FlagWatcherService::startOnce() {
     if (auto m = SdBusSystemdManager::create(*bus_); m) systemd_ = std::move(m).value();
   }
   if (!systemd_) Log::error("cannot reach systemd over D-Bus: unit targets cannot be revived");
-  worker_ = std::make_unique<BackgroundWorker>(ctx_.io);
   resumeInterrupted();
 }
 
@@ -233,7 +232,8 @@ void FlagWatcherService::restartUnit(const std::string& target, const std::strin
       persist();
     }
     auto restart = [this, target, unit] {
-      systemd_->restartUnit(unit, [this, target](const JobOutcome& o) {
+      systemd_->restartUnit(unit, [this, target, unit](const JobOutcome& o) {
+        if (o.result == JobResult::Failed) return retryIfLatched(target, unit);
         finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
       });
     };
@@ -248,13 +248,27 @@ void FlagWatcherService::restartUnit(const std::string& target, const std::strin
   });
 }
 
-void FlagWatcherService::restartContainer(const std::string& target, const std::string& container) {
-  const DockerEngine engine(config_.dockerSocket);
-  worker_->run<Expected<Ok, std::string>>(
-      [engine, container] { return engine.restartContainer(container, kContainerStopSec); },
-      [this, target](Expected<Ok, std::string> r) {
-        finish(target, r ? "done" : r.error(), r.ok());
+void FlagWatcherService::retryIfLatched(const std::string& target, const std::string& unit) {
+  // Our own restart can be the start that trips the unit's start limit; the operator
+  // asked for the bot to run, so reset the latch and try once more.
+  systemd_->getUnitState(unit, [this, target, unit](const auto& state) {
+    if (!state.ok() || state->result != "start-limit-hit") return finish(target, "failed", false);
+    Log::info(unit + " hit its start limit on this restart: resetting it and retrying once",
+              {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
+    systemd_->resetFailedUnit(unit, [this, target, unit](const std::string&) {
+      systemd_->restartUnit(unit, [this, target](const JobOutcome& o) {
+        finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
       });
+    });
+  });
+}
+
+void FlagWatcherService::restartContainer(const std::string& target, const std::string& container) {
+  DockerEngine engine(ctx_.io, config_.dockerSocket);
+  engine.restartContainer(container, kContainerStopSec,
+                          [this, target](const Expected<Ok, std::string>& r) {
+                            finish(target, r ? "done" : r.error(), r.ok());
+                          });
 }
 
 void FlagWatcherService::finish(const std::string& target, const std::string& result, bool ok) {

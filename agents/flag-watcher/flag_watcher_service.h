@@ -12,7 +12,6 @@
 
 #include "flag_watcher_config.h"
 #include "openclaw/asio_bus.h"
-#include "openclaw/background_worker.h"
 #include "openclaw/daemon.h"
 #include "openclaw/docker_engine.h"
 #include "openclaw/durable_file.h"
@@ -47,6 +46,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void beginRestart(const std::string& target, bool countAgainstBudget);
   void sendRestart(const std::string& target);
   void restartUnit(const std::string& target, const std::string& unit);
+  void retryIfLatched(const std::string& target, const std::string& unit);
   void restartContainer(const std::string& target, const std::string& container);
   void finish(const std::string& target, const std::string& result, bool ok);
   void resumeInterrupted();
@@ -65,7 +65,6 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::unique_ptr<InotifyWatcher> inotify_;
   std::unique_ptr<AsioBus> bus_;
   std::unique_ptr<SdBusSystemdManager> systemd_;
-  std::unique_ptr<BackgroundWorker> worker_;
   std::map<std::string, std::unique_ptr<UnitWatch>> resumeWatches_;
   std::string lastAction_ = "nothing yet";
   std::uint64_t revives_ = 0;

@@ -32,6 +32,36 @@ at "it kept running on the previous config (pid $pid -> $(systemctl show -P Main
 cp /root/flag-watcher.json.good $conf
 systemctl reload openclaw-flag-watcher
 
+at "a bot's gateway hangs (SIGSTOP); its watchdog bot in a container drops revive-jack.flag"
+mkdir -p /root/openclaw-watchdog/flags
+cat > /run/systemd/system/openclaw-gateway.service <<'UNIT'
+[Unit]
+Description=Stand-in OpenClaw gateway (demo)
+[Service]
+ExecStart=/bin/sleep infinity
+UNIT
+systemctl daemon-reload && systemctl start openclaw-gateway
+cat > $conf <<'CONF'
+{ "directories": [ { "path": "/root/openclaw-watchdog/flags", "allow": ["jack"] } ],
+  "targets": { "jack": { "unit": "openclaw-gateway.service" } },
+  "min_interval_sec": 10, "max_per_hour": 6,
+  "log_file": "/root/openclaw-watchdog/watchdog.log" }
+CONF
+systemctl reload openclaw-flag-watcher
+gw=$(systemctl show -P MainPID openclaw-gateway)
+kill -STOP "$gw"
+printf '  gateway pid %s is %s\n' "$gw" "$(ps -o stat= -p "$gw" | sed 's/T.*/stopped (hung)/')"
+# The container's user (uid 101000 on the host) writes the flag.
+chown 101000 /root/openclaw-watchdog/flags
+setpriv --reuid=101000 --regid=101000 --clear-groups touch /root/openclaw-watchdog/flags/revive-jack.flag
+at "flag written by uid 101000"
+healed() { p=$(systemctl show -P MainPID openclaw-gateway); [ "$p" != 0 ] && [ "$p" != "$gw" ]; }
+wait_until 10 "gateway restarted" healed >/dev/null
+at "healed: openclaw-gateway is $(systemctl is-active openclaw-gateway) as pid $(systemctl show -P MainPID openclaw-gateway); the flag is $( [ -e /root/openclaw-watchdog/flags/revive-jack.flag ] && echo still there || echo gone)"
+journalctl -u openclaw-flag-watcher -o short-precise --no-pager OPENCLAW_EVENT=revive | tail -n 1 | sed 's/^/  /'
+echo "  watchdog.log: $(tail -n 1 /root/openclaw-watchdog/watchdog.log)"
+echo "  STATUS: $(systemctl show -P StatusText openclaw-flag-watcher)"
+
 at "disk-guard's event loop is frozen (SIGSTOP): systemd's watchdog notices and restarts it"
 mkdir -p /run/systemd/system/openclaw-disk-guard.service.d
 printf '[Service]\nWatchdogSec=2s\nRestartSec=100ms\n' > /run/systemd/system/openclaw-disk-guard.service.d/demo.conf

@@ -123,3 +123,18 @@ n=$(( $(starts) - n0 ))
 [ "$n" = 1 ] || fail "the gateway started $n times for one flag"
 pass "the gateway started exactly once"
 journalctl -u $fw --no-pager -o cat OPENCLAW_EVENT=revive-resumed | tail -n 1 | sed 's/^/   journal: /'
+
+step "openclaw-agentctl revive asks for the same action and reports the outcome"
+last=$(date +%s)
+wait_until 10 "the coalescing interval passed" interval_passed "$last"
+before=$(stamp)
+out=$(openclaw-agentctl revive jack) || fail "agentctl revive exited $?: $out"
+grep -q "revived jack (done)" <<<"$out" || fail "unexpected output: $out"
+[ "$(stamp)" != "$before" ] || fail "the gateway was not restarted"
+pass "$(tail -n 1 <<<"$out")"
+set +e
+openclaw-agentctl revive nobody >/dev/null 2>&1
+rc=$?
+set -e
+[ $rc -ne 0 ] || fail "agentctl revive of an unknown target exited 0"
+pass "an unknown target is refused (exit $rc)"

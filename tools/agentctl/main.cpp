@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "agent_table.h"
+#include "revive_command.h"
 #include "status_command.h"
 
 namespace {
@@ -75,8 +76,8 @@ int main(int argc, char** argv) {
   }
   if (command == "status") return statusCommand(args);
   if (command == "check-config") return checkConfig(args);
-  for (const char* later :
-       {"revive", "restore", "acl-verify", "disk-report", "alerts", "recover-jobs"}) {
+  if (command == "revive") return reviveCommand(args);
+  for (const char* later : {"restore", "acl-verify", "disk-report", "alerts", "recover-jobs"}) {
     if (command == later) {
       std::cerr << "openclaw-agentctl: '" << command
                 << "' is not available in this version; its agent's capability has not "
