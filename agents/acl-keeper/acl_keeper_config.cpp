@@ -107,9 +107,7 @@ Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::jso
 }
 
 Expected<AclKeeperConfig, ConfigIssues> loadAclKeeperConfig(const std::string& path) {
-  auto doc = loadConfigJson(path);
-  if (!doc) return Unexpected<ConfigIssues>{doc.error()};
-  return parseAclKeeperConfig(*doc, path);
+  return loadConfigWith(path, parseAclKeeperConfig);
 }
 
 std::string describe(const AclKeeperConfig& config) {

@@ -102,9 +102,7 @@ Expected<DiskGuardConfig, ConfigIssues> parseDiskGuardConfig(const nlohmann::jso
 }
 
 Expected<DiskGuardConfig, ConfigIssues> loadDiskGuardConfig(const std::string& path) {
-  auto doc = loadConfigJson(path);
-  if (!doc) return Unexpected<ConfigIssues>{doc.error()};
-  return parseDiskGuardConfig(*doc, path);
+  return loadConfigWith(path, parseDiskGuardConfig);
 }
 
 std::string describe(const DiskGuardConfig& config) {

@@ -64,9 +64,7 @@ Expected<FlagWatcherConfig, ConfigIssues> parseFlagWatcherConfig(const nlohmann:
 }
 
 Expected<FlagWatcherConfig, ConfigIssues> loadFlagWatcherConfig(const std::string& path) {
-  auto doc = loadConfigJson(path);
-  if (!doc) return Unexpected<ConfigIssues>{doc.error()};
-  return parseFlagWatcherConfig(*doc, path);
+  return loadConfigWith(path, parseFlagWatcherConfig);
 }
 
 std::string describe(const FlagWatcherConfig& config) {

@@ -119,9 +119,7 @@ Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::j
 }
 
 Expected<SupervisorConfig, ConfigIssues> loadSupervisorConfig(const std::string& path) {
-  auto doc = loadConfigJson(path);
-  if (!doc) return Unexpected<ConfigIssues>{doc.error()};
-  return parseSupervisorConfig(*doc, path);
+  return loadConfigWith(path, parseSupervisorConfig);
 }
 
 std::string describe(const SupervisorConfig& config) {

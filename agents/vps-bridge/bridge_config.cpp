@@ -69,9 +69,7 @@ Expected<BridgeConfig, ConfigIssues> parseBridgeConfig(const nlohmann::json& doc
 }
 
 Expected<BridgeConfig, ConfigIssues> loadBridgeConfig(const std::string& path) {
-  auto doc = loadConfigJson(path);
-  if (!doc) return Unexpected<ConfigIssues>{doc.error()};
-  return parseBridgeConfig(*doc, path);
+  return loadConfigWith(path, parseBridgeConfig);
 }
 
 std::string describe(const BridgeConfig& config) {

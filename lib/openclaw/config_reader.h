@@ -33,6 +33,16 @@ std::string formatIssues(const ConfigIssues& issues);
 // unreadable, oversized or non-regular file is one issue with an empty key.
 Expected<nlohmann::json, ConfigIssues> loadConfigJson(const std::string& path);
 
+// Loads a file and hands the document to an agent's parser.
+template <class T>
+Expected<T, ConfigIssues> loadConfigWith(const std::string& path,
+                                         Expected<T, ConfigIssues> (*parse)(const nlohmann::json&,
+                                                                            const std::string&)) {
+  auto doc = loadConfigJson(path);
+  if (!doc) return Unexpected<ConfigIssues>{doc.error()};
+  return parse(*doc, path);
+}
+
 class ConfigObject {
  public:
   ConfigObject(const nlohmann::json& value, std::string path, const std::string& file,

@@ -12,6 +12,13 @@ std::size_t skipSpace(const std::string& text, std::size_t i) {
   return i;
 }
 
+// Index just past the string literal that starts at i (text[i] == '"').
+std::size_t skipString(const std::string& text, std::size_t i) {
+  ++i;
+  while (i < text.size() && text[i] != '"') i += (text[i] == '\\') ? 2 : 1;
+  return i + 1;
+}
+
 void blank(std::string& text, std::size_t from, std::size_t to) {
   for (std::size_t i = from; i < to && i < text.size(); ++i) {
     // Keep newlines so positions after a block comment stay right.
@@ -25,9 +32,7 @@ void blankComments(std::string& out) {
   while (i < out.size()) {
     const char c = out[i];
     if (c == '"') {
-      ++i;
-      while (i < out.size() && out[i] != '"') i += (out[i] == '\\') ? 2 : 1;
-      ++i;
+      i = skipString(out, i);
     } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '/') {
       const std::size_t end = out.find('\n', i);
       const std::size_t stop = end == std::string::npos ? out.size() : end;
@@ -50,9 +55,7 @@ void blankTrailingCommas(std::string& out) {
   while (i < out.size()) {
     const char c = out[i];
     if (c == '"') {
-      ++i;
-      while (i < out.size() && out[i] != '"') i += (out[i] == '\\') ? 2 : 1;
-      ++i;
+      i = skipString(out, i);
     } else if (c == ',') {
       const std::size_t next = skipSpace(out, i + 1);
       if (next < out.size() && (out[next] == '}' || out[next] == ']')) out[i] = ' ';
