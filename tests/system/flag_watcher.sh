@@ -138,3 +138,24 @@ rc=$?
 set -e
 [ $rc -ne 0 ] || fail "agentctl revive of an unknown target exited 0"
 pass "an unknown target is refused (exit $rc)"
+
+step "over max_per_hour: refused with an alert, watching goes on, and a restart keeps the count"
+sed -i 's/"max_per_hour": 60/"max_per_hour": 2/' /etc/openclaw-agents/flag-watcher.json
+systemctl reload $fw
+last=$(date +%s)
+wait_until 10 "the coalescing interval passed" interval_passed "$last"
+before=$(stamp)
+touch $flags/revive-jack.flag
+wait_until 5 "the flag is gone" gone revive-jack.flag
+refused() { journalctl -u $fw --no-pager OPENCLAW_EVENT=revive-refused | grep -q "refused revive of jack"; }
+wait_until 5 "the journal says the revive was refused" refused
+grep -q '"event":"revive-refused"' /var/lib/openclaw-agents/alerts.jsonl || fail "no alert"
+[ "$(stamp)" = "$before" ] || fail "the gateway was restarted over the budget"
+systemctl restart $fw
+touch $flags/revive-jack.flag
+wait_until 5 "the flag is gone" gone revive-jack.flag
+n=$(journalctl -u $fw --no-pager OPENCLAW_EVENT=revive-refused | grep -c "refused revive of jack")
+[ "$n" -ge 2 ] || fail "after a daemon restart the budget was reset ($n refusals)"
+[ "$(stamp)" = "$before" ] || fail "the gateway was restarted over the budget after a daemon restart"
+is_state $fw active || fail "$fw is not active"
+pass "refused twice, across a daemon restart; alert: $(grep revive-refused /var/lib/openclaw-agents/alerts.jsonl | tail -n 1)"
