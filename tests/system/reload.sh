@@ -21,10 +21,15 @@ journalctl -u $u --since "$since" --no-pager -o cat | sed 's/^/   journal: /'
 
 step "a valid config: reload applies it"
 since=$(date '+%Y-%m-%d %H:%M:%S')
-sed 's/"max_per_hour": 6/"max_per_hour": 5/' /root/flag-watcher.json.orig > $conf
+mkdir -p /root/reload-flags
+cat > $conf <<'CONF'
+{ "directories": [ { "path": "/root/reload-flags", "allow": ["jack"] } ],
+  "targets": { "jack": { "unit": "oc-none.service" } } }
+CONF
 systemctl reload $u
 reloaded() { journalctl -u $u --since "$since" --no-pager OPENCLAW_EVENT=reload | grep -q 'reloaded'; }
 wait_until 10 "the journal says the configuration was reloaded" reloaded
 [ "$(unit_prop $u MainPID)" = "$pid" ] || fail "MainPID changed from $pid"
-unit_prop $u StatusText | grep -q reloaded || fail "STATUS does not say reloaded: $(unit_prop $u StatusText)"
+applied() { unit_prop $u StatusText | grep -q "watching 1/1 folder"; }
+wait_until 5 "STATUS shows the new folder" applied
 pass "STATUS: $(unit_prop $u StatusText)"
