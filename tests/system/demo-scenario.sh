@@ -52,7 +52,9 @@ gw=$(systemctl show -P MainPID openclaw-gateway)
 kill -STOP "$gw"
 printf '  gateway pid %s is %s\n' "$gw" "$(ps -o stat= -p "$gw" | sed 's/T.*/stopped (hung)/')"
 # The container's user (uid 101000 on the host) writes the flag.
-chown 101000 /root/openclaw-watchdog/flags
+# The container user may pass through /root to its flag folder (acl-keeper's job on a host).
+setfacl -m u:101000:x /root /root/openclaw-watchdog
+setfacl -m u:101000:rwx /root/openclaw-watchdog/flags
 setpriv --reuid=101000 --regid=101000 --clear-groups touch /root/openclaw-watchdog/flags/revive-jack.flag
 at "flag written by uid 101000"
 healed() { p=$(systemctl show -P MainPID openclaw-gateway); [ "$p" != 0 ] && [ "$p" != "$gw" ]; }
