@@ -1,6 +1,11 @@
 #include "flag_watcher_service.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <boost/asio/post.hpp>
+
+#include <cstring>
 #include <ctime>
 #include <fstream>
 
@@ -300,13 +305,29 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
                {{"folder", by.folder}});
   }
   if (!config_.logFile.empty()) {
-    std::ofstream log(config_.logFile, std::ios::app);
-    log << "[" << humanTime() << "] " << target << (ok ? " restarted via flag" : " revive failed")
-        << " (" << result << ", requested by " << who << ")\n";
+    appendHumanLog("[" + humanTime() + "] " + target +
+                   (ok ? " restarted via flag" : " revive failed") + " (" + result +
+                   ", requested by " + who + ")\n");
   }
   lastAction_ = std::string(ok ? "revived " : "failed to revive ") + target + " at " + humanTime() +
                 (latency.empty() ? "" : " in " + latency + " ms");
   setStatus();
+}
+
+void FlagWatcherService::appendHumanLog(const std::string& line) {
+  // The seeds keep this log in a folder the bot's container can write: never follow a
+  // symlink planted there, never block on a FIFO, append only to a regular file.
+  UniqueFd fd(::open(config_.logFile.c_str(),
+                     O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640));
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    Log::warning("not writing to " + config_.logFile + ": not a regular file we can open",
+                 {{"OPENCLAW_EVENT", "log-file-refused"}});
+    return;
+  }
+  if (::write(fd.get(), line.data(), line.size()) < 0) {
+    Log::warning("cannot append to " + config_.logFile + ": " + std::strerror(errno));
+  }
 }
 
 void FlagWatcherService::resumeInterrupted() {

@@ -49,6 +49,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void retryIfLatched(const std::string& target, const std::string& unit);
   void restartContainer(const std::string& target, const std::string& container);
   void finish(const std::string& target, const std::string& result, bool ok);
+  void appendHumanLog(const std::string& line);
   void resumeInterrupted();
   void resumeUnit(const std::string& target, const std::string& unit, std::uint64_t stampBefore);
   void persist();

@@ -139,6 +139,20 @@ set -e
 [ $rc -ne 0 ] || fail "agentctl revive of an unknown target exited 0"
 pass "an unknown target is refused (exit $rc)"
 
+step "a log_file replaced by a symlink is not written through"
+sum=$(sha256sum /etc/passwd)
+rm -f /root/oc-watchdog.log
+ln -s /etc/passwd /root/oc-watchdog.log
+last=$(date +%s)
+wait_until 10 "the coalescing interval passed" interval_passed "$last"
+before=$(stamp)
+touch $flags/revive-jack.flag
+wait_until 10 "the gateway restarted" stamp_changed "$before"
+log_refused() { journalctl -u $fw --no-pager OPENCLAW_EVENT=log-file-refused | grep -q oc-watchdog.log; }
+wait_until 5 "the journal says the log file was refused" log_refused
+[ "$(sha256sum /etc/passwd)" = "$sum" ] || fail "/etc/passwd changed"
+pass "/etc/passwd unchanged"
+
 step "over max_per_hour: refused with an alert, watching goes on, and a restart keeps the count"
 sed -i 's/"max_per_hour": 60/"max_per_hour": 2/' /etc/openclaw-agents/flag-watcher.json
 systemctl reload $fw
