@@ -42,9 +42,14 @@ Result<std::unique_ptr<AsioBus>> AsioBus::openAddress(boost::asio::io_context& i
 AsioBus::~AsioBus() {
   *alive_ = false;
   timer_.cancel();
+  stopWatchingFd();
+}
+
+void AsioBus::stopWatchingFd() {
+  if (!fd_.is_open()) return;
   boost::system::error_code ignored;
   fd_.cancel(ignored);
-  // sd-bus owns the descriptor and closes it with the bus.
+  // sd-bus owns the descriptor and closes it with the bus: asio only forgets it.
   fd_.release();
 }
 
@@ -60,18 +65,18 @@ void AsioBus::arm() {
     waitingRead_ = true;
     fd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                    [this, alive](const boost::system::error_code& ec) {
-                     if (ec || alive.expired()) return;
+                     if (alive.expired()) return;
                      waitingRead_ = false;
-                     process();
+                     onFdReady(ec);
                    });
   }
   if ((events & POLLOUT) && !waitingWrite_) {
     waitingWrite_ = true;
     fd_.async_wait(boost::asio::posix::stream_descriptor::wait_write,
                    [this, alive](const boost::system::error_code& ec) {
-                     if (ec || alive.expired()) return;
+                     if (alive.expired()) return;
                      waitingWrite_ = false;
-                     process();
+                     onFdReady(ec);
                    });
   }
   std::uint64_t until = UINT64_MAX;
@@ -86,16 +91,25 @@ void AsioBus::arm() {
   }
 }
 
+void AsioBus::onFdReady(const boost::system::error_code& ec) {
+  // Cancelled waits belong to a disconnect or the destructor.  Any other error on the
+  // descriptor is for sd_bus_process to classify: it sees the same socket.
+  if (ec == boost::asio::error::operation_aborted) return;
+  process();
+}
+
 void AsioBus::process() {
   for (;;) {
     const int r = sd_bus_process(bus_.get(), nullptr);
     if (r < 0) {
       // Disconnected (ECONNRESET, ENOTCONN): stop waiting so nothing spins; the owner
       // decides whether to reconnect.
+      // sd-bus has already closed the descriptor here; asio must forget the number now,
+      // before the owner opens a new bus that may be given the same number (a later
+      // release would then remove the new bus's fd from the reactor).
       connected_ = false;
       timer_.cancel();
-      boost::system::error_code ignored;
-      fd_.cancel(ignored);
+      stopWatchingFd();
       if (onDisconnect_) {
         auto callback = std::move(onDisconnect_);
         callback();

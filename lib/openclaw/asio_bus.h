@@ -5,8 +5,9 @@
 // this class turns both into waits on the loop and calls sd_bus_process until it has
 // nothing left.  Whoever queues a message (a method call) calls `arm()` so the write is
 // waited for.  The fd belongs to sd-bus: it is never closed here.  When the bus
-// disconnects (dbus restarted), the disconnect callback runs once and the class stops
-// waiting, so nothing spins.
+// disconnects (dbus restarted), the disconnect callback runs once, from the loop, and the
+// class stops waiting, so nothing spins; the owner may then destroy it and open a new one
+// (not from inside the callback: post that).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -40,7 +41,9 @@ class AsioBus {
 
  private:
   AsioBus(boost::asio::io_context& io, BusPtr bus);
+  void onFdReady(const boost::system::error_code& ec);
   void process();
+  void stopWatchingFd();
 
   boost::asio::io_context& io_;
   BusPtr bus_;

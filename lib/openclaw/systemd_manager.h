@@ -1,8 +1,11 @@
 // The one narrow interface to systemd's manager that the agents use.
 //
 // Every call is asynchronous; callbacks run on the daemon's io_context.  Job-issuing calls
-// (restart, start, stop) report the job's *final* result from systemd's JobRemoved signal,
-// not merely that a job was queued: "the restart happened" means JobResult::Done.
+// (restart, start, stop; mode "replace") report the job's *final* result from systemd's
+// JobRemoved signal, not merely that a job was queued: "the restart happened" means
+// JobResult::Done.  A call that systemd refuses (e.g. NoSuchUnit) reports the D-Bus error
+// text with JobResult::Unknown.  Implementations subscribe to the manager's signals when
+// they are created, so there is no separate subscribe step to forget.
 // `SdBusSystemdManager` is the real one over sd-bus; tests of policy use a fake
 // (tests/fakes/fake_systemd_manager.h).
 #pragma once
@@ -57,9 +60,12 @@ class SystemdManager {
   virtual void stopUnit(const std::string& unit, JobCallback done) = 0;
   // Clears the failed state, including the start-limit-hit latch.
   virtual void resetFailedUnit(const std::string& unit, ErrorCallback done) = 0;
-  virtual void reload(ErrorCallback done) = 0;  // daemon-reload
+  // Manager.Reload, as `systemctl daemon-reload`: unit files written since are seen.
+  virtual void daemonReload(ErrorCallback done) = 0;
   virtual void getUnitState(const std::string& unit, StateCallback done) = 0;
-  // Calls `changed` with a fresh state whenever the unit's properties change.
+  // Calls `changed` with the unit's state once the watch is in place (so no change between
+  // watching and reading is lost), then with a fresh state whenever the unit's properties
+  // change; with an error if the watch cannot be installed.
   virtual std::unique_ptr<UnitWatch> watchUnit(const std::string& unit, StateCallback changed) = 0;
 };
 

@@ -10,8 +10,6 @@ constexpr const char* kService = "org.freedesktop.systemd1";
 constexpr const char* kManagerPath = "/org/freedesktop/systemd1";
 constexpr const char* kManagerIface = "org.freedesktop.systemd1.Manager";
 constexpr const char* kPropertiesIface = "org.freedesktop.DBus.Properties";
-// Results of jobs nobody waits for (other clients' jobs) are kept only this many.
-constexpr std::size_t kMaxEarlyResults = 256;
 
 using ReplyFn = std::function<void(sd_bus_message* reply, const std::string& error)>;
 
@@ -102,31 +100,67 @@ int jobRemovedTrampoline(sd_bus_message* m, void* userdata, sd_bus_error*) {
   std::uint32_t id = 0;
   const char *job = nullptr, *unit = nullptr, *result = nullptr;
   if (sd_bus_message_read(m, "uoss", &id, &job, &unit, &result) < 0) return 0;
-  static_cast<SdBusSystemdManager*>(userdata)->jobRemoved(job, parseJobResult(result));
+  static_cast<SdBusSystemdManager*>(userdata)->jobs().removed(job, parseJobResult(result));
+  return 0;
+}
+
+// sd-bus hands every filter the Disconnected message it makes up when the connection
+// drops; after it no JobRemoved can arrive, so callers must not be left waiting.
+int disconnectFilter(sd_bus_message* m, void* userdata, sd_bus_error*) {
+  if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Local", "Disconnected") > 0) {
+    static_cast<SdBusSystemdManager*>(userdata)->jobs().failAll(
+        "org.freedesktop.DBus.Local.Disconnected: the bus connection was lost");
+  }
   return 0;
 }
 
 class SdBusUnitWatch : public UnitWatch {
  public:
-  SdBusUnitWatch(SdBusSystemdManager& manager, std::string unit, SystemdManager::StateCallback cb)
-      : manager_(manager), unit_(std::move(unit)), changed_(std::move(cb)) {}
+  SdBusUnitWatch(SystemdManager& manager, boost::asio::io_context& io, std::string unit,
+                 SystemdManager::StateCallback cb)
+      : manager_(manager), io_(io), unit_(std::move(unit)), changed_(std::move(cb)) {}
   ~SdBusUnitWatch() override { *alive_ = false; }
 
-  static int trampoline(sd_bus_message*, void* userdata, sd_bus_error*) {
+  // The bus daemon answered AddMatch: from now on no change is missed, so the current
+  // state read next is a baseline without a gap.
+  static int onInstalled(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* self = static_cast<SdBusUnitWatch*>(userdata);
-    std::weak_ptr<bool> alive = self->alive_;
-    // The signal says which properties changed; reading the whole state keeps the
-    // callers' view consistent (Result and ActiveState change in separate signals).
-    self->manager_.getUnitState(self->unit_, [self, alive](const auto& state) {
-      if (!alive.expired()) self->changed_(state);
-    });
+    if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
+      self->fail(errorText(e, -EIO));
+    } else {
+      self->refresh();
+    }
     return 0;
+  }
+
+  static int onChanged(sd_bus_message*, void* userdata, sd_bus_error*) {
+    static_cast<SdBusUnitWatch*>(userdata)->refresh();
+    return 0;
+  }
+
+  // Reported from the loop, never from inside an sd-bus callback, so the caller may drop
+  // the watch in its callback.
+  void fail(std::string error) {
+    std::weak_ptr<bool> alive = alive_;
+    boost::asio::post(io_, [this, alive, error = std::move(error)] {
+      if (!alive.expired()) changed_(Unexpected<std::string>{error});
+    });
   }
 
   BusSlotPtr slot;
 
  private:
-  SdBusSystemdManager& manager_;
+  void refresh() {
+    std::weak_ptr<bool> alive = alive_;
+    // The signal says which properties changed; reading the whole state keeps the
+    // callers' view consistent (Result and ActiveState change in separate signals).
+    manager_.getUnitState(unit_, [this, alive](const auto& state) {
+      if (!alive.expired()) changed_(state);
+    });
+  }
+
+  SystemdManager& manager_;
+  boost::asio::io_context& io_;
   std::string unit_;
   SystemdManager::StateCallback changed_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
@@ -175,54 +209,40 @@ std::string unitObjectPath(const std::string& unit) {
 Result<std::unique_ptr<SdBusSystemdManager>> SdBusSystemdManager::create(AsioBus& bus) {
   std::unique_ptr<SdBusSystemdManager> m(new SdBusSystemdManager(bus));
   sd_bus_slot* slot = nullptr;
-  // Installed before any job is issued: the bus daemon applies it before our later calls.
+  // Installed before any job is issued: the bus daemon applies it before our later calls,
+  // because it handles one connection's messages in order.
   int r = sd_bus_match_signal_async(bus.get(), &slot, kService, kManagerPath, kManagerIface,
                                     "JobRemoved", jobRemovedTrampoline, nullptr, m.get());
   if (r < 0) return fromErrno(-r);
   m->jobRemovedSlot_.reset(slot);
-  // Without Subscribe systemd may not emit JobRemoved for jobs of other clients; ours
-  // are always signalled, but subscribing keeps behaviour the same across versions.
+  if ((r = sd_bus_add_filter(bus.get(), &slot, disconnectFilter, m.get())) < 0) {
+    return fromErrno(-r);
+  }
+  m->disconnectSlot_.reset(slot);
+  // systemd signals a job to the client that queued it even without Subscribe, but unit
+  // PropertiesChanged only goes out while some client is subscribed: watches need it.
   callAsync(bus, kManagerPath, kManagerIface, "Subscribe", nullptr, [](auto*, const auto&) {});
   bus.arm();
   return m;
 }
 
-SdBusSystemdManager::~SdBusSystemdManager() = default;
-
-void SdBusSystemdManager::jobQueued(const std::string& jobPath, JobCallback done) {
-  if (auto it = earlyResults_.find(jobPath); it != earlyResults_.end()) {
-    const JobResult result = it->second;
-    earlyResults_.erase(it);
-    done(JobOutcome{result, {}});
-    return;
-  }
-  pendingJobs_[jobPath] = std::move(done);
-}
-
-void SdBusSystemdManager::jobRemoved(const std::string& jobPath, JobResult result) {
-  auto it = pendingJobs_.find(jobPath);
-  if (it == pendingJobs_.end()) {
-    // Either another client's job or ours whose reply is still on its way.
-    if (earlyResults_.size() >= kMaxEarlyResults) earlyResults_.erase(earlyResults_.begin());
-    earlyResults_[jobPath] = result;
-    return;
-  }
-  JobCallback done = std::move(it->second);
-  pendingJobs_.erase(it);
-  done(JobOutcome{result, {}});
+SdBusSystemdManager::~SdBusSystemdManager() {
+  *alive_ = false;
 }
 
 void SdBusSystemdManager::issueJob(const char* method, const std::string& unit, JobCallback done) {
   callAsync(
       bus_, kManagerPath, kManagerIface, method,
       [unit](sd_bus_message* m) { return sd_bus_message_append(m, "ss", unit.c_str(), "replace"); },
-      [this, done = std::move(done)](sd_bus_message* reply, const std::string& error) {
+      [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)](
+          sd_bus_message* reply, const std::string& error) {
+        if (alive.expired()) return;
         if (!error.empty()) return done(JobOutcome{JobResult::Unknown, error});
         const char* job = nullptr;
         if (int r = sd_bus_message_read(reply, "o", &job); r < 0) {
           return done(JobOutcome{JobResult::Unknown, errorText(nullptr, r)});
         }
-        jobQueued(job, done);
+        jobs_.queued(job, done);
       });
 }
 
@@ -243,7 +263,7 @@ void SdBusSystemdManager::resetFailedUnit(const std::string& unit, ErrorCallback
       [done = std::move(done)](sd_bus_message*, const std::string& error) { done(error); });
 }
 
-void SdBusSystemdManager::reload(ErrorCallback done) {
+void SdBusSystemdManager::daemonReload(ErrorCallback done) {
   callAsync(bus_, kManagerPath, kManagerIface, "Reload", nullptr,
             [done = std::move(done)](sd_bus_message*, const std::string& error) { done(error); });
 }
@@ -266,16 +286,34 @@ void SdBusSystemdManager::getUnitState(const std::string& unit, StateCallback do
 
 std::unique_ptr<UnitWatch> SdBusSystemdManager::watchUnit(const std::string& unit,
                                                           StateCallback changed) {
-  auto watch = std::make_unique<SdBusUnitWatch>(*this, unit, std::move(changed));
+  auto watch = std::make_unique<SdBusUnitWatch>(*this, bus_.io(), unit, std::move(changed));
   sd_bus_slot* slot = nullptr;
   const std::string path = unitObjectPath(unit);
-  if (sd_bus_match_signal_async(bus_.get(), &slot, kService, path.c_str(), kPropertiesIface,
-                                "PropertiesChanged", SdBusUnitWatch::trampoline, nullptr,
-                                watch.get()) >= 0) {
-    watch->slot.reset(slot);
+  const int r = sd_bus_match_signal_async(
+      bus_.get(), &slot, kService, path.c_str(), kPropertiesIface, "PropertiesChanged",
+      SdBusUnitWatch::onChanged, SdBusUnitWatch::onInstalled, watch.get());
+  if (r < 0) {
+    watch->fail(errorText(nullptr, r));
+    return watch;
   }
+  watch->slot.reset(slot);
   bus_.arm();
   return watch;
+}
+
+bool runUntil(boost::asio::io_context& io, const std::function<bool()>& done,
+              std::chrono::steady_clock::duration limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  if (io.stopped()) io.restart();
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (io.run_one_until(deadline) == 0 && io.stopped()) {
+      // Out of work: nothing can make `done` true any more; leave the loop usable.
+      io.restart();
+      return done();
+    }
+  }
+  return true;
 }
 
 }  // namespace openclaw

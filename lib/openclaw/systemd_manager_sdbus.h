@@ -2,20 +2,25 @@
 //
 // At creation it subscribes to the manager's signals and installs one JobRemoved match
 // before any job is issued, so a job that finishes before its method reply is processed
-// is still seen (its result is kept until the reply names the job).
+// is still seen (JobTracker keeps its result until the reply names the job).  If the bus
+// disconnects, every job still waiting reports an error instead of waiting forever.
+// Callbacks of calls still in flight when the manager is destroyed are dropped.
 #pragma once
 
-#include <map>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
 #include <memory>
 
 #include "openclaw/asio_bus.h"
+#include "openclaw/systemd_job_tracker.h"
 #include "openclaw/systemd_manager.h"
 
 namespace openclaw {
 
 class SdBusSystemdManager : public SystemdManager {
  public:
-  // Fails when the bus does not answer the match installation.
+  // Fails when the matches cannot be queued on the bus.
   static Result<std::unique_ptr<SdBusSystemdManager>> create(AsioBus& bus);
   ~SdBusSystemdManager() override;
 
@@ -23,13 +28,12 @@ class SdBusSystemdManager : public SystemdManager {
   void startUnit(const std::string& unit, JobCallback done) override;
   void stopUnit(const std::string& unit, JobCallback done) override;
   void resetFailedUnit(const std::string& unit, ErrorCallback done) override;
-  void reload(ErrorCallback done) override;
+  void daemonReload(ErrorCallback done) override;
   void getUnitState(const std::string& unit, StateCallback done) override;
   std::unique_ptr<UnitWatch> watchUnit(const std::string& unit, StateCallback changed) override;
 
   // Called by the sd-bus callbacks; not for users.
-  void jobQueued(const std::string& jobPath, JobCallback done);
-  void jobRemoved(const std::string& jobPath, JobResult result);
+  JobTracker& jobs() { return jobs_; }
 
  private:
   explicit SdBusSystemdManager(AsioBus& bus) : bus_(bus) {}
@@ -37,9 +41,15 @@ class SdBusSystemdManager : public SystemdManager {
 
   AsioBus& bus_;
   BusSlotPtr jobRemovedSlot_;
-  std::map<std::string, JobCallback> pendingJobs_;
-  // JobRemoved seen before the method reply that names the job; bounded.
-  std::map<std::string, JobResult> earlyResults_;
+  BusSlotPtr disconnectSlot_;
+  JobTracker jobs_;
+  // Replies that arrive after destruction check it and touch nothing.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
+
+// For command-line tools and tests: runs `io` until `done()` holds, the deadline passes
+// (false) or nothing is left to wait for (then whatever `done()` says).
+bool runUntil(boost::asio::io_context& io, const std::function<bool()>& done,
+              std::chrono::steady_clock::duration limit);
 
 }  // namespace openclaw

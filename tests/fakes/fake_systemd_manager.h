@@ -29,7 +29,7 @@ class FakeSystemdManager : public SystemdManager {
     calls.push_back("ResetFailedUnit " + unit);
     done("");
   }
-  void reload(ErrorCallback done) override {
+  void daemonReload(ErrorCallback done) override {
     calls.push_back("Reload");
     done("");
   }
@@ -40,17 +40,36 @@ class FakeSystemdManager : public SystemdManager {
     return watch;
   }
 
-  // Completes the oldest pending job.
-  void completeJob(JobResult result, std::string error = "") {
-    if (pending_.empty()) return;
-    JobCallback done = std::move(pending_.front());
+  // Completes the oldest pending job; false when none is pending.
+  bool completeJob(JobResult result, std::string error = "") {
+    if (pending_.empty()) return false;
+    PendingJob job = std::move(pending_.front());
     pending_.pop_front();
-    done(JobOutcome{result, std::move(error)});
+    job.done(JobOutcome{result, std::move(error)});
+    return true;
+  }
+  // Completes the oldest pending job for `unit`; false when it has none.
+  bool completeJob(const std::string& unit, JobResult result, std::string error = "") {
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+      if (it->unit != unit) continue;
+      JobCallback done = std::move(it->done);
+      pending_.erase(it);
+      done(JobOutcome{result, std::move(error)});
+      return true;
+    }
+    return false;
   }
   std::size_t pendingJobs() const { return pending_.size(); }
 
+  // Changes a unit's state and tells its watchers, as a PropertiesChanged would.
   void setState(const std::string& unit, UnitState state) {
-    states[unit] = state;
+    states[unit] = std::move(state);
+    notify(unit);
+  }
+  // Calls the unit's watchers with its current state.  The real manager also does this
+  // once when a watch is in place; the fake leaves that moment to the test.
+  void notify(const std::string& unit) {
+    const UnitState state = states[unit];
     auto copy = watchers_;
     for (auto& [key, entry] : copy) {
       if (entry.first == unit && watchers_.contains(key)) entry.second(state);
@@ -67,12 +86,17 @@ class FakeSystemdManager : public SystemdManager {
     std::string unit_;
   };
 
+  struct PendingJob {
+    std::string unit;
+    JobCallback done;
+  };
+
   void queue(const char* method, const std::string& unit, JobCallback done) {
     calls.push_back(std::string(method) + " " + unit);
-    pending_.push_back(std::move(done));
+    pending_.push_back(PendingJob{unit, std::move(done)});
   }
 
-  std::deque<JobCallback> pending_;
+  std::deque<PendingJob> pending_;
   std::map<UnitWatch*, std::pair<std::string, StateCallback>> watchers_;
 };
 

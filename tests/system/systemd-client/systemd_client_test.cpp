@@ -1,12 +1,15 @@
 // SdBusSystemdManager against a real systemd (PID 1 of the disposable machine): jobs
-// report their JobRemoved result, properties are read, watches fire, the start-limit
-// latch is seen and cleared.  Each test writes its own units into /run/systemd/system.
+// report their JobRemoved result, properties are read, watches fire, the default
+// start-limit latch is seen and cleared.  Each test writes its own units into
+// /run/systemd/system and waits on conditions with deadlines, never on sleeps.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
+#include <vector>
 
 #include "openclaw/asio_bus.h"
 #include "openclaw/systemd_manager_sdbus.h"
@@ -15,6 +18,7 @@ namespace openclaw {
 namespace {
 
 using namespace std::chrono_literals;
+using StateOrError = Expected<UnitState, std::string>;
 
 class RealSystemd : public ::testing::Test {
  protected:
@@ -27,21 +31,14 @@ class RealSystemd : public ::testing::Test {
     manager_ = std::move(manager).value();
   }
 
-  // Runs the loop until `done` holds or the deadline passes.
-  template <class Pred>
-  bool runUntil(Pred done, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-      io_.run_one_for(50ms);
-    }
-    return true;
+  bool runUntil(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
+    return openclaw::runUntil(io_, done, limit);
   }
 
   void writeUnit(const std::string& name, const std::string& body) {
     std::ofstream("/run/systemd/system/" + name) << body;
     std::optional<std::string> err;
-    manager_->reload([&](const std::string& e) { err = e; });
+    manager_->daemonReload([&](const std::string& e) { err = e; });
     ASSERT_TRUE(runUntil([&] { return err.has_value(); })) << "daemon-reload did not answer";
     ASSERT_EQ(*err, "");
   }
@@ -55,11 +52,21 @@ class RealSystemd : public ::testing::Test {
   }
 
   UnitState state(const std::string& unit) {
-    std::optional<Expected<UnitState, std::string>> s;
-    manager_->getUnitState(unit, [&](const auto& r) { s = r; });
+    std::optional<StateOrError> s;
+    manager_->getUnitState(unit, [&](const StateOrError& r) { s = r; });
     EXPECT_TRUE(runUntil([&] { return s.has_value(); }));
     EXPECT_TRUE(s && s->ok()) << (s && !s->ok() ? s->error() : "no answer");
     return s && s->ok() ? s->value() : UnitState{};
+  }
+
+  // Watches `unit` until `holds` is true of a state it reports; the states seen go to `seen`.
+  bool watchUntil(const std::string& unit, const std::function<bool(const UnitState&)>& holds,
+                  std::chrono::milliseconds limit = 10s) {
+    bool met = false;
+    auto watch = manager_->watchUnit(unit, [&](const StateOrError& s) {
+      if (s.ok() && holds(*s)) met = true;
+    });
+    return runUntil([&] { return met; }, limit);
   }
 
   boost::asio::io_context io_;
@@ -72,6 +79,7 @@ TEST_F(RealSystemd, RestartReportsDoneAndTheMainProcessStartsAgain) {
   ASSERT_TRUE(job(&SystemdManager::startUnit, "oc-sleeper.service").ok());
   const UnitState before = state("oc-sleeper.service");
   EXPECT_EQ(before.activeState, "active");
+  EXPECT_EQ(before.subState, "running");
   EXPECT_EQ(before.loadState, "loaded");
   ASSERT_NE(before.execMainStartTimestampMonotonic, 0u);
 
@@ -80,6 +88,9 @@ TEST_F(RealSystemd, RestartReportsDoneAndTheMainProcessStartsAgain) {
   const UnitState after = state("oc-sleeper.service");
   EXPECT_EQ(after.activeState, "active");
   EXPECT_GT(after.execMainStartTimestampMonotonic, before.execMainStartTimestampMonotonic);
+
+  EXPECT_EQ(job(&SystemdManager::stopUnit, "oc-sleeper.service").result, JobResult::Done);
+  EXPECT_EQ(state("oc-sleeper.service").activeState, "inactive");
 }
 
 TEST_F(RealSystemd, AFailingStartReportsFailedFromJobRemoved) {
@@ -99,16 +110,23 @@ TEST_F(RealSystemd, AMissingUnitIsAnErrorNotAJob) {
   EXPECT_EQ(state("oc-no-such-unit.service").loadState, "not-found");
 }
 
-TEST_F(RealSystemd, TheStartLimitLatchIsSeenAndResetFailedClearsIt) {
-  writeUnit("oc-flappy.service",
-            "[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=3\n"
-            "[Service]\nExecStart=/bin/sleep infinity\n");
+TEST_F(RealSystemd, TheSixthStartInTenSecondsHitsTheDefaultLimitUntilResetFailed) {
+  // No StartLimit settings: the defaults (5 starts per 10 s) are what is proven.
+  writeUnit("oc-flappy.service", "[Service]\nExecStart=/bin/sleep infinity\n");
+  int done = 0;
   JobOutcome last;
-  for (int i = 0; i < 5; ++i) last = job(&SystemdManager::restartUnit, "oc-flappy.service");
+  for (int i = 0; i < 10; ++i) {
+    last = job(&SystemdManager::restartUnit, "oc-flappy.service");
+    if (!last.ok()) break;
+    ++done;
+  }
+  EXPECT_EQ(done, 5);
   EXPECT_EQ(last.result, JobResult::Failed) << last.error;
   const UnitState latched = state("oc-flappy.service");
   EXPECT_EQ(latched.activeState, "failed");
   EXPECT_EQ(latched.result, "start-limit-hit");
+  EXPECT_EQ(job(&SystemdManager::restartUnit, "oc-flappy.service").result, JobResult::Failed)
+      << "the latch holds without a reset";
 
   std::optional<std::string> reset;
   manager_->resetFailedUnit("oc-flappy.service", [&](const std::string& e) { reset = e; });
@@ -118,23 +136,54 @@ TEST_F(RealSystemd, TheStartLimitLatchIsSeenAndResetFailedClearsIt) {
   EXPECT_EQ(state("oc-flappy.service").activeState, "active");
 }
 
-TEST_F(RealSystemd, AWatchFiresWhenTheUnitChangesState) {
+TEST_F(RealSystemd, AWatchReportsTheCurrentStateThenEveryChangeUntilDropped) {
   writeUnit("oc-watched.service", "[Service]\nExecStart=/bin/sleep infinity\n");
   ASSERT_TRUE(job(&SystemdManager::startUnit, "oc-watched.service").ok());
   std::vector<std::string> seen;
-  auto watch = manager_->watchUnit("oc-watched.service", [&](const auto& s) {
+  auto watch = manager_->watchUnit("oc-watched.service", [&](const StateOrError& s) {
     if (s.ok()) seen.push_back(s->activeState);
   });
+  // The first report says the watch is in place: nothing after it can be missed.
+  ASSERT_TRUE(runUntil([&] { return !seen.empty(); })) << "no initial state";
+  EXPECT_EQ(seen.front(), "active");
   // Stopping is done by another client, as an operator's systemctl would.
   ASSERT_EQ(std::system("systemctl stop --no-block oc-watched.service"), 0);
-  EXPECT_TRUE(runUntil([&] { return !seen.empty() && seen.back() == "inactive"; }))
+  EXPECT_TRUE(runUntil([&] { return seen.back() == "inactive"; }))
       << "states seen: " << seen.size();
+
   watch.reset();
   const std::size_t count = seen.size();
-  ASSERT_EQ(std::system("systemctl start oc-watched.service"), 0);
-  // After the watch is gone nothing more arrives (run the loop a little to be sure).
-  runUntil([] { return false; }, 300ms);
+  ASSERT_TRUE(job(&SystemdManager::startUnit, "oc-watched.service").ok());
+  // Our start's JobRemoved came after its PropertiesChanged; run the loop a little more
+  // anyway so a late signal would have been delivered.
+  runUntil([] { return false; }, 200ms);
   EXPECT_EQ(seen.size(), count);
+}
+
+TEST_F(RealSystemd, NRestartsCountsAutomaticRestarts) {
+  writeUnit("oc-crashing.service",
+            "[Unit]\nStartLimitIntervalSec=0\n"
+            "[Service]\nExecStart=/bin/false\nRestart=always\nRestartSec=100ms\n");
+  ASSERT_EQ(job(&SystemdManager::startUnit, "oc-crashing.service").error, "");
+  EXPECT_TRUE(
+      watchUntil("oc-crashing.service", [](const UnitState& s) { return s.nRestarts >= 2; }))
+      << "NRestarts now " << state("oc-crashing.service").nRestarts;
+  EXPECT_EQ(job(&SystemdManager::stopUnit, "oc-crashing.service").result, JobResult::Done);
+}
+
+TEST_F(RealSystemd, StatusTextIsWhatTheServiceLastSent) {
+  if (::access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "needs /usr/bin/python3";
+  // The main process itself sends STATUS= and stays alive, so systemd can attribute it.
+  writeUnit("oc-status.service",
+            "[Service]\nNotifyAccess=main\nExecStart=/usr/bin/python3 -c \"import os, socket, "
+            "time; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); "
+            "s.connect(os.environ['NOTIFY_SOCKET']); s.send(b'STATUS=serving 3 bots'); "
+            "time.sleep(3600)\"\n");
+  ASSERT_TRUE(job(&SystemdManager::startUnit, "oc-status.service").ok());
+  EXPECT_TRUE(watchUntil("oc-status.service",
+                         [](const UnitState& s) { return s.statusText == "serving 3 bots"; }))
+      << "StatusText now '" << state("oc-status.service").statusText << "'";
+  EXPECT_EQ(job(&SystemdManager::stopUnit, "oc-status.service").result, JobResult::Done);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "fakes/fake_systemd_manager.h"
 #include "openclaw/systemd_manager.h"
 
@@ -33,6 +35,19 @@ TEST(TheFakeSystemdManager, RecordsCallsAndCompletesJobsOnRequest) {
   fake.completeJob(JobResult::Failed);
   ASSERT_TRUE(outcome.has_value());
   EXPECT_EQ(outcome->result, JobResult::Failed);
+}
+
+TEST(TheFakeSystemdManager, CompletesTheJobOfTheUnitTheTestNames) {
+  FakeSystemdManager fake;
+  std::optional<JobOutcome> a, b;
+  fake.restartUnit("a.service", [&](const JobOutcome& o) { a = o; });
+  fake.stopUnit("b.service", [&](const JobOutcome& o) { b = o; });
+  EXPECT_TRUE(fake.completeJob("b.service", JobResult::Done));
+  EXPECT_FALSE(a.has_value());
+  ASSERT_TRUE(b.has_value());
+  EXPECT_TRUE(b->ok());
+  EXPECT_FALSE(fake.completeJob("b.service", JobResult::Done));
+  EXPECT_EQ(fake.pendingJobs(), 1u);
 }
 
 TEST(TheFakeSystemdManager, NotifiesWatchersUntilTheWatchIsDropped) {
