@@ -12,3 +12,7 @@ file(GLOB OPENCLAW_MAN8 ${PROJECT_SOURCE_DIR}/docs/man/*.8)
 file(GLOB OPENCLAW_MAN1 ${PROJECT_SOURCE_DIR}/docs/man/*.1)
 install(FILES ${OPENCLAW_MAN8} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES ${OPENCLAW_MAN1} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+
+# Drop-ins the operator adds to units we do not ship (e.g. the gateway's), as examples.
+file(GLOB OPENCLAW_UNIT_EXAMPLES ${PROJECT_SOURCE_DIR}/units/examples/*.conf)
+install(FILES ${OPENCLAW_UNIT_EXAMPLES} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

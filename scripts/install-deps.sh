@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libgmock-dev
   debhelper fakeroot lintian man-db clang-format
   systemd systemd-container dbus acl
-  podman runc busybox-static uidmap
+  podman runc busybox-static uidmap jq
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "agent_table.h"
+#include "recover_jobs_command.h"
 #include "revive_command.h"
 #include "status_command.h"
 
@@ -77,7 +78,8 @@ int main(int argc, char** argv) {
   if (command == "status") return statusCommand(args);
   if (command == "check-config") return checkConfig(args);
   if (command == "revive") return reviveCommand(args);
-  for (const char* later : {"restore", "acl-verify", "disk-report", "alerts", "recover-jobs"}) {
+  if (command == "recover-jobs") return recoverJobsCommand(args);
+  for (const char* later : {"restore", "acl-verify", "disk-report", "alerts"}) {
     if (command == later) {
       std::cerr << "openclaw-agentctl: '" << command
                 << "' is not available in this version; its agent's capability has not "
