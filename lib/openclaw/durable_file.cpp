@@ -42,9 +42,14 @@ std::pair<std::string, std::string> splitPath(const std::string& path) {
 
 }  // namespace
 
-Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes) {
+Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes,
+                                                 Symlinks symlinks) {
   // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  const int noFollow = symlinks == Symlinks::NoFollow ? O_NOFOLLOW : 0;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | noFollow));
+  if (!fd && errno == ELOOP && noFollow) {
+    return Unexpected<std::string>{"is a symlink: not followed"};
+  }
   if (!fd) return Unexpected<std::string>{std::string("cannot open: ") + std::strerror(errno)};
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {

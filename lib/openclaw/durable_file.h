@@ -18,8 +18,12 @@
 namespace openclaw {
 
 // The whole file, or a sentence saying why not ("cannot open: No such file or directory",
-// "is a FIFO, not a regular file", "is larger than 1048576 bytes").
-Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes);
+// "is a FIFO, not a regular file", "is larger than 1048576 bytes").  With `NoFollow`, a
+// symlink as the last component is refused ("is a symlink: not followed"), for files an
+// adversary can replace.
+enum class Symlinks { Follow, NoFollow };
+Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes,
+                                                 Symlinks symlinks = Symlinks::Follow);
 
 // Replaces `path` with `content` atomically and durably; the new file gets `mode`.
 Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mode_t mode = 0644);

@@ -1,0 +1,282 @@
+// The Telegram outbox against a stand-in for Telegram's Bot API on a real loopback socket:
+// delivery, retry timing for 429 and 5xx, surviving a dead server and a daemon restart,
+// dedup, order, the bound, and a token that never leaks into errors.
+#include "openclaw/telegram_outbox.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "openclaw/systemd_manager_sdbus.h"
+
+namespace openclaw {
+namespace {
+
+namespace fs = std::filesystem;
+using boost::asio::ip::tcp;
+using namespace std::chrono_literals;
+
+struct Answer {
+  int status;
+  std::string body;
+};
+struct SeenRequest {
+  std::string target;
+  nlohmann::json body;
+  std::chrono::steady_clock::time_point at;
+};
+
+const Answer kOk{200, R"({"ok":true,"result":{}})"};
+
+// Speaks just enough HTTP/1.1 for libcurl: one request per connection, answered from
+// `script` in order (the last answer repeats), every request recorded.
+class FakeTelegram {
+ public:
+  FakeTelegram(boost::asio::io_context& io, std::vector<Answer> script, unsigned short port = 0)
+      : acceptor_(io), script_(std::move(script)) {
+    const tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"), port);
+    acceptor_.open(at.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(at);
+    acceptor_.listen();
+    accept();
+  }
+  unsigned short port() const { return acceptor_.local_endpoint().port(); }
+  std::string apiUrl() const { return "http://127.0.0.1:" + std::to_string(port()); }
+  const std::vector<SeenRequest>& seen() const { return seen_; }
+
+ private:
+  void accept() {
+    acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec) return;
+      serve(std::make_shared<tcp::socket>(std::move(socket)));
+      accept();
+    });
+  }
+
+  void serve(std::shared_ptr<tcp::socket> s) {
+    auto in = std::make_shared<std::string>();
+    boost::asio::async_read_until(
+        *s, boost::asio::dynamic_buffer(*in), "\r\n\r\n",
+        [this, s, in](boost::system::error_code ec, std::size_t headerEnd) {
+          if (ec) return;
+          const auto cl = in->find("Content-Length: ");
+          const std::size_t length = cl < headerEnd ? std::stoul(in->substr(cl + 16)) : 0;
+          const std::size_t have = in->size() - headerEnd;
+          auto done = [this, s, in, headerEnd](boost::system::error_code e, std::size_t) {
+            if (!e) answer(s, in->substr(0, in->find(' ', 5)).substr(5), in->substr(headerEnd));
+          };
+          if (have >= length) return done({}, 0);
+          boost::asio::async_read(*s, boost::asio::dynamic_buffer(*in),
+                                  boost::asio::transfer_exactly(length - have), done);
+        });
+  }
+
+  void answer(std::shared_ptr<tcp::socket> s, std::string target, const std::string& body) {
+    seen_.push_back({std::move(target), nlohmann::json::parse(body, nullptr, false),
+                     std::chrono::steady_clock::now()});
+    const Answer& a = script_.empty() ? kOk : script_[std::min(seen_.size(), script_.size()) - 1];
+    auto out = std::make_shared<std::string>(
+        "HTTP/1.1 " + std::to_string(a.status) +
+        " Scripted\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+        std::to_string(a.body.size()) + "\r\n\r\n" + a.body);
+    boost::asio::async_write(*s, boost::asio::buffer(*out), [s, out](auto, auto) {
+      boost::system::error_code ignored;
+      s->shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  tcp::acceptor acceptor_;
+  std::vector<Answer> script_;
+  std::vector<SeenRequest> seen_;
+};
+
+// A port nothing listens on: bound, read, closed.
+unsigned short closedPort(boost::asio::io_context& io) {
+  tcp::acceptor probe(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return probe.local_endpoint().port();
+}
+
+class TelegramOutboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/openclaw-outbox-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    writeToken("123456:SECRET-token_x");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void writeToken(const std::string& token) { std::ofstream(dir_ / "token") << token << "\n"; }
+  TelegramSettings settings(unsigned short port) const {
+    return {(dir_ / "token").string(), "-100777", "http://127.0.0.1:" + std::to_string(port)};
+  }
+  std::string folder() const { return (dir_ / "outbox").string(); }
+  std::size_t messageFiles() const {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(folder())) {
+      n += e.path().filename().string().starts_with("msg-");
+    }
+    return n;
+  }
+  bool runUntil(const std::function<bool()>& done) { return openclaw::runUntil(io_, done, 10s); }
+
+  boost::asio::io_context io_;
+  fs::path dir_;
+  const OutboxTuning fast_{50ms, 400ms, 5000ms, 600s};
+};
+
+TEST_F(TelegramOutboxTest, DeliversOnceWithTheChatIdAndTextToTheTokenPath) {
+  FakeTelegram telegram(io_, {kOk});
+  TelegramOutbox outbox(io_, folder(), settings(telegram.port()), fast_);
+  EXPECT_TRUE(outbox.enqueue("disk full on /", "critical|disk-full|/"));
+  ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 1; }));
+  ASSERT_EQ(telegram.seen().size(), 1u);
+  EXPECT_EQ(telegram.seen()[0].target, "/bot123456:SECRET-token_x/sendMessage");
+  EXPECT_EQ(telegram.seen()[0].body["chat_id"], "-100777");
+  EXPECT_EQ(telegram.seen()[0].body["text"], "disk full on /");
+  EXPECT_EQ(outbox.pending(), 0u);
+  EXPECT_EQ(messageFiles(), 0u);
+  EXPECT_EQ(outbox.lastError(), "");
+}
+
+TEST_F(TelegramOutboxTest, WaitsForTheRetryAfterTelegramNamesOn429) {
+  FakeTelegram telegram(
+      io_, {{429, R"({"ok":false,"error_code":429,"parameters":{"retry_after":1}})"}, kOk});
+  TelegramOutbox outbox(io_, folder(), settings(telegram.port()), fast_);
+  outbox.enqueue("slow down", "");
+  ASSERT_TRUE(runUntil([&] { return !outbox.lastError().empty(); }));
+  EXPECT_EQ(outbox.summary(), "1 pending (HTTP 429, retry in 1 s)");
+  ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 1; }));
+  ASSERT_EQ(telegram.seen().size(), 2u);
+  EXPECT_GE(telegram.seen()[1].at - telegram.seen()[0].at, 900ms);
+}
+
+TEST_F(TelegramOutboxTest, RetriesServerErrorsWithGrowingBackoffThenDeliversOnce) {
+  FakeTelegram telegram(io_, {{500, R"({"ok":false})"}, {502, ""}, kOk});
+  TelegramOutbox outbox(io_, folder(), settings(telegram.port()), fast_);
+  outbox.enqueue("flaky", "");
+  ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 1; }));
+  const auto& seen = telegram.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_GE(seen[1].at - seen[0].at, 50ms);
+  EXPECT_GE(seen[2].at - seen[1].at, 100ms);
+  EXPECT_EQ(seen[2].body["text"], "flaky");
+}
+
+TEST_F(TelegramOutboxTest, KeepsTheMessageOnDiskWhileTheServerIsDown) {
+  TelegramOutbox outbox(io_, folder(), settings(closedPort(io_)), fast_);
+  outbox.enqueue("nobody listens", "");
+  ASSERT_TRUE(runUntil([&] { return !outbox.lastError().empty(); }));
+  EXPECT_TRUE(outbox.lastError().starts_with("Telegram unreachable: ")) << outbox.lastError();
+  EXPECT_EQ(outbox.pending(), 1u);
+  EXPECT_EQ(messageFiles(), 1u);
+}
+
+TEST_F(TelegramOutboxTest, ANewOutboxOnTheSameFolderDeliversWhatTheLastRunLeft) {
+  const unsigned short port = closedPort(io_);
+  {
+    TelegramOutbox before(io_, folder(), settings(port), fast_);
+    before.enqueue("first", "");
+    before.enqueue("second", "");
+    ASSERT_TRUE(runUntil([&] { return !before.lastError().empty(); }));
+  }
+  ASSERT_EQ(messageFiles(), 2u);
+  FakeTelegram telegram(io_, {kOk}, port);
+  TelegramOutbox after(io_, folder(), settings(port), fast_);
+  EXPECT_EQ(after.pending(), 2u);
+  ASSERT_TRUE(runUntil([&] { return after.delivered() == 2; }));
+  ASSERT_EQ(telegram.seen().size(), 2u);
+  EXPECT_EQ(telegram.seen()[0].body["text"], "first");
+  EXPECT_EQ(telegram.seen()[1].body["text"], "second");
+  EXPECT_EQ(messageFiles(), 0u);
+}
+
+TEST_F(TelegramOutboxTest, SuppressesTheSameKeyWithinTheWindowAcrossRestarts) {
+  FakeTelegram telegram(io_, {kOk});
+  {
+    TelegramOutbox outbox(io_, folder(), settings(telegram.port()), fast_);
+    EXPECT_TRUE(outbox.enqueue("restore failed", "critical|restore-failed|jack"));
+    EXPECT_FALSE(outbox.enqueue("restore failed again", "critical|restore-failed|jack"));
+    EXPECT_TRUE(outbox.enqueue("other bot", "critical|restore-failed|jill"));
+    ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 2; }));
+  }
+  TelegramOutbox restarted(io_, folder(), settings(telegram.port()), fast_);
+  EXPECT_FALSE(restarted.enqueue("restore failed", "critical|restore-failed|jack"));
+  EXPECT_EQ(restarted.pending(), 0u);  // nothing queued, so nothing more can reach the server
+  EXPECT_EQ(telegram.seen().size(), 2u);
+}
+
+TEST_F(TelegramOutboxTest, DeliversInTheOrderMessagesWereEnqueued) {
+  FakeTelegram telegram(io_, {kOk});
+  TelegramOutbox outbox(io_, folder(), settings(telegram.port()), fast_);
+  for (const char* text : {"one", "two", "three"}) outbox.enqueue(text, "");
+  ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 3; }));
+  ASSERT_EQ(telegram.seen().size(), 3u);
+  EXPECT_EQ(telegram.seen()[0].body["text"], "one");
+  EXPECT_EQ(telegram.seen()[1].body["text"], "two");
+  EXPECT_EQ(telegram.seen()[2].body["text"], "three");
+}
+
+TEST_F(TelegramOutboxTest, NeverPutsTheTokenInLastError) {
+  FakeTelegram telegram(io_, {{401, R"({"ok":false,"description":"Unauthorized"})"}});
+  TelegramOutbox refused(io_, folder(), settings(telegram.port()), fast_);
+  refused.enqueue("hello", "");
+  ASSERT_TRUE(runUntil([&] { return !refused.lastError().empty(); }));
+  EXPECT_TRUE(refused.lastError().starts_with("Telegram refused: HTTP 401 Unauthorized"))
+      << refused.lastError();
+  EXPECT_EQ(refused.lastError().find("SECRET"), std::string::npos);
+
+  TelegramOutbox unreachable(io_, (dir_ / "other").string(), settings(closedPort(io_)), fast_);
+  unreachable.enqueue("hello", "");
+  ASSERT_TRUE(runUntil([&] { return !unreachable.lastError().empty(); }));
+  EXPECT_EQ(unreachable.lastError().find("SECRET"), std::string::npos);
+}
+
+TEST_F(TelegramOutboxTest, RetriesRefusalsAtTheLongestIntervalAndPicksUpARotatedToken) {
+  FakeTelegram telegram(io_, {{401, R"({"ok":false})"}, kOk});
+  TelegramOutbox outbox(io_, folder(), settings(telegram.port()), fast_);
+  outbox.enqueue("hello", "");
+  ASSERT_TRUE(runUntil([&] { return !outbox.lastError().empty(); }));
+  writeToken("999:ROTATED");
+  ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 1; }));
+  ASSERT_EQ(telegram.seen().size(), 2u);
+  EXPECT_GE(telegram.seen()[1].at - telegram.seen()[0].at, fast_.maxRetry);
+  EXPECT_EQ(telegram.seen()[1].target, "/bot999:ROTATED/sendMessage");
+}
+
+TEST_F(TelegramOutboxTest, KeepsMessagesWhileTheTokenFileIsMissing) {
+  fs::remove(dir_ / "token");
+  FakeTelegram telegram(io_, {kOk});
+  TelegramOutbox outbox(io_, folder(), settings(telegram.port()), fast_);
+  outbox.enqueue("waiting for a token", "");
+  EXPECT_TRUE(outbox.lastError().starts_with("Telegram token file ")) << outbox.lastError();
+  EXPECT_EQ(outbox.summary(), "1 pending (no token, retry in 1 s)");
+  writeToken("   \n");
+  ASSERT_TRUE(runUntil([&] { return outbox.lastError().find("is empty") != std::string::npos; }));
+  writeToken("42:LATE");
+  ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 1; }));
+  EXPECT_EQ(telegram.seen().size(), 1u);
+}
+
+TEST_F(TelegramOutboxTest, DropsTheOldestMessagesBeyondTheBound) {
+  fs::remove(dir_ / "token");  // nothing goes out, so the queue only grows
+  OutboxTuning small = fast_;
+  small.maxPending = 3;
+  TelegramOutbox outbox(io_, folder(), settings(closedPort(io_)), small);
+  for (int i = 1; i <= 5; ++i) outbox.enqueue("message " + std::to_string(i), "");
+  EXPECT_EQ(outbox.pending(), 3u);
+  EXPECT_EQ(messageFiles(), 3u);
+  EXPECT_FALSE(fs::exists(folder() + "/msg-00000000000000000001.json"));
+  EXPECT_TRUE(fs::exists(folder() + "/msg-00000000000000000005.json"));
+}
+
+}  // namespace
+}  // namespace openclaw
