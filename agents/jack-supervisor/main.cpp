@@ -1,7 +1,7 @@
 // openclaw-jack-supervisor: keeps the bots alive: detects crash loops and failed health,
 // repairs the bot's config from backups, restarts, and alerts.
-#include "openclaw/idle_agent.h"
 #include "supervisor_config.h"
+#include "supervisor_service.h"
 
 int main(int argc, char** argv) {
   using namespace openclaw;
@@ -10,9 +10,7 @@ int main(int argc, char** argv) {
       "jack-supervisor",
       "Keeps each bot alive: detects crash loops and failed health probes, restores a valid "
       "config, restarts, alerts.",
-      supervisor::loadSupervisorConfig, [](DaemonContext&) {
-        return std::make_unique<IdleAgent<SupervisorConfig>>(
-            [](const SupervisorConfig& c) { return supervisor::describe(c); });
-      }};
+      supervisor::loadSupervisorConfig,
+      [](DaemonContext& ctx) { return std::make_unique<supervisor::SupervisorService>(ctx); }};
   return runDaemon(agent, argc, argv);
 }

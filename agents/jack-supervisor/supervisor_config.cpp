@@ -9,6 +9,11 @@ constexpr std::int64_t kMinProbeIntervalSec = 1;
 constexpr std::int64_t kMaxProbeIntervalSec = 3600;
 constexpr std::int64_t kMaxProbeTimeoutSec = 300;
 constexpr std::int64_t kMaxRestoresPerHourLimit = 60;
+// A gateway that needs more than ten minutes to come up is not one we can judge.
+constexpr std::int64_t kMaxGraceSec = 600;
+// A day: beyond that, "stable" no longer says anything about the config.
+constexpr std::int64_t kMaxStableSec = 86400;
+constexpr std::int64_t kMaxSnapshots = 100;
 
 void readProbe(ConfigObject& obj, HealthProbe& probe) {
   const int kinds = int(obj.get("http", probe.http)) + int(obj.get("tcp", probe.tcp)) +
@@ -75,10 +80,19 @@ BotConfig readBot(ConfigObject& obj) {
     obj.fail("container", "is not a container name");
   }
   HealthProbe probe;
-  if (obj.withObject("health", [&](ConfigObject& h) { readProbe(h, probe); })) {
+  if (hasContainer) {
+    // Docker runs the container's own healthcheck; we only choose how often to read it.
+    obj.withObject("health", [&](ConfigObject& h) {
+      h.getInRange("interval_sec", bot.containerHealth.intervalSec, kMinProbeIntervalSec,
+                   kMaxProbeIntervalSec);
+    });
+  } else if (obj.withObject("health", [&](ConfigObject& h) { readProbe(h, probe); })) {
     bot.health = probe;
   }
   obj.getInRange("max_restores_per_hour", bot.maxRestoresPerHour, 0, kMaxRestoresPerHourLimit);
+  obj.getInRange("grace_sec", bot.graceSec, 1, kMaxGraceSec);
+  obj.getInRange("stable_sec", bot.stableSec, 1, kMaxStableSec);
+  obj.getInRange("keep_snapshots", bot.keepSnapshots, 0, kMaxSnapshots);
   obj.get("restart_unhealthy", bot.restartUnhealthy);
   if (bot.restartUnhealthy && hasUnit) {
     obj.fail("restart_unhealthy", "applies to containers only");
@@ -110,6 +124,10 @@ Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::j
           tg.fail("token_file", "must be an absolute path");
         }
         tg.require("chat_id", telegram.chatId);
+        if (tg.get("api_url", telegram.apiUrl) && !telegram.apiUrl.starts_with("http://") &&
+            !telegram.apiUrl.starts_with("https://")) {
+          tg.fail("api_url", "must be an http:// or https:// URL");
+        }
       })) {
     config.telegram = telegram;
   }

@@ -21,16 +21,25 @@ struct HealthProbe {
   std::int64_t failures = 3;  // consecutive failures that make a bot unhealthy
 };
 
+// For containers: how often Docker's own health status is read.
+struct ContainerHealth {
+  std::int64_t intervalSec = 10;
+};
+
 struct BotConfig {
   std::string name;
   std::string unit;  // exactly one of unit and container
   std::string container;
-  std::string config;                  // the bot's live config file (units only)
-  std::vector<std::string> required;   // JSON pointers that must exist in a valid config
-  std::vector<std::string> validator;  // optional command; gets OPENCLAW_CONFIG_PATH
-  std::vector<std::string> backups;    // files or globs, tried in order
-  std::optional<HealthProbe> health;
-  std::int64_t maxRestoresPerHour = 2;
+  std::string config;                   // the bot's live config file (units only)
+  std::vector<std::string> required;    // JSON pointers that must exist in a valid config
+  std::vector<std::string> validator;   // optional command; gets OPENCLAW_CONFIG_PATH
+  std::vector<std::string> backups;     // files or globs, tried in order
+  std::optional<HealthProbe> health;    // units only
+  ContainerHealth containerHealth;      // containers only ("health": {"interval_sec": N})
+  std::int64_t maxRestoresPerHour = 2;  // repairs (restore and/or restart) in any hour
+  std::int64_t graceSec = 60;           // restart -> healthy, or the repair failed
+  std::int64_t stableSec = 600;         // healthy this long: snapshot config, reset backoff
+  std::int64_t keepSnapshots = 5;       // last-known-good snapshots kept per bot
   std::string jobsDir;
   bool restartUnhealthy = false;  // containers: restart when Docker says unhealthy
 };
@@ -38,6 +47,7 @@ struct BotConfig {
 struct TelegramConfig {
   std::string tokenFile;
   std::string chatId;
+  std::string apiUrl = "https://api.telegram.org";  // a stand-in's URL in tests
 };
 
 struct SupervisorConfig {

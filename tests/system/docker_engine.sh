@@ -4,8 +4,14 @@
 # holding the socket "docker.sock", to bind into a machine) and OC_CONTAINER (its name);
 # an argument @DOCKER_DIR@ is replaced by that folder.
 #
-#   docker_engine.sh -- machine.sh --deb X --bind @DOCKER_DIR@ -- scenario.sh
+#   docker_engine.sh [--health-cmd CMD] -- machine.sh --deb X --bind @DOCKER_DIR@ -- scenario.sh
+#
+# --health-cmd gives the container a healthcheck.  Docker runs healthchecks itself; Podman
+# delegates the schedule to systemd timers, which this host (no systemd as PID 1) lacks, so
+# here a loop runs `podman healthcheck run` every second in Docker's place.
 set -euo pipefail
+health_cmd=""
+if [ "${1:-}" = "--health-cmd" ]; then health_cmd=$2; shift 2; fi
 [ "${1:-}" = "--" ] && shift
 dir=$(mktemp -d /run/openclaw-test-docker.XXXXXX)
 store=$(mktemp -d /var/tmp/openclaw-test-podman.XXXXXX)
@@ -15,8 +21,10 @@ name="openclaw-john-$$"
 opts=(--runtime runc --cgroup-manager cgroupfs --root "$store/root" --runroot "$store/run")
 pm() { podman "${opts[@]}" "$@"; }
 service_pid=""
+health_pid=""
 cleanup() {
   local rc=$?
+  [ -n "$health_pid" ] && kill "$health_pid" 2>/dev/null || true
   pm rm -f -t 0 "$name" >/dev/null 2>&1 || true
   [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
   pm system reset -f >/dev/null 2>&1 || true
@@ -35,11 +43,18 @@ done
 img=$(mktemp -d)
 mkdir -p "$img/bin"
 cp /bin/busybox "$img/bin/"
-for a in sh sleep; do ln -s busybox "$img/bin/$a"; done
+for a in sh sleep test touch; do ln -s busybox "$img/bin/$a"; done
 tar -C "$img" -c . | pm import - oc-busybox >/dev/null
 rm -rf "$img"
-pm run -d --name "$name" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+health=()
+[ -n "$health_cmd" ] && health=(--health-cmd "$health_cmd" --health-interval 1s --health-retries 1)
+pm run -d --name "$name" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "${health[@]}" \
   oc-busybox /bin/sleep 1000000 >/dev/null
+if [ -n "$health_cmd" ]; then
+  # Docker's scheduler, stood in for (see above): a pace, not a synchronisation.
+  (while :; do pm healthcheck run "$name" >/dev/null 2>&1; sleep 1; done) &
+  health_pid=$!
+fi
 echo "docker_engine.sh: engine at $dir/docker.sock, container $name running" >&2
 args=()
 for a in "$@"; do args+=("${a//@DOCKER_DIR@/$dir}"); done

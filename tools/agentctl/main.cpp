@@ -6,6 +6,7 @@
 
 #include "agent_table.h"
 #include "recover_jobs_command.h"
+#include "restore_command.h"
 #include "revive_command.h"
 #include "status_command.h"
 
@@ -23,7 +24,8 @@ const char* kUsage =
     "  status [--json]           every agent: unit state, STATUS line, last actions\n"
     "  check-config [AGENT]      check /etc/openclaw-agents/<agent>.json (all agents by default)\n"
     "  revive TARGET             restart a flag-watcher target now\n"
-    "  restore BOT [--dry-run]   restore a bot's config from its newest valid backup\n"
+    "  restore BOT [--dry-run] [--force]\n"
+    "                            list a bot's backups and why each is valid; restore the first\n"
     "  acl-verify                read-only ACL pass; non-zero exit on drift\n"
     "  disk-report               usage per mount and what each action could free\n"
     "  alerts [--limit N]        recent alerts\n"
@@ -78,8 +80,9 @@ int main(int argc, char** argv) {
   if (command == "status") return statusCommand(args);
   if (command == "check-config") return checkConfig(args);
   if (command == "revive") return reviveCommand(args);
+  if (command == "restore") return restoreCommand(args);
   if (command == "recover-jobs") return recoverJobsCommand(args);
-  for (const char* later : {"restore", "acl-verify", "disk-report", "alerts"}) {
+  for (const char* later : {"acl-verify", "disk-report", "alerts"}) {
     if (command == later) {
       std::cerr << "openclaw-agentctl: '" << command
                 << "' is not available in this version; its agent's capability has not "

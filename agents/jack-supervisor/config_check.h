@@ -1,0 +1,46 @@
+// Is a bot's config good enough to start the bot with, and which backups could replace it.
+//
+// A config is judged on its *content*, read once, bounded and without following a symlink
+// (the folder is shared with a bot container, so any name there may be an adversary's):
+// it must parse as JSON with comments and trailing commas, and every `required` JSON
+// pointer must exist.  The optional validator command then runs on a private copy of that
+// same content, so what was validated is exactly what gets installed.
+// `listCandidates` gives the restore order: each `backups` entry in turn (a glob's matches
+// newest first), then the supervisor's own last-known-good snapshots, newest first.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "openclaw/result.h"
+
+namespace openclaw::supervisor {
+
+// Bot configs are a few KiB; anything near this is not a config.
+inline constexpr std::size_t kMaxConfigBytes = 4u << 20;
+
+struct ConfigVerdict {
+  bool valid = false;
+  std::string reason;  // "ok", "lacks /gateway/mode", "not valid JSON at line 3, column 7: ..."
+};
+
+ConfigVerdict checkConfigText(std::string_view text, const std::vector<std::string>& required);
+
+// The file's content, refusing symlinks, FIFOs, devices and oversized files.
+Expected<std::string, std::string> readConfigFile(const std::string& path);
+
+struct RestoreCandidate {
+  std::string path;
+  std::string source;  // "backups[1]" or "snapshot"
+  std::int64_t mtime = 0;
+};
+
+// Every existing name the patterns match (symlinks included, so they can be reported),
+// excluding the live config and kept broken copies; each path once.
+std::vector<RestoreCandidate> listCandidates(const std::vector<std::string>& backups,
+                                             const std::string& liveConfig,
+                                             const std::string& snapshotDir);
+
+}  // namespace openclaw::supervisor

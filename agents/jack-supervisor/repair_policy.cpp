@@ -1,0 +1,106 @@
+#include "repair_policy.h"
+
+#include <algorithm>
+
+namespace openclaw::supervisor {
+namespace {
+
+constexpr Seconds kHour = 3600;
+// The first wait after a failed repair: long enough for a gateway to bind its port.
+constexpr Seconds kFirstBackoff = 5;
+// Five minutes is the seeds' cron period: never slower than what it replaces.
+constexpr Seconds kMaxBackoff = 300;
+
+}  // namespace
+
+std::string_view toString(RepairDecision d) {
+  switch (d) {
+    case RepairDecision::RepairNow:
+      return "repair-now";
+    case RepairDecision::Backoff:
+      return "backoff";
+    case RepairDecision::RefusedBudget:
+      return "refused-budget";
+    case RepairDecision::InFlight:
+      return "in-flight";
+    case RepairDecision::GivenUp:
+      return "given-up";
+  }
+  return "unknown";
+}
+
+void forgetOld(BotLedger& ledger, Seconds now) {
+  while (!ledger.repairs.empty() && ledger.repairs.front() <= now - kHour) {
+    ledger.repairs.pop_front();
+  }
+}
+
+Seconds RepairPolicy::backoff(std::int64_t failedRepairs) {
+  if (failedRepairs <= 0) return 0;
+  Seconds wait = kFirstBackoff;
+  for (std::int64_t i = 1; i < failedRepairs && wait < kMaxBackoff; ++i) wait *= 2;
+  return std::min(wait, kMaxBackoff);
+}
+
+RepairVerdict RepairPolicy::decide(BotLedger& ledger, Seconds now) const {
+  forgetOld(ledger, now);
+  if (ledger.givenUp) return {RepairDecision::GivenUp, 0};
+  if (ledger.inFlightSince) return {RepairDecision::InFlight, 0};
+  if (static_cast<std::int64_t>(ledger.repairs.size()) >= maxPerHour_) {
+    return {RepairDecision::RefusedBudget,
+            ledger.repairs.empty() ? now : ledger.repairs.front() + kHour};
+  }
+  if (!ledger.repairs.empty()) {
+    const Seconds notBefore = ledger.repairs.back() + backoff(ledger.failedRepairs);
+    if (now < notBefore) return {RepairDecision::Backoff, notBefore};
+  }
+  return {RepairDecision::RepairNow, now};
+}
+
+nlohmann::json toJson(const std::map<std::string, BotLedger>& ledgers) {
+  nlohmann::json bots = nlohmann::json::object();
+  for (const auto& [name, l] : ledgers) {
+    nlohmann::json j = {{"repairs", l.repairs},
+                        {"failed_repairs", l.failedRepairs},
+                        {"given_up", l.givenUp},
+                        {"given_up_why", l.givenUpWhy}};
+    if (l.inFlightSince) j["in_flight_since"] = *l.inFlightSince;
+    if (l.healthySince) j["healthy_since"] = *l.healthySince;
+    bots[name] = std::move(j);
+  }
+  return {{"version", 1}, {"bots", std::move(bots)}};
+}
+
+std::map<std::string, BotLedger> ledgersFromJson(const nlohmann::json& doc) {
+  std::map<std::string, BotLedger> out;
+  const auto bots = doc.find("bots");
+  if (bots == doc.end() || !bots->is_object()) return out;
+  for (const auto& [name, j] : bots->items()) {
+    if (!j.is_object()) continue;
+    BotLedger l;
+    // A hand-edited or truncated field loses only itself, never the whole ledger.
+    if (auto r = j.find("repairs"); r != j.end() && r->is_array()) {
+      for (const auto& t : *r) {
+        if (t.is_number_integer()) l.repairs.push_back(t.get<Seconds>());
+      }
+      std::sort(l.repairs.begin(), l.repairs.end());
+    }
+    if (auto f = j.find("failed_repairs"); f != j.end() && f->is_number_integer()) {
+      l.failedRepairs = f->get<std::int64_t>();
+    }
+    if (auto g = j.find("given_up"); g != j.end() && g->is_boolean()) l.givenUp = g->get<bool>();
+    if (auto w = j.find("given_up_why"); w != j.end() && w->is_string()) {
+      l.givenUpWhy = w->get<std::string>();
+    }
+    if (auto f = j.find("in_flight_since"); f != j.end() && f->is_number_integer()) {
+      l.inFlightSince = f->get<Seconds>();
+    }
+    if (auto h = j.find("healthy_since"); h != j.end() && h->is_number_integer()) {
+      l.healthySince = h->get<Seconds>();
+    }
+    out[name] = std::move(l);
+  }
+  return out;
+}
+
+}  // namespace openclaw::supervisor

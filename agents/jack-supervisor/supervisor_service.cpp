@@ -1,0 +1,139 @@
+#include "supervisor_service.h"
+
+#include <sys/stat.h>
+
+#include "openclaw/log.h"
+
+namespace openclaw::supervisor {
+namespace {
+
+// A config is written (closed after writing) or renamed into place; both end an edit.
+constexpr std::uint32_t kConfigFolderEvents =
+    IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW;
+
+std::pair<std::string, std::string> splitPath(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+std::optional<TelegramSettings> telegramSettings(const SupervisorConfig& c) {
+  if (!c.telegram) return std::nullopt;
+  TelegramSettings t;
+  t.tokenFile = c.telegram->tokenFile;
+  t.chatId = c.telegram->chatId;
+  t.apiUrl = c.telegram->apiUrl;
+  return t;
+}
+
+}  // namespace
+
+SupervisorService::SupervisorService(DaemonContext& ctx)
+    : ctx_(ctx),
+      alerter_(ctx.io, "jack-supervisor", ctx.stateDir),
+      state_(ctx.stateDir + "/state.json") {}
+
+SupervisorService::~SupervisorService() = default;
+
+void SupervisorService::apply(const SupervisorConfig& config) {
+  config_ = config;
+  if (!started_) startOnce();
+  started_ = true;
+  alerter_.configureTelegram(telegramSettings(config_));
+  units_.clear();
+  containers_.clear();
+  env_->dockerSocket = config_.dockerSocket;
+  for (const auto& bot : config_.bots) {
+    if (!bot.unit.empty()) {
+      units_.push_back(std::make_unique<UnitBot>(*env_, bot));
+      units_.back()->start();
+    } else {
+      containers_.push_back(std::make_unique<ContainerBot>(*env_, bot));
+      containers_.back()->start();
+    }
+  }
+  persist();
+  watchConfigFolders();
+  ctx_.notifier.status(status());
+}
+
+void SupervisorService::startOnce() {
+  auto loaded = state_.load();
+  if (loaded) {
+    ledgers_ = ledgersFromJson(*loaded);
+  } else {
+    // An unreadable ledger only loosens the budget for an hour; refusing to start would
+    // leave every bot unsupervised.
+    Log::error("state unreadable, starting with empty ledgers: " + loaded.error(),
+               {{"OPENCLAW_EVENT", "state-reset"}});
+  }
+  ::mkdir((ctx_.stateDir + "/snapshots").c_str(), 0700);
+  if (auto bus = AsioBus::openSystem(ctx_.io); bus) {
+    bus_ = std::move(bus).value();
+    if (auto m = SdBusSystemdManager::create(*bus_); m) systemd_ = std::move(m).value();
+  }
+  if (!systemd_) Log::error("cannot reach systemd over D-Bus: unit bots cannot be supervised");
+  if (auto in = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onInotify(e); });
+      in) {
+    inotify_ = std::move(in).value();
+    inotify_->start();
+  }
+  env_ = std::make_unique<BotEnv>(
+      BotEnv{ctx_.io, systemd_.get(), alerter_, ctx_.stateDir, config_.dockerSocket,
+             [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
+             [this] { persist(); }, [this] { ctx_.notifier.status(status()); }});
+}
+
+void SupervisorService::watchConfigFolders() {
+  if (!inotify_) return;
+  for (const auto& [wd, folder] : folderOfWatch_) inotify_->remove(wd);
+  folderOfWatch_.clear();
+  for (const auto& bot : units_) {
+    if (bot->config().config.empty()) continue;
+    const std::string folder = splitPath(bot->config().config).first;
+    auto wd = inotify_->add(folder, kConfigFolderEvents);
+    if (!wd) {
+      Log::warning("cannot watch " + folder + ": " + wd.error().message() +
+                       "; a config fixed by hand is noticed at the next reload",
+                   {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", bot->config().name}});
+      continue;
+    }
+    folderOfWatch_[*wd] = folder;
+  }
+}
+
+void SupervisorService::onInotify(const InotifyEvent& event) {
+  const auto it = folderOfWatch_.find(event.watch);
+  const bool overflow = (event.mask & IN_Q_OVERFLOW) != 0;
+  if (it == folderOfWatch_.end() && !overflow) return;
+  for (auto& bot : units_) {
+    const auto [folder, name] = splitPath(bot->config().config);
+    if (overflow || (folder == it->second && name == event.name)) bot->configChanged();
+  }
+}
+
+void SupervisorService::persist() {
+  if (auto r = state_.save(toJson(ledgers_)); !r) {
+    Log::error("cannot save state to " + state_.path() + ": " + r.error().message(),
+               {{"OPENCLAW_EVENT", "state-write-failed"}});
+  }
+}
+
+std::string SupervisorService::status() const {
+  if (units_.empty() && containers_.empty()) return "no bots configured";
+  std::string s;
+  for (const auto& b : units_) s += (s.empty() ? "" : "; ") + b->status();
+  for (const auto& b : containers_) s += (s.empty() ? "" : "; ") + b->status();
+  const std::string tg = alerter_.telegramStatus();
+  return tg.empty() ? s : s + "; " + tg;
+}
+
+void SupervisorService::stop() {
+  units_.clear();
+  containers_.clear();
+  inotify_.reset();
+  systemd_.reset();
+  bus_.reset();
+}
+
+}  // namespace openclaw::supervisor

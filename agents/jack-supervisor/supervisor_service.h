@@ -1,0 +1,55 @@
+// The jack-supervisor daemon's wiring: one UnitBot or ContainerBot per configured bot, the
+// shared systemd connection, inotify on each bot's config folder (so a config fixed by hand
+// is seen at once), the persisted ledgers and the alerter.  A reload rebuilds the bots from
+// the new config; their ledgers, and any repair in flight, carry over through the state
+// file exactly as they do across a restart of the daemon.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot_env.h"
+#include "container_bot.h"
+#include "openclaw/alerter.h"
+#include "openclaw/asio_bus.h"
+#include "openclaw/daemon.h"
+#include "openclaw/durable_file.h"
+#include "openclaw/inotify_watcher.h"
+#include "openclaw/systemd_manager_sdbus.h"
+#include "supervisor_config.h"
+#include "unit_bot.h"
+
+namespace openclaw::supervisor {
+
+class SupervisorService : public AgentService<SupervisorConfig> {
+ public:
+  explicit SupervisorService(DaemonContext& ctx);
+  ~SupervisorService() override;
+  void apply(const SupervisorConfig& config) override;
+  std::string status() const override;
+  void stop() override;
+
+ private:
+  void startOnce();
+  void watchConfigFolders();
+  void onInotify(const InotifyEvent& event);
+  void persist();
+
+  DaemonContext& ctx_;
+  SupervisorConfig config_;
+  Alerter alerter_;
+  StateFile state_;
+  std::map<std::string, BotLedger> ledgers_;
+  std::unique_ptr<AsioBus> bus_;
+  std::unique_ptr<SdBusSystemdManager> systemd_;
+  std::unique_ptr<InotifyWatcher> inotify_;
+  std::map<int, std::string> folderOfWatch_;
+  std::unique_ptr<BotEnv> env_;
+  std::vector<std::unique_ptr<UnitBot>> units_;
+  std::vector<std::unique_ptr<ContainerBot>> containers_;
+  bool started_ = false;
+};
+
+}  // namespace openclaw::supervisor

@@ -1,0 +1,95 @@
+// One bot that runs as a systemd unit: detect, diagnose, repair, confirm, alert.
+//
+// Detection is event-driven: the unit's PropertiesChanged (failed, auto-restart) and the
+// health probe's consecutive failures.  A failing bot's live config is judged; if it is
+// invalid, the first valid restore candidate replaces it; then ResetFailedUnit +
+// RestartUnit, and only the job's success *and* the probe turning green within
+// `grace_sec` count as recovered.  Every repair goes through RepairPolicy (backoff, hourly
+// budget, one repair at a time) and is written to the ledger before it is issued.  When the
+// budget is spent or no candidate is valid the bot is given up on, with one critical alert
+// naming everything tried; a valid config appearing (fixed by hand, or by `openclaw-agentctl
+// restore`) or the bot turning healthy by itself resumes supervision.  A bot healthy for
+// `stable_sec` has its config snapshotted as last-known-good and its backoff reset.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "bot_env.h"
+#include "config_install.h"
+#include "config_judge.h"
+#include "openclaw/health_probe.h"
+#include "supervisor_config.h"
+
+namespace openclaw::supervisor {
+
+class UnitBot {
+ public:
+  UnitBot(BotEnv& env, BotConfig config);
+  ~UnitBot();
+  UnitBot(const UnitBot&) = delete;
+  UnitBot& operator=(const UnitBot&) = delete;
+
+  void start();
+  // Something wrote or renamed the bot's config file.
+  void configChanged();
+  const BotConfig& config() const { return config_; }
+  std::string status() const;
+
+ private:
+  enum class Phase { Watching, Repairing, GivenUp };
+  using Clock = std::chrono::steady_clock;
+
+  void onUnitState(const UnitState& s);
+  void onAutoRestart();
+  void trouble(const std::string& why);
+  void repair(const std::string& why, bool counted);
+  void restoreThenRestart(const std::string& liveWhy);
+  void installAndRestart(const CandidateResult& chosen, const std::string& liveWhy);
+  void restartUnit(const std::string& what);
+  void awaitHealthy(const std::string& what, Clock::time_point deadline);
+  void recovered(const std::string& what);
+  void repairFailed(const std::string& why);
+  void giveUp(const std::string& why, nlohmann::json details, bool stopUnit);
+  void tryResume(const std::string& why, bool alreadyHealthy = false);
+  void recheckLater(Seconds notBefore);
+  void scheduleProbe(std::chrono::milliseconds delay);
+  void probeOnce();
+  void markHealthy();
+  void markUnhealthy();
+  void snapshotIfStable();
+  void judgeLive(ConfigJudge::VerdictCallback done);
+  BotLedger& ledger() { return env_.ledger(config_.name); }
+  ProbeSpec probeSpec() const;
+  template <class F>
+  auto guarded(F f);
+
+  BotEnv& env_;
+  BotConfig config_;
+  RepairPolicy policy_;
+  SnapshotStore snapshots_;
+  std::shared_ptr<ConfigJudge> judge_;
+  std::unique_ptr<UnitWatch> watch_;
+  std::unique_ptr<RunningProbe> probe_;
+  boost::asio::steady_timer probeTimer_;
+  boost::asio::steady_timer retryTimer_;
+  boost::asio::steady_timer stableTimer_;
+  boost::asio::steady_timer resumeTimer_;
+  UnitState state_;
+  bool haveState_ = false;
+  bool resumeRepair_ = false;
+  Phase phase_ = Phase::Watching;
+  std::int64_t probeFailures_ = 0;
+  std::string lastProbe_ = "not probed yet";
+  std::deque<Clock::time_point> autoRestarts_;
+  bool crashLoopWarned_ = false;
+  Clock::time_point repairStarted_{};
+  std::string repairWhy_;
+  std::string lastAction_ = "nothing yet";
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace openclaw::supervisor

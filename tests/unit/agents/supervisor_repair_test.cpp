@@ -1,0 +1,203 @@
+// jack-supervisor's decisions without systemd: the repair budget and backoff, the config
+// verdicts, the restore order, and the restore itself on a real folder.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config_check.h"
+#include "config_install.h"
+#include "repair_policy.h"
+
+namespace openclaw::supervisor {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(RepairPolicy, RepairsAtOnceThenBacksOffAfterFailedRepairs) {
+  RepairPolicy policy(5);
+  BotLedger l;
+  EXPECT_EQ(policy.decide(l, 1000).decision, RepairDecision::RepairNow);
+  l.repairs.push_back(1000);
+  EXPECT_EQ(policy.decide(l, 1000).decision, RepairDecision::RepairNow)
+      << "a repair that worked does not slow the next one";
+  l.failedRepairs = 1;
+  const RepairVerdict v = policy.decide(l, 1001);
+  EXPECT_EQ(v.decision, RepairDecision::Backoff);
+  EXPECT_EQ(v.notBefore, 1005);
+  EXPECT_EQ(policy.decide(l, 1005).decision, RepairDecision::RepairNow);
+}
+
+TEST(RepairPolicy, BackoffDoublesUpToFiveMinutes) {
+  EXPECT_EQ(RepairPolicy::backoff(0), 0);
+  EXPECT_EQ(RepairPolicy::backoff(1), 5);
+  EXPECT_EQ(RepairPolicy::backoff(2), 10);
+  EXPECT_EQ(RepairPolicy::backoff(4), 40);
+  EXPECT_EQ(RepairPolicy::backoff(50), 300);
+}
+
+TEST(RepairPolicy, RefusesBeyondTheHourlyBudgetAndForgetsAfterAnHour) {
+  RepairPolicy policy(2);
+  BotLedger l;
+  l.repairs = {100, 200};
+  const RepairVerdict v = policy.decide(l, 300);
+  EXPECT_EQ(v.decision, RepairDecision::RefusedBudget);
+  EXPECT_EQ(v.notBefore, 3700);
+  EXPECT_EQ(policy.decide(l, 3700).decision, RepairDecision::RepairNow);
+  EXPECT_EQ(l.repairs.size(), 1u);
+}
+
+TEST(RepairPolicy, OneRepairAtATimeAndNoneOnceGivenUp) {
+  RepairPolicy policy(10);
+  BotLedger l;
+  l.inFlightSince = 5;
+  EXPECT_EQ(policy.decide(l, 10).decision, RepairDecision::InFlight);
+  l.inFlightSince.reset();
+  l.givenUp = true;
+  EXPECT_EQ(policy.decide(l, 10).decision, RepairDecision::GivenUp);
+}
+
+TEST(RepairLedger, SurvivesAJsonRoundTripAndToleratesDamage) {
+  std::map<std::string, BotLedger> in;
+  in["jack"].repairs = {10, 20};
+  in["jack"].failedRepairs = 2;
+  in["jack"].inFlightSince = 20;
+  in["jack"].givenUp = true;
+  in["jack"].givenUpWhy = "no valid backup";
+  auto out = ledgersFromJson(nlohmann::json::parse(toJson(in).dump()));
+  ASSERT_EQ(out.count("jack"), 1u);
+  EXPECT_EQ(out["jack"].repairs, (std::deque<Seconds>{10, 20}));
+  EXPECT_EQ(out["jack"].failedRepairs, 2);
+  EXPECT_EQ(out["jack"].inFlightSince, 20);
+  EXPECT_TRUE(out["jack"].givenUp);
+  EXPECT_EQ(out["jack"].givenUpWhy, "no valid backup");
+  auto damaged = ledgersFromJson(nlohmann::json::parse(
+      R"({"bots": {"jack": {"repairs": [1, "x", 3], "failed_repairs": "two"}, "bad": 5}})"));
+  EXPECT_EQ(damaged["jack"].repairs, (std::deque<Seconds>{1, 3}));
+  EXPECT_EQ(damaged["jack"].failedRepairs, 0);
+  EXPECT_EQ(damaged.count("bad"), 0u);
+}
+
+TEST(ConfigVerdict, AcceptsJson5CommentsAndTrailingCommasAndChecksPointers) {
+  const std::vector<std::string> req = {"/gateway/mode", "/channels/telegram"};
+  EXPECT_TRUE(checkConfigText("{ // c\n \"gateway\": {\"mode\": \"local\",},\n"
+                              " \"channels\": {\"telegram\": {}}, }",
+                              req)
+                  .valid);
+  EXPECT_EQ(checkConfigText(R"({"gateway": {}, "channels": {"telegram": 1}})", req).reason,
+            "lacks /gateway/mode");
+  EXPECT_EQ(checkConfigText(R"({"gateway": "x", "channels": {"telegram": 1}})", req).reason,
+            "lacks /gateway/mode");
+  EXPECT_NE(checkConfigText(R"({"gateway": {"mode": )", req).reason.find("line 1"),
+            std::string::npos);
+  EXPECT_FALSE(checkConfigText("[1, 2]", {}).valid);
+}
+
+class ConfigFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/oc-supervisor-XXXXXX";
+    ASSERT_NE(::mkdtemp(templ), nullptr);
+    dir_ = templ;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text, std::int64_t ageSec = 0) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    const auto t = fs::file_time_type::clock::now() - std::chrono::seconds(ageSec);
+    fs::last_write_time(path, t);
+    return path;
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  std::string dir_;
+};
+
+TEST_F(ConfigFolder, CandidatesComeInPatternOrderNewestFirstWithinAGlob) {
+  const std::string live = write("openclaw.json", "{}");
+  write("openclaw.json.bak", "{}", 500);
+  write("openclaw.json.bak.1", "{}", 100);
+  write("openclaw.json.bak.2", "{}", 50);
+  write("openclaw.json.broken-20260101T000000Z", "{}", 1);
+  fs::create_directory(dir_ + "/snaps");
+  write("snaps/20260101T000000Z.json", "{}", 10);
+  const auto c =
+      listCandidates({live + ".bak", live + ".bak.*", dir_ + "/none/*"}, live, dir_ + "/snaps");
+  std::vector<std::string> names;
+  for (const auto& x : c) names.push_back(fs::path(x.path).filename());
+  EXPECT_EQ(names, (std::vector<std::string>{"openclaw.json.bak", "openclaw.json.bak.2",
+                                             "openclaw.json.bak.1", "20260101T000000Z.json"}));
+  EXPECT_EQ(c.back().source, "snapshot");
+}
+
+TEST_F(ConfigFolder, ASymlinkedCandidateIsListedButNeverRead) {
+  const std::string secret = write("secret", R"({"gateway": {"mode": "x"}})");
+  ASSERT_EQ(::symlink(secret.c_str(), (dir_ + "/openclaw.json.bak").c_str()), 0);
+  const auto c = listCandidates({dir_ + "/openclaw.json.bak"}, dir_ + "/openclaw.json", "");
+  ASSERT_EQ(c.size(), 1u);
+  auto content = readConfigFile(c[0].path);
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.error(), "is a symlink: not followed");
+  ASSERT_EQ(::mkfifo((dir_ + "/fifo").c_str(), 0600), 0);
+  EXPECT_FALSE(readConfigFile(dir_ + "/fifo").ok()) << "a FIFO must not block or be read";
+}
+
+TEST_F(ConfigFolder, InstallKeepsTheBrokenFileAndTheOwnerAndMode) {
+  const std::string live = write("openclaw.json", "{ broken");
+  ASSERT_EQ(::chmod(live.c_str(), 0640), 0);
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(live.c_str(), 101000, 101000), 0);
+  }
+  auto kept = installConfig(live, "{\"good\": 1}", 1795392000);
+  ASSERT_TRUE(kept.ok()) << kept.error();
+  EXPECT_EQ(*kept, live + ".broken-20261123T000000Z");
+  EXPECT_EQ(read(*kept), "{ broken");
+  EXPECT_EQ(read(live), "{\"good\": 1}");
+  struct stat st {};
+  ASSERT_EQ(::stat(live.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  if (::geteuid() == 0) {
+    EXPECT_EQ(st.st_uid, 101000u);
+  }
+  auto again = installConfig(live, "{\"good\": 2}", 1795392000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, live + ".broken-20261123T000000Z-1") << "same second, new name";
+}
+
+TEST_F(ConfigFolder, InstallReplacesAPlantedSymlinkWithoutWritingThroughIt) {
+  const std::string target = write("target", "untouched");
+  const std::string live = dir_ + "/openclaw.json";
+  ASSERT_EQ(::symlink(target.c_str(), live.c_str()), 0);
+  auto kept = installConfig(live, "{}", 1795392000);
+  ASSERT_TRUE(kept.ok()) << kept.error();
+  EXPECT_EQ(read(target), "untouched");
+  EXPECT_FALSE(fs::is_symlink(live));
+  EXPECT_TRUE(fs::is_symlink(*kept));
+  struct stat st {};
+  ASSERT_EQ(::stat(live.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u) << "a planted file's mode is not copied";
+}
+
+TEST_F(ConfigFolder, SnapshotsSkipRepeatsAndKeepTheNewest) {
+  SnapshotStore store(dir_ + "/snaps", 2);
+  auto a = store.save("{\"v\": 1}", 1000);
+  ASSERT_TRUE(a.ok()) << a.error();
+  EXPECT_FALSE(a->empty());
+  auto same = store.save("{\"v\": 1}", 2000);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->empty()) << "an unchanged config is not saved again";
+  ASSERT_TRUE(store.save("{\"v\": 2}", 3000).ok());
+  ASSERT_TRUE(store.save("{\"v\": 3}", 4000).ok());
+  const auto all = store.list();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(read(all[0]), "{\"v\": 3}");
+  EXPECT_EQ(read(all[1]), "{\"v\": 2}");
+}
+
+}  // namespace
+}  // namespace openclaw::supervisor
