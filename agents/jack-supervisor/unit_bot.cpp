@@ -93,6 +93,7 @@ void UnitBot::onUnitState(const UnitState& s) {
   const bool first = !haveState_;
   state_ = s;
   haveState_ = true;
+  if (first || previous.activeState != s.activeState) env_.statusChanged();
   if (resumeRepair_) {
     resumeRepair_ = false;
     Log::info("resuming the repair of " + config_.name + " interrupted by a supervisor restart",
@@ -102,6 +103,7 @@ void UnitBot::onUnitState(const UnitState& s) {
       phase_ = Phase::Repairing;
       repairStarted_ = Clock::now();
       repairWhy_ = "a repair interrupted by a supervisor restart";
+      restartedStamp_ = s.execMainStartTimestampMonotonic;
       return awaitHealthy("the repair interrupted by a supervisor restart had completed",
                           Clock::now() + seconds(config_.graceSec));
     }
@@ -164,9 +166,12 @@ void UnitBot::trouble(const std::string& why) {
                 {{"OPENCLAW_EVENT", "repair-backoff"}, {"OPENCLAW_TARGET", config_.name}});
       return recheckLater(v.notBefore);
     case RepairDecision::RefusedBudget:
-      return giveUp("the budget of " + std::to_string(config_.maxRestoresPerHour) +
-                        " repairs an hour is spent; last trouble: " + why,
-                    {{"repairs_last_hour", ledger().repairs}}, /*stopUnit=*/false);
+      // A config that cannot start would leave systemd's Restart= storming: stop it then.
+      return judgeLive(guarded([this, why](const ConfigVerdict& v) {
+        giveUp("the budget of " + std::to_string(config_.maxRestoresPerHour) +
+                   " repairs an hour is spent; last trouble: " + why,
+               {{"repairs_last_hour", ledger().repairs}}, /*stopUnit=*/!v.valid);
+      }));
     case RepairDecision::InFlight:
     case RepairDecision::GivenUp:
       return;
@@ -236,7 +241,13 @@ void UnitBot::restartUnit(const std::string& what) {
                     what + "; the restart " +
                     (o.error.empty() ? "job " + std::string(toString(o.result)) : o.error));
               }
-              awaitHealthy(what, Clock::now() + seconds(config_.graceSec));
+              // The start this restart made: a later exit of *it* ends the wait early; the
+              // state seen before the restart (auto-restart, failed) must not.
+              env_.systemd->getUnitState(
+                  config_.unit, guarded([this, what](const Expected<UnitState, std::string>& s) {
+                    restartedStamp_ = s.ok() ? s->execMainStartTimestampMonotonic : 0;
+                    awaitHealthy(what, Clock::now() + seconds(config_.graceSec));
+                  }));
             }));
       }));
 }
@@ -245,7 +256,9 @@ void UnitBot::awaitHealthy(const std::string& what, Clock::time_point deadline) 
   auto again = [this, what, deadline](const std::string& notYet) {
     // Exited again after the restart: waiting out the grace period would only delay the next
     // repair.
-    if (state_.activeState == "failed" || state_.subState == "auto-restart") {
+    const bool exited = state_.activeState == "failed" || state_.subState == "auto-restart";
+    if (exited && restartedStamp_ != 0 &&
+        state_.execMainStartTimestampMonotonic >= restartedStamp_) {
       return repairFailed(what + "; it exited again (" + state_.result + ")");
     }
     if (Clock::now() >= deadline) {
@@ -307,6 +320,7 @@ void UnitBot::repairFailed(const std::string& why) {
 }
 
 void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUnit) {
+  if (phase_ == Phase::GivenUp) return;  // one critical alert, however many troubles
   BotLedger& l = ledger();
   l.inFlightSince.reset();
   l.givenUp = true;
