@@ -52,7 +52,7 @@ pm run -d --name "$name" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "${h
   oc-busybox /bin/sleep 1000000 >/dev/null
 if [ -n "$health_cmd" ]; then
   # Docker's scheduler, stood in for (see above): a pace, not a synchronisation.
-  (while :; do pm healthcheck run "$name" >/dev/null 2>&1; sleep 1; done) &
+  (while :; do pm healthcheck run "$name" >/dev/null 2>&1 || true; sleep 1; done) &
   health_pid=$!
 fi
 echo "docker_engine.sh: engine at $dir/docker.sock, container $name running" >&2

@@ -4,6 +4,7 @@
 standin=${1:?usage: $0 PATH-TO-oc-standin}
 gw=oc-gateway.service
 js=openclaw-jack-supervisor
+DEBUG_UNITS="$js oc-gateway.service"
 bot=/root/oc-bot
 cfg=$bot/openclaw.json
 alerts=/var/lib/openclaw-agents/alerts.jsonl

@@ -4,6 +4,7 @@
 # spent it stops restarting and raises one critical alert.
 . "$(dirname "$0")/lib.sh"
 js=openclaw-jack-supervisor
+DEBUG_UNITS=$js
 alerts=/var/lib/openclaw-agents/alerts.jsonl
 sock=$OC_DOCKER_DIR/docker.sock
 name=$OC_CONTAINER

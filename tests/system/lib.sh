@@ -6,7 +6,15 @@ AGENTS=(jack-supervisor flag-watcher disk-guard acl-keeper vps-bridge)
 
 step() { printf '\n== %s\n' "$*"; }
 pass() { printf '   ok: %s\n' "$*"; }
-fail() { printf '   FAIL: %s\n' "$*" >&2; exit 1; }
+# A scenario names the units whose journal explains a failure in DEBUG_UNITS.
+fail() {
+  printf '   FAIL: %s\n' "$*" >&2
+  for u in ${DEBUG_UNITS:-}; do
+    printf '   journal of %s:\n' "$u" >&2
+    journalctl -u "$u" --no-pager -o short-precise -n 40 2>/dev/null | sed 's/^/     /' >&2 || true
+  done
+  exit 1
+}
 
 # wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or the
 # deadline passes (then fails the scenario, naming what it waited for).
