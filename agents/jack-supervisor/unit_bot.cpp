@@ -103,7 +103,7 @@ void UnitBot::onUnitState(const UnitState& s) {
       phase_ = Phase::Repairing;
       repairStarted_ = Clock::now();
       repairWhy_ = "a repair interrupted by a supervisor restart";
-      restartedStamp_ = s.execMainStartTimestampMonotonic;
+      stampBeforeRestart_ = s.execMainStartTimestampMonotonic - 1;
       return awaitHealthy("the repair interrupted by a supervisor restart had completed",
                           Clock::now() + seconds(config_.graceSec));
     }
@@ -231,21 +231,22 @@ void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string
 
 void UnitBot::restartUnit(const std::string& what) {
   if (!env_.systemd) return repairFailed("no connection to systemd");
-  // ResetFailedUnit first: a unit latched in failed (start-limit-hit) ignores a restart.
-  env_.systemd->resetFailedUnit(
-      config_.unit, guarded([this, what](const std::string&) {
-        env_.systemd->restartUnit(
-            config_.unit, guarded([this, what](const JobOutcome& o) {
-              if (!o.ok()) {
-                return repairFailed(
-                    what + "; the restart " +
-                    (o.error.empty() ? "job " + std::string(toString(o.result)) : o.error));
-              }
-              // The start this restart made: a later exit of *it* ends the wait early; the
-              // state seen before the restart (auto-restart, failed) must not.
-              env_.systemd->getUnitState(
-                  config_.unit, guarded([this, what](const Expected<UnitState, std::string>& s) {
-                    restartedStamp_ = s.ok() ? s->execMainStartTimestampMonotonic : 0;
+  // The start stamp before our restart, read fresh: an exit seen later ends the wait early
+  // only if it is of a newer start (ours), never the exit that brought us here, whose state
+  // change may still be on its way.
+  env_.systemd->getUnitState(
+      config_.unit, guarded([this, what](const Expected<UnitState, std::string>& before) {
+        stampBeforeRestart_ = before.ok() ? before->execMainStartTimestampMonotonic : 0;
+        // ResetFailedUnit first: a unit latched in failed (start-limit-hit) ignores a restart.
+        env_.systemd->resetFailedUnit(
+            config_.unit, guarded([this, what](const std::string&) {
+              env_.systemd->restartUnit(
+                  config_.unit, guarded([this, what](const JobOutcome& o) {
+                    if (!o.ok()) {
+                      return repairFailed(
+                          what + "; the restart " +
+                          (o.error.empty() ? "job " + std::string(toString(o.result)) : o.error));
+                    }
                     awaitHealthy(what, Clock::now() + seconds(config_.graceSec));
                   }));
             }));
@@ -257,8 +258,7 @@ void UnitBot::awaitHealthy(const std::string& what, Clock::time_point deadline) 
     // Exited again after the restart: waiting out the grace period would only delay the next
     // repair.
     const bool exited = state_.activeState == "failed" || state_.subState == "auto-restart";
-    if (exited && restartedStamp_ != 0 &&
-        state_.execMainStartTimestampMonotonic >= restartedStamp_) {
+    if (exited && state_.execMainStartTimestampMonotonic > stampBeforeRestart_) {
       return repairFailed(what + "; it exited again (" + state_.result + ")");
     }
     if (Clock::now() >= deadline) {

@@ -87,7 +87,7 @@ class UnitBot {
   std::deque<Clock::time_point> autoRestarts_;
   bool crashLoopWarned_ = false;
   Clock::time_point repairStarted_{};
-  std::uint64_t restartedStamp_ = 0;  // ExecMainStartTimestampMonotonic of our restart
+  std::uint64_t stampBeforeRestart_ = 0;  // ExecMainStartTimestampMonotonic before it
   std::string repairWhy_;
   std::string lastAction_ = "nothing yet";
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
