@@ -64,6 +64,40 @@ journalctl -u openclaw-flag-watcher -o short-precise --no-pager OPENCLAW_EVENT=r
 echo "  watchdog.log: $(tail -n 1 /root/openclaw-watchdog/watchdog.log)"
 echo "  STATUS: $(systemctl show -P StatusText openclaw-flag-watcher)"
 
+at "a bad edit breaks the gateway's config, then the gateway crashes (kill -9)"
+oc=/root/.openclaw
+mkdir -p $oc
+printf '{ "gateway": { "mode": "local" }, "channels": { "telegram": {} } }\n' > $oc/openclaw.json.bak
+cp $oc/openclaw.json.bak $oc/openclaw.json
+# Like OpenClaw's gateway, the stand-in refuses to start without gateway.mode.
+cat > /run/systemd/system/openclaw-gateway.service <<'UNIT'
+[Unit]
+Description=Stand-in OpenClaw gateway (demo)
+[Service]
+ExecStartPre=/usr/bin/jq -e .gateway.mode /root/.openclaw/openclaw.json
+ExecStart=/bin/sleep infinity
+Restart=always
+RestartSec=2
+UNIT
+cat > /etc/openclaw-agents/jack-supervisor.json <<'CONF'
+{ "bots": [ { "name": "jack", "unit": "openclaw-gateway.service",
+              "config": "/root/.openclaw/openclaw.json",
+              "required": ["/gateway/mode", "/channels/telegram"],
+              "backups": ["/root/.openclaw/openclaw.json.bak", "/root/.openclaw/openclaw.json.bak.*"] } ] }
+CONF
+systemctl daemon-reload && systemctl restart openclaw-gateway && systemctl reload openclaw-jack-supervisor
+printf '{ "gateway": { "mo' > $oc/openclaw.json
+gw=$(systemctl show -P MainPID openclaw-gateway)
+kill -9 "$gw"
+at "gateway pid $gw killed; its config: $(cat $oc/openclaw.json)"
+repaired() { is_state openclaw-gateway active && jq -e .gateway.mode $oc/openclaw.json; }
+wait_until 10 "gateway repaired" repaired >/dev/null
+at "healed: openclaw-gateway is $(systemctl is-active openclaw-gateway) as pid $(systemctl show -P MainPID openclaw-gateway), on the restored config"
+journalctl -u openclaw-jack-supervisor -o short-precise --no-pager | grep -E 'repairing|restored|healthy again' | tail -n 3 | cut -c1-300 | sed 's/^/  /'
+echo "  kept: $(ls $oc | grep broken)"
+echo "  alert: $(grep '"agent":"jack-supervisor"' /var/lib/openclaw-agents/alerts.jsonl | tail -n 1 | cut -c1-200)"
+echo "  STATUS: $(systemctl show -P StatusText openclaw-jack-supervisor | cut -c1-200)"
+
 at "disk-guard's event loop is frozen (SIGSTOP): systemd's watchdog notices and restarts it"
 mkdir -p /run/systemd/system/openclaw-disk-guard.service.d
 printf '[Service]\nWatchdogSec=2s\nRestartSec=100ms\n' > /run/systemd/system/openclaw-disk-guard.service.d/demo.conf
