@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "openclaw/alerter.h"
@@ -24,6 +25,16 @@ struct BotEnv {
   std::function<void()> persist;
   std::function<void()> statusChanged;
 };
+
+// Wraps a callback so that it does nothing once its owner (a bot, rebuilt on reload) is
+// gone: loop callbacks may outlive the object that queued them.
+template <class F>
+auto whileAlive(const std::shared_ptr<bool>& alive, F f) {
+  return [alive = std::weak_ptr<bool>(alive), f = std::move(f)](auto&&... args) mutable {
+    if (alive.expired()) return;
+    f(std::forward<decltype(args)>(args)...);
+  };
+}
 
 inline Seconds wallNow() {
   return static_cast<Seconds>(std::time(nullptr));

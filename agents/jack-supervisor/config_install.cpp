@@ -20,22 +20,6 @@ Unexpected<std::string> failure(const std::string& what) {
   return {what + ": " + std::strerror(errno)};
 }
 
-std::pair<std::string, std::string> splitPath(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return {".", path};
-  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
-}
-
-Result<Ok> writeAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fromErrno();
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return Ok{};
-}
-
 // Keeps the old file under a new name by hard link: linkat without AT_SYMLINK_FOLLOW links
 // a symlink itself, never its target.  Two restores in one second get "-1", "-2", ...
 Expected<std::string, std::string> keepOld(int dirFd, const std::string& name, std::int64_t now) {

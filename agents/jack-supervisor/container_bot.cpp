@@ -30,14 +30,6 @@ std::string healthOf(const nlohmann::json& inspect) {
 
 }  // namespace
 
-template <class F>
-auto ContainerBot::guarded(F f) {
-  return [alive = std::weak_ptr<bool>(alive_), f = std::move(f)](auto&&... args) mutable {
-    if (alive.expired()) return;
-    f(std::forward<decltype(args)>(args)...);
-  };
-}
-
 ContainerBot::ContainerBot(BotEnv& env, BotConfig config)
     : env_(env), config_(std::move(config)), policy_(config_.maxRestoresPerHour), timer_(env.io) {}
 

@@ -40,7 +40,9 @@ class ContainerBot {
   void scheduleInspect(std::chrono::milliseconds delay);
   BotLedger& ledger() { return env_.ledger(config_.name); }
   template <class F>
-  auto guarded(F f);
+  auto guarded(F f) {
+    return whileAlive(alive_, std::move(f));
+  }
 
   BotEnv& env_;
   BotConfig config_;

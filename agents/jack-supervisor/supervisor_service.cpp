@@ -11,12 +11,6 @@ namespace {
 constexpr std::uint32_t kConfigFolderEvents =
     IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW;
 
-std::pair<std::string, std::string> splitPath(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return {".", path};
-  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
-}
-
 std::optional<TelegramSettings> telegramSettings(const SupervisorConfig& c) {
   if (!c.telegram) return std::nullopt;
   TelegramSettings t;

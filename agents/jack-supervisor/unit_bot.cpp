@@ -35,14 +35,6 @@ long long msSince(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-template <class F>
-auto UnitBot::guarded(F f) {
-  return [alive = std::weak_ptr<bool>(alive_), f = std::move(f)](auto&&... args) mutable {
-    if (alive.expired()) return;
-    f(std::forward<decltype(args)>(args)...);
-  };
-}
-
 UnitBot::UnitBot(BotEnv& env, BotConfig config)
     : env_(env),
       config_(std::move(config)),

@@ -65,7 +65,9 @@ class UnitBot {
   BotLedger& ledger() { return env_.ledger(config_.name); }
   ProbeSpec probeSpec() const;
   template <class F>
-  auto guarded(F f);
+  auto guarded(F f) {
+    return whileAlive(alive_, std::move(f));
+  }
 
   BotEnv& env_;
   BotConfig config_;

@@ -21,6 +21,8 @@ std::string fileTypeName(mode_t mode) {
   return "not a regular file";
 }
 
+}  // namespace
+
 Result<Ok> writeAll(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
@@ -39,8 +41,6 @@ std::pair<std::string, std::string> splitPath(const std::string& path) {
   if (slash == 0) return {"/", path.substr(1)};
   return {path.substr(0, slash), path.substr(slash + 1)};
 }
-
-}  // namespace
 
 Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes,
                                                  Symlinks symlinks) {

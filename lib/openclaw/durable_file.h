@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "openclaw/result.h"
 
@@ -24,6 +25,12 @@ namespace openclaw {
 enum class Symlinks { Follow, NoFollow };
 Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes,
                                                  Symlinks symlinks = Symlinks::Follow);
+
+// Writes all of `data` to `fd`, retrying short writes and EINTR.
+Result<Ok> writeAll(int fd, std::string_view data);
+
+// "/a/b/c.json" -> {"/a/b", "c.json"}; "/c" -> {"/", "c"}; "c" -> {".", "c"}.
+std::pair<std::string, std::string> splitPath(const std::string& path);
 
 // Replaces `path` with `content` atomically and durably; the new file gets `mode`.
 Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mode_t mode = 0644);

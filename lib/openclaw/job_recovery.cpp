@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "openclaw/durable_file.h"
 #include "openclaw/handles.h"
 #include "openclaw/result.h"
 
@@ -143,18 +144,6 @@ Expected<Json, std::string> parseJobDocument(const std::string& text) {
   if (doc.is_discarded()) return Unexpected<std::string>{"not valid JSON"};
   if (!doc.is_object()) return Unexpected<std::string>{"not a JSON object"};
   return doc;
-}
-
-Result<Ok> writeAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fromErrno();
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return Ok{};
 }
 
 struct TempFile {
