@@ -427,12 +427,21 @@ void UnitBot::probeOnce() {
 
 void UnitBot::markHealthy() {
   BotLedger& l = ledger();
-  if (l.healthySince) return;
-  l.healthySince = wallNow();
-  env_.persist();
-  stableTimer_.expires_after(seconds(config_.stableSec));
+  if (!l.healthySince) {
+    l.healthySince = wallNow();
+    env_.persist();
+  } else if (stableArmed_) {
+    return;
+  }
+  // Healthy since before a reload or a restart of the supervisor counts: only the rest of
+  // stable_sec is waited for.
+  stableArmed_ = true;
+  const Seconds left = std::max<Seconds>(*l.healthySince + config_.stableSec - wallNow(), 0);
+  stableTimer_.expires_after(seconds(left));
   stableTimer_.async_wait(guarded([this](boost::system::error_code ec) {
-    if (!ec) snapshotIfStable();
+    if (ec) return;  // cancelled: whoever cancelled cleared stableArmed_
+    stableArmed_ = false;
+    snapshotIfStable();
   }));
 }
 
@@ -442,6 +451,7 @@ void UnitBot::markUnhealthy() {
   l.healthySince.reset();
   env_.persist();
   stableTimer_.cancel();
+  stableArmed_ = false;
 }
 
 void UnitBot::snapshotIfStable() {

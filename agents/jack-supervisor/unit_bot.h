@@ -88,6 +88,7 @@ class UnitBot {
   std::string lastProbe_ = "not probed yet";
   std::deque<Clock::time_point> autoRestarts_;
   bool crashLoopWarned_ = false;
+  bool stableArmed_ = false;
   Clock::time_point repairStarted_{};
   std::uint64_t stampBeforeRestart_ = 0;  // ExecMainStartTimestampMonotonic before it
   std::string repairWhy_;

@@ -45,7 +45,7 @@ write_supervisor_config() {
     "validator": ["/bin/sh", "-c", "grep -q '\"mode\": \"local\"' \"\$OPENCLAW_CONFIG_PATH\""],
     "backups": ["$cfg.bak", "$cfg.bak.*", "/root/oc-backups/jack/*"],
     "health": { "http": "http://127.0.0.1:$port/healthz", "interval_sec": 2, "timeout_sec": 1, "failures": 2 },
-    "max_restores_per_hour": $1, "grace_sec": 10 } ]${2:-} }
+    "max_restores_per_hour": $1, "grace_sec": 10, "stable_sec": ${STABLE_SEC:-600} } ]${2:-} }
 CONF
   openclaw-jack-supervisor --check-config || fail "the supervisor config does not check"
 }

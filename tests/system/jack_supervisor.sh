@@ -64,3 +64,20 @@ wait_until 10 "the gateway answers again on the fixed config" fixed
 pass "supervisor pid $sup_pid unchanged"
 wait_until 5 "a recovered alert follows" alerts_are 2 '"level":"recovered"'
 journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=resumed | tail -n 1 | sed 's/^/   journal: /'
+
+step "a config healthy for stable_sec is kept as last-known-good, and restored when no backup is valid"
+STABLE_SEC=2 write_supervisor_config 5 >/dev/null
+systemctl reload $js
+snaps=/var/lib/openclaw-agents/jack-supervisor/snapshots/jack
+snapshotted() { ls $snaps 2>/dev/null | grep -q json; }
+wait_until 10 "a snapshot of the running config" snapshotted
+snap=$(ls $snaps/*.json | head -n 1)
+grep -q 'fixed by hand' "$snap" || fail "the snapshot is not the running config"
+[ "$(stat -c %a "$snap")" = 600 ] || fail "the snapshot is not mode 0600"
+pass "$snap (mode 600); nothing new beside the config: $(ls $bot | tr '\n' ' ')"
+corrupt_and_kill
+from_snapshot() { healthy && grep -q 'fixed by hand' $cfg; }
+wait_until 10 "healthy again on the snapshot (every backup is still invalid)" from_snapshot
+journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=restore | tail -n 1 | grep -q "(snapshot)" \
+  || fail "the restore did not come from the snapshot"
+pass "journal: $(journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=restore | tail -n 1 | cut -c1-160)"
