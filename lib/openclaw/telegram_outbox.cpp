@@ -29,95 +29,7 @@ namespace {
 constexpr std::size_t kMaxTextBytes = 4000;             // Telegram refuses texts over 4096 chars
 constexpr std::size_t kMaxMessageFileBytes = 64 << 10;  // a message file holds one such text
 constexpr std::size_t kMaxDedupFileBytes = 1 << 20;     // keys expire after the window; ample
-constexpr std::size_t kMaxReplyBytes = 64 << 10;  // Telegram's answers are a few hundred bytes
-constexpr std::size_t kMaxTokenBytes = 4096;      // bot tokens are ~46 bytes; this is not one
 constexpr const char* kDedupFile = "dedup.json";
-
-// The decision taken on each answer; logged, so a stuck queue can be explained.
-enum class Verdict { Delivered, RateLimited, Transient, Refused };
-constexpr const char* kVerdictNames[] = {"delivered", "rate-limited", "transient", "refused"};
-
-struct Decision {
-  Verdict verdict;
-  std::optional<std::chrono::seconds> retryAfter;
-  std::string shortError;
-  std::string error;
-};
-
-// HTTP/2 carries no reason phrase; the operator reading STATUS still wants one.
-std::string reasonPhrase(long status) {
-  static const std::pair<long, const char*> kPhrases[] = {
-      {400, " Bad Request"}, {401, " Unauthorized"},        {403, " Forbidden"},
-      {404, " Not Found"},   {429, " Too Many Requests"},   {500, " Internal Server Error"},
-      {502, " Bad Gateway"}, {503, " Service Unavailable"}, {504, " Gateway Timeout"}};
-  for (const auto& [code, phrase] : kPhrases) {
-    if (code == status) return phrase;
-  }
-  return "";
-}
-
-Decision judge(CURLcode code, long status, const std::string& body) {
-  if (code == CURLE_OPERATION_TIMEDOUT) {
-    return {Verdict::Transient, {}, "timeout", "Telegram did not answer in time"};
-  }
-  if (code != CURLE_OK) {
-    // curl_easy_strerror, not the error buffer: the latter may quote the URL, token and all.
-    return {Verdict::Transient,
-            {},
-            "unreachable",
-            std::string("Telegram unreachable: ") + curl_easy_strerror(code)};
-  }
-  const auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  const std::string http = "HTTP " + std::to_string(status);
-  const std::string full = http + reasonPhrase(status);
-  if (status >= 200 && status < 300) {
-    if (doc.is_object() && doc.contains("ok") && doc["ok"] == true)
-      return {Verdict::Delivered, {}, "", ""};
-    return {Verdict::Transient, {}, http, "Telegram answered " + full + " without \"ok\":true"};
-  }
-  if (status == 429) {
-    std::optional<std::chrono::seconds> after;
-    if (doc.is_object() && doc.contains("parameters") && doc["parameters"].is_object()) {
-      const auto& p = doc["parameters"];
-      if (p.contains("retry_after") && p["retry_after"].is_number_unsigned()) {
-        after = std::chrono::seconds(p["retry_after"].get<std::uint64_t>());
-      }
-    }
-    return {Verdict::RateLimited, after, http, "Telegram rate limit: " + full};
-  }
-  if (status >= 500 || status < 400) {
-    return {Verdict::Transient, {}, http, "Telegram failed: " + full};
-  }
-  std::string why = "Telegram refused: " + full;
-  if (doc.is_object() && doc.contains("description") && doc["description"].is_string()) {
-    why += " (" + doc["description"].get<std::string>().substr(0, 200) + ")";
-  }
-  return {Verdict::Refused, {}, http, why};
-}
-
-std::string scrub(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-    text.replace(at, secret.size(), "<token>");
-  }
-  return text;
-}
-
-Expected<std::string, std::string> readToken(const std::string& file) {
-  auto fail = [](std::string why) { return Unexpected<std::string>{std::move(why)}; };
-  if (file.empty()) return fail("Telegram token file is not configured");
-  auto text = readSmallFile(file, kMaxTokenBytes);
-  if (!text) return fail("Telegram token file " + file + ": " + text.error());
-  const auto first = text->find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return fail("Telegram token file " + file + " is empty");
-  std::string token = text->substr(first, text->find_last_not_of(" \t\r\n") - first + 1);
-  // The token becomes part of the URL path: anything else could steer the request.
-  const bool plain = std::all_of(token.begin(), token.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == ':' || c == '_' || c == '-';
-  });
-  if (!plain) return fail("Telegram token file " + file + " does not hold a bot token");
-  return token;
-}
 
 // Our own folder, yet a symlink planted there must not make us read another file.
 Expected<std::string, std::string> readOwnFile(const std::string& path, std::size_t maxBytes) {
@@ -148,102 +60,7 @@ long long wallSeconds() {
   return static_cast<long long>(std::time(nullptr));
 }
 
-size_t collectReply(char* data, size_t size, size_t n, void* out) {
-  auto* body = static_cast<std::string*>(out);
-  if (body->size() + size * n > kMaxReplyBytes) return 0;  // not Telegram; stop reading
-  body->append(data, size * n);
-  return size * n;
-}
-
-int abortWhenStopping(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
-}
-
 }  // namespace
-
-struct TelegramOutbox::Reply {
-  CURLcode code = CURLE_OK;
-  long status = 0;
-  std::string body;
-};
-
-// One thread, one request at a time; the destructor aborts a transfer in progress (through
-// the progress callback) and joins, so the outbox never outlives its thread.
-class TelegramOutbox::Courier {
- public:
-  struct Job {
-    std::string url;
-    std::string body;
-    std::chrono::milliseconds timeout;
-  };
-  using Done = std::function<void(Reply)>;
-
-  explicit Courier(Done done) : done_(std::move(done)), thread_([this] { run(); }) {}
-  ~Courier() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_one();
-    thread_.join();
-  }
-
-  void send(Job job) {
-    {
-      std::lock_guard lock(mutex_);
-      job_ = std::move(job);
-    }
-    wake_.notify_one();
-  }
-
- private:
-  void run() {
-    for (;;) {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_.load() || job_.has_value(); });
-      if (stopping_) return;
-      Job job = std::move(*job_);
-      job_.reset();
-      lock.unlock();
-      done_(perform(job));
-    }
-  }
-
-  Reply perform(const Job& job) {
-    Reply reply;
-    CurlPtr curl(curl_easy_init());
-    if (!curl) {
-      reply.code = CURLE_FAILED_INIT;
-      return reply;
-    }
-    // "Expect:" off: a stall waiting for 100-continue buys nothing for a small JSON body.
-    CurlSlistPtr headers(curl_slist_append(nullptr, "Content-Type: application/json"));
-    headers.reset(curl_slist_append(headers.release(), "Expect:"));
-    CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, job.url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // signals would hit the daemon's other threads
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, job.body.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(job.body.size()));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(job.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collectReply);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &stopping_);
-    reply.code = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
-    return reply;
-  }
-
-  Done done_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::optional<Job> job_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;  // last: starts once everything above exists
-};
 
 TelegramOutbox::TelegramOutbox(boost::asio::io_context& io, std::string folder,
                                TelegramSettings settings, OutboxTuning tuning)
@@ -259,11 +76,12 @@ TelegramOutbox::TelegramOutbox(boost::asio::io_context& io, std::string folder,
   std::call_once(curlReady, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   while (!settings_.apiUrl.empty() && settings_.apiUrl.back() == '/') settings_.apiUrl.pop_back();
   tuning_.maxPending = std::max<std::size_t>(tuning_.maxPending, 1);
-  courier_ = std::make_unique<Courier>([this, alive = std::weak_ptr<int>(alive_)](Reply reply) {
-    boost::asio::post(io_, [this, alive, reply = std::move(reply)] {
-      if (!alive.expired()) onReply(reply);
-    });
-  });
+  courier_ = std::make_unique<TelegramCourier>(
+      [this, alive = std::weak_ptr<int>(alive_)](TelegramReply reply) {
+        boost::asio::post(io_, [this, alive, reply = std::move(reply)] {
+          if (!alive.expired()) onReply(reply);
+        });
+      });
   prepareFolder();
   loadDedup();
   loadMessages();
@@ -401,7 +219,7 @@ void TelegramOutbox::forget(std::size_t index) {
 
 void TelegramOutbox::pump() {
   if (inFlight_ || waiting_ || queue_.empty()) return;
-  auto token = readToken(settings_.tokenFile);
+  auto token = readTelegramToken(settings_.tokenFile);
   if (!token) {
     retryLater(tuning_.maxRetry, "no token", token.error());
     return;
@@ -417,14 +235,13 @@ void TelegramOutbox::pump() {
                   tuning_.requestTimeout});
 }
 
-void TelegramOutbox::onReply(const Reply& reply) {
+void TelegramOutbox::onReply(const TelegramReply& reply) {
   inFlight_ = false;
   work_.reset();
-  const Decision d = judge(reply.code, reply.status, reply.body);
+  const TelegramDecision d = judgeTelegramReply(reply);
   Log::debug("Telegram delivery attempt",
-             {{"OPENCLAW_EVENT", "telegram-send"},
-              {"OPENCLAW_VERDICT", kVerdictNames[static_cast<int>(d.verdict)]}});
-  if (d.verdict == Verdict::Delivered) {
+             {{"OPENCLAW_EVENT", "telegram-send"}, {"OPENCLAW_VERDICT", toString(d.verdict)}});
+  if (d.verdict == TelegramVerdict::Delivered) {
     const auto it = std::find_if(queue_.begin(), queue_.end(),
                                  [&](const Message& m) { return m.seq == inFlightSeq_; });
     if (it != queue_.end()) forget(static_cast<std::size_t>(it - queue_.begin()));
@@ -436,12 +253,12 @@ void TelegramOutbox::onReply(const Reply& reply) {
     return;
   }
   std::chrono::milliseconds delay = tuning_.maxRetry;
-  if (d.verdict == Verdict::RateLimited && d.retryAfter) {
+  if (d.verdict == TelegramVerdict::RateLimited && d.retryAfter) {
     delay = *d.retryAfter;  // Telegram's own figure wins, even above maxRetry
-  } else if (d.verdict != Verdict::Refused) {
+  } else if (d.verdict != TelegramVerdict::Refused) {
     delay = nextBackoff();
   }
-  retryLater(delay, d.shortError, scrub(d.error, sentToken_));
+  retryLater(delay, d.shortError, scrubSecret(d.error, sentToken_));
 }
 
 std::chrono::milliseconds TelegramOutbox::nextBackoff() {

@@ -31,6 +31,8 @@
 #include <optional>
 #include <string>
 
+#include "openclaw/telegram_bot_api.h"
+
 namespace openclaw {
 
 struct TelegramSettings {
@@ -78,8 +80,6 @@ class TelegramOutbox {
     std::string text;
     bool onDisk = false;  // false only when the folder cannot be written
   };
-  struct Reply;
-  class Courier;
 
   void prepareFolder();
   void loadMessages();
@@ -90,7 +90,7 @@ class TelegramOutbox {
   std::string messagePath(std::uint64_t seq) const;
 
   void pump();
-  void onReply(const Reply& reply);
+  void onReply(const TelegramReply& reply);
   void retryLater(std::chrono::milliseconds delay, std::string shortError, std::string error);
   std::chrono::milliseconds nextBackoff();
 
@@ -117,7 +117,7 @@ class TelegramOutbox {
   boost::asio::steady_timer timer_;
 
   std::shared_ptr<int> alive_;  // handlers posted back hold a weak_ptr to it
-  std::unique_ptr<Courier> courier_;
+  std::unique_ptr<TelegramCourier> courier_;
 };
 
 }  // namespace openclaw

@@ -1,0 +1,172 @@
+#include "openclaw/telegram_bot_api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "openclaw/durable_file.h"
+#include "openclaw/handles.h"
+
+namespace openclaw {
+namespace {
+
+constexpr std::size_t kMaxReplyBytes = 64 << 10;  // Telegram's answers are a few hundred bytes
+constexpr std::size_t kMaxTokenBytes = 4096;      // bot tokens are ~46 bytes; this is not one
+
+size_t collectReply(char* data, size_t size, size_t n, void* out) {
+  auto* body = static_cast<std::string*>(out);
+  if (body->size() + size * n > kMaxReplyBytes) return 0;  // not Telegram; stop reading
+  body->append(data, size * n);
+  return size * n;
+}
+
+int abortWhenStopping(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+}
+
+// HTTP/2 carries no reason phrase; the operator reading STATUS still wants one.
+std::string reasonPhrase(long status) {
+  static const std::pair<long, const char*> kPhrases[] = {
+      {400, " Bad Request"}, {401, " Unauthorized"},        {403, " Forbidden"},
+      {404, " Not Found"},   {429, " Too Many Requests"},   {500, " Internal Server Error"},
+      {502, " Bad Gateway"}, {503, " Service Unavailable"}, {504, " Gateway Timeout"}};
+  for (const auto& [code, phrase] : kPhrases) {
+    if (code == status) return phrase;
+  }
+  return "";
+}
+
+}  // namespace
+
+const char* toString(TelegramVerdict v) {
+  static constexpr const char* kNames[] = {"delivered", "rate-limited", "transient", "refused"};
+  return kNames[static_cast<int>(v)];
+}
+
+TelegramDecision judgeTelegramReply(const TelegramReply& reply) {
+  const CURLcode code = reply.code;
+  const long status = reply.status;
+  const std::string& body = reply.body;
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return {TelegramVerdict::Transient, {}, "timeout", "Telegram did not answer in time"};
+  }
+  if (code != CURLE_OK) {
+    // curl_easy_strerror, not the error buffer: the latter may quote the URL, token and all.
+    return {TelegramVerdict::Transient,
+            {},
+            "unreachable",
+            std::string("Telegram unreachable: ") + curl_easy_strerror(code)};
+  }
+  const auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const std::string http = "HTTP " + std::to_string(status);
+  const std::string full = http + reasonPhrase(status);
+  if (status >= 200 && status < 300) {
+    if (doc.is_object() && doc.contains("ok") && doc["ok"] == true)
+      return {TelegramVerdict::Delivered, {}, "", ""};
+    return {
+        TelegramVerdict::Transient, {}, http, "Telegram answered " + full + " without \"ok\":true"};
+  }
+  if (status == 429) {
+    std::optional<std::chrono::seconds> after;
+    if (doc.is_object() && doc.contains("parameters") && doc["parameters"].is_object()) {
+      const auto& p = doc["parameters"];
+      if (p.contains("retry_after") && p["retry_after"].is_number_unsigned()) {
+        after = std::chrono::seconds(p["retry_after"].get<std::uint64_t>());
+      }
+    }
+    return {TelegramVerdict::RateLimited, after, http, "Telegram rate limit: " + full};
+  }
+  if (status >= 500 || status < 400) {
+    return {TelegramVerdict::Transient, {}, http, "Telegram failed: " + full};
+  }
+  std::string why = "Telegram refused: " + full;
+  if (doc.is_object() && doc.contains("description") && doc["description"].is_string()) {
+    why += " (" + doc["description"].get<std::string>().substr(0, 200) + ")";
+  }
+  return {TelegramVerdict::Refused, {}, http, why};
+}
+
+std::string scrubSecret(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "<token>");
+  }
+  return text;
+}
+
+Expected<std::string, std::string> readTelegramToken(const std::string& file) {
+  auto fail = [](std::string why) { return Unexpected<std::string>{std::move(why)}; };
+  if (file.empty()) return fail("Telegram token file is not configured");
+  auto text = readSmallFile(file, kMaxTokenBytes);
+  if (!text) return fail("Telegram token file " + file + ": " + text.error());
+  const auto first = text->find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return fail("Telegram token file " + file + " is empty");
+  std::string token = text->substr(first, text->find_last_not_of(" \t\r\n") - first + 1);
+  // The token becomes part of the URL path: anything else could steer the request.
+  const bool plain = std::all_of(token.begin(), token.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == ':' || c == '_' || c == '-';
+  });
+  if (!plain) return fail("Telegram token file " + file + " does not hold a bot token");
+  return token;
+}
+
+TelegramCourier::TelegramCourier(Done done) : done_(std::move(done)), thread_([this] { run(); }) {}
+
+TelegramCourier::~TelegramCourier() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void TelegramCourier::send(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    job_ = std::move(job);
+  }
+  wake_.notify_one();
+}
+
+void TelegramCourier::run() {
+  for (;;) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [this] { return stopping_.load() || job_.has_value(); });
+    if (stopping_) return;
+    Job job = std::move(*job_);
+    job_.reset();
+    lock.unlock();
+    done_(perform(job));
+  }
+}
+
+TelegramReply TelegramCourier::perform(const Job& job) {
+  TelegramReply reply;
+  CurlPtr curl(curl_easy_init());
+  if (!curl) {
+    reply.code = CURLE_FAILED_INIT;
+    return reply;
+  }
+  // "Expect:" off: a stall waiting for 100-continue buys nothing for a small JSON body.
+  CurlSlistPtr headers(curl_slist_append(nullptr, "Content-Type: application/json"));
+  headers.reset(curl_slist_append(headers.release(), "Expect:"));
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, job.url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // signals would hit the daemon's other threads
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, job.body.c_str());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(job.body.size()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(job.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collectReply);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &stopping_);
+  reply.code = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+  return reply;
+}
+
+}  // namespace openclaw
