@@ -36,6 +36,16 @@ auto whileAlive(const std::shared_ptr<bool>& alive, F f) {
   };
 }
 
+// "14:03:27", local time, for STATUS lines.
+inline std::string clockTime() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return buf;
+}
+
 inline Seconds wallNow() {
   return static_cast<Seconds>(std::time(nullptr));
 }

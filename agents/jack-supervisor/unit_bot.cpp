@@ -1,7 +1,5 @@
 #include "unit_bot.h"
 
-#include <ctime>
-
 #include "openclaw/log.h"
 
 namespace openclaw::supervisor {
@@ -10,28 +8,12 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// While a repair waits for the bot to come up, the probe runs this often: recovery time is
-// the figure that matters, and the probe is cheap.
-constexpr milliseconds kRecoveryProbeEvery{200};
 // Automatic restarts by systemd this close together, with a valid config, are a crash
 // loop worth one warning (systemd stays the restarter until it gives up).
 constexpr int kCrashLoopRestarts = 3;
 constexpr seconds kCrashLoopWindow{60};
 // Editors write a file in several steps; judge it once they are done.
 constexpr milliseconds kConfigSettle{300};
-
-std::string clockTime() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
-  return buf;
-}
-
-long long msSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t).count();
-}
 
 }  // namespace
 
@@ -168,170 +150,6 @@ void UnitBot::trouble(const std::string& why) {
     case RepairDecision::GivenUp:
       return;
   }
-}
-
-void UnitBot::repair(const std::string& why, bool counted) {
-  phase_ = Phase::Repairing;
-  crashLoopWarned_ = false;
-  repairStarted_ = Clock::now();
-  repairWhy_ = why;
-  BotLedger& l = ledger();
-  l.inFlightSince = wallNow();
-  if (counted) l.repairs.push_back(*l.inFlightSince);
-  l.healthySince.reset();
-  env_.persist();  // durable before anything is changed: never lost, never charged twice
-  Log::notice("repairing " + config_.name + ": " + why,
-              {{"OPENCLAW_EVENT", "repair"}, {"OPENCLAW_TARGET", config_.name}});
-  judgeLive(guarded([this](const ConfigVerdict& v) {
-    if (v.valid) return restartUnit("restarted " + config_.unit + " (config " + v.reason + ")");
-    restoreThenRestart(v.reason);
-  }));
-}
-
-void UnitBot::restoreThenRestart(const std::string& liveWhy) {
-  auto candidates = listCandidates(config_.backups, config_.config, snapshots_.folder());
-  judge_->judgeCandidates(
-      std::move(candidates), /*stopAtFirstValid=*/true,
-      guarded([this, liveWhy](const std::vector<CandidateResult>& results) {
-        if (!results.empty() && results.back().verdict.valid) {
-          return installAndRestart(results.back(), liveWhy);
-        }
-        nlohmann::json tried = nlohmann::json::array();
-        for (const auto& r : results) {
-          tried.push_back({{"path", r.candidate.path}, {"why", r.verdict.reason}});
-        }
-        giveUp("its config is invalid (" + liveWhy + ") and none of " +
-                   std::to_string(results.size()) + " backup(s) is valid",
-               {{"config", config_.config}, {"config_why", liveWhy}, {"tried", tried}},
-               /*stopUnit=*/true);
-      }));
-}
-
-void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string& liveWhy) {
-  auto kept = installConfig(config_.config, chosen.content, wallNow());
-  if (!kept) return repairFailed("cannot install " + chosen.candidate.path + ": " + kept.error());
-  Log::notice("restored " + config_.config + " from " + chosen.candidate.path + " (" +
-                  chosen.candidate.source + "); the invalid config (" + liveWhy + ") is kept as " +
-                  (kept->empty() ? std::string("nothing: there was none") : *kept),
-              {{"OPENCLAW_EVENT", "restore"},
-               {"OPENCLAW_TARGET", config_.name},
-               {"OPENCLAW_RESTORED_FROM", chosen.candidate.path},
-               {"OPENCLAW_BROKEN_KEPT_AS", *kept}});
-  restartUnit("restored " + chosen.candidate.path + " (" + chosen.candidate.source +
-              ") over an invalid config (" + liveWhy + "), kept as " + *kept);
-}
-
-void UnitBot::restartUnit(const std::string& what) {
-  if (!env_.systemd) return repairFailed("no connection to systemd");
-  // The start stamp before our restart, read fresh: an exit seen later ends the wait early
-  // only if it is of a newer start (ours), never the exit that brought us here, whose state
-  // change may still be on its way.
-  env_.systemd->getUnitState(
-      config_.unit, guarded([this, what](const Expected<UnitState, std::string>& before) {
-        stampBeforeRestart_ = before.ok() ? before->execMainStartTimestampMonotonic : 0;
-        // ResetFailedUnit first: a unit latched in failed (start-limit-hit) ignores a restart.
-        env_.systemd->resetFailedUnit(
-            config_.unit, guarded([this, what](const std::string&) {
-              env_.systemd->restartUnit(
-                  config_.unit, guarded([this, what](const JobOutcome& o) {
-                    if (!o.ok()) {
-                      return repairFailed(
-                          what + "; the restart " +
-                          (o.error.empty() ? "job " + std::string(toString(o.result)) : o.error));
-                    }
-                    awaitHealthy(what, Clock::now() + seconds(config_.graceSec));
-                  }));
-            }));
-      }));
-}
-
-void UnitBot::awaitHealthy(const std::string& what, Clock::time_point deadline) {
-  auto again = [this, what, deadline](const std::string& notYet) {
-    // Exited again after the restart: waiting out the grace period would only delay the next
-    // repair.
-    const bool exited = state_.activeState == "failed" || state_.subState == "auto-restart";
-    if (exited && state_.execMainStartTimestampMonotonic > stampBeforeRestart_) {
-      return repairFailed(what + "; it exited again (" + state_.result + ")");
-    }
-    if (Clock::now() >= deadline) {
-      return repairFailed(what + "; not healthy within " + std::to_string(config_.graceSec) +
-                          " s: " + notYet);
-    }
-    probeTimer_.expires_after(kRecoveryProbeEvery);
-    probeTimer_.async_wait(guarded([this, what, deadline](boost::system::error_code ec) {
-      if (!ec) awaitHealthy(what, deadline);
-    }));
-  };
-  if (config_.health) {
-    probe_ = runProbe(env_.io, probeSpec(), guarded([this, what, again](const ProbeResult& r) {
-                        lastProbe_ = r.detail;
-                        if (r.healthy) return recovered(what);
-                        again("probe: " + r.detail);
-                      }));
-    return;
-  }
-  env_.systemd->getUnitState(
-      config_.unit, guarded([this, what, again](const Expected<UnitState, std::string>& s) {
-        if (s.ok() && s->activeState == "active") return recovered(what);
-        again(s.ok() ? "unit " + s->activeState + " (" + s->subState + ")" : s.error());
-      }));
-}
-
-void UnitBot::recovered(const std::string& what) {
-  const long long took = msSince(repairStarted_);
-  BotLedger& l = ledger();
-  l.inFlightSince.reset();
-  env_.persist();
-  phase_ = Phase::Watching;
-  probeFailures_ = 0;
-  markHealthy();
-  lastAction_ = "recovered at " + clockTime() + " in " + std::to_string(took) + " ms: " + what;
-  // The alerter writes the journal entry too: logged once.
-  env_.alerter.raise({"recovered",
-                      "jack-supervisor",
-                      "recovered",
-                      config_.name,
-                      config_.name + " is healthy again (" + std::to_string(took) + " ms): " + what,
-                      {{"cause", repairWhy_}, {"recovery_ms", took}, {"unit", config_.unit}}});
-  if (config_.health) scheduleProbe(seconds(config_.health->intervalSec));
-  env_.statusChanged();
-}
-
-void UnitBot::repairFailed(const std::string& why) {
-  BotLedger& l = ledger();
-  l.inFlightSince.reset();
-  l.failedRepairs++;
-  env_.persist();
-  phase_ = Phase::Watching;
-  lastAction_ = "repair failed at " + clockTime() + ": " + why;
-  Log::error("the repair of " + config_.name + " failed: " + why,
-             {{"OPENCLAW_EVENT", "repair-failed"}, {"OPENCLAW_TARGET", config_.name}});
-  recheckLater(wallNow() + RepairPolicy::backoff(l.failedRepairs));
-  if (config_.health) scheduleProbe(seconds(config_.health->intervalSec));
-  env_.statusChanged();
-}
-
-void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUnit) {
-  if (phase_ == Phase::GivenUp) return;  // one critical alert, however many troubles
-  BotLedger& l = ledger();
-  l.inFlightSince.reset();
-  l.givenUp = true;
-  l.givenUpWhy = why;
-  env_.persist();
-  phase_ = Phase::GivenUp;
-  lastAction_ = "gave up at " + clockTime() + ": " + why;
-  details["unit"] = config_.unit;
-  details["resume"] = "fix " + (config_.config.empty() ? config_.unit : config_.config) +
-                      " or run: openclaw-agentctl restore " + config_.name;
-  env_.alerter.raise({"critical", "jack-supervisor", "gave-up", config_.name,
-                      config_.name + ": stopped acting, " + why, std::move(details)});
-  // A config that cannot start makes systemd's own Restart= a storm: stop the unit until a
-  // valid config appears (tryResume starts it again).
-  if (stopUnit && env_.systemd && state_.activeState != "inactive" &&
-      state_.activeState != "failed") {
-    env_.systemd->stopUnit(config_.unit, [](const JobOutcome&) {});
-  }
-  env_.statusChanged();
 }
 
 void UnitBot::configChanged() {
