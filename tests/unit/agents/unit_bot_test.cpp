@@ -1,0 +1,204 @@
+// UnitBot's decisions against a fake systemd (tests/fakes): which calls a failing unit gets,
+// what happens to the config files, the ledger and the alert log.  The same flows against a
+// real systemd are in tests/system/jack_supervisor*.sh.
+#include "unit_bot.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "fakes/fake_systemd_manager.h"
+#include "openclaw/systemd_manager_sdbus.h"
+
+namespace openclaw::supervisor {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kUnit = "gw.service";
+const std::string kValid = R"({"gateway": {"mode": "local"}})";
+const std::string kBroken = R"({"gateway": {"mo)";
+
+UnitState unitIn(const std::string& active, const std::string& sub, std::uint64_t stamp) {
+  UnitState s;
+  s.loadState = "loaded";
+  s.activeState = active;
+  s.subState = sub;
+  s.result = active == "active" ? "success" : "exit-code";
+  s.execMainStartTimestampMonotonic = stamp;
+  return s;
+}
+
+class UnitBotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/oc-unitbot-XXXXXX";
+    ASSERT_NE(::mkdtemp(templ), nullptr);
+    dir_ = templ;
+    live_ = dir_ + "/openclaw.json";
+    config_.name = "jack";
+    config_.unit = kUnit;
+    config_.config = live_;
+    config_.required = {"/gateway/mode"};
+    config_.backups = {live_ + ".bak"};
+    config_.maxRestoresPerHour = 2;
+    config_.graceSec = 1;
+    fake_.states[kUnit] = unitIn("active", "running", 100);
+    alerter_ = std::make_unique<Alerter>(io_, "jack-supervisor", dir_, dir_ + "/alerts.jsonl");
+    env_ = std::make_unique<BotEnv>(
+        BotEnv{io_, &fake_, *alerter_, dir_, "",
+               [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
+               [this] { ++persisted_; }, [] {}});
+  }
+  void TearDown() override {
+    bot_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static void write(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  std::vector<std::string> alerts(const std::string& level) const {
+    std::vector<std::string> out;
+    std::ifstream in(dir_ + "/alerts.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"level\":\"" + level + "\"") != std::string::npos) out.push_back(line);
+    }
+    return out;
+  }
+  void start() {
+    bot_ = std::make_unique<UnitBot>(*env_, config_);
+    bot_->start();
+    fake_.notify(kUnit);  // the real manager reports the state once the watch is in place
+  }
+  long count(const std::string& call) const {
+    return std::count(fake_.calls.begin(), fake_.calls.end(), call + " " + kUnit);
+  }
+  BotLedger& ledger() { return ledgers_["jack"]; }
+
+  boost::asio::io_context io_;
+  FakeSystemdManager fake_;
+  std::string dir_;
+  std::string live_;
+  BotConfig config_;
+  std::map<std::string, BotLedger> ledgers_;
+  int persisted_ = 0;
+  std::unique_ptr<Alerter> alerter_;
+  std::unique_ptr<BotEnv> env_;
+  std::unique_ptr<UnitBot> bot_;
+};
+
+TEST_F(UnitBotTest, RestoresTheBackupResetsRestartsAndCountsRecoveredOnlyWhenActive) {
+  write(live_, kBroken);
+  write(live_ + ".bak", kValid);
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(read(live_), kValid);
+  ASSERT_EQ(count("ResetFailedUnit"), 1);
+  ASSERT_EQ(count("RestartUnit"), 1);
+  EXPECT_TRUE(ledger().inFlightSince.has_value()) << "the repair is durable before it is done";
+  EXPECT_EQ(ledger().repairs.size(), 1u);
+  bool kept = false;
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    kept |= e.path().filename().string().starts_with("openclaw.json.broken-") &&
+            read(e.path()) == kBroken;
+  }
+  EXPECT_TRUE(kept) << "the broken config is kept";
+  EXPECT_TRUE(alerts("recovered").empty()) << "not recovered before the job is done";
+
+  fake_.states[kUnit] = unitIn("active", "running", 200);
+  ASSERT_TRUE(fake_.completeJob(JobResult::Done));
+  EXPECT_EQ(alerts("recovered").size(), 1u);
+  EXPECT_FALSE(ledger().inFlightSince.has_value());
+}
+
+TEST_F(UnitBotTest, AValidConfigIsRestartedNotRestored) {
+  write(live_, kValid);
+  write(live_ + ".bak", R"({"gateway": {"mode": "from backup"}})");
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(read(live_), kValid);
+  EXPECT_EQ(count("RestartUnit"), 1);
+}
+
+TEST_F(UnitBotTest, ExitingWithAValidConfigLeavesTheRestartToSystemd) {
+  write(live_, kValid);
+  start();
+  fake_.setState(kUnit, unitIn("activating", "auto-restart", 100));
+  EXPECT_EQ(count("RestartUnit"), 0);
+  EXPECT_TRUE(ledger().repairs.empty());
+}
+
+TEST_F(UnitBotTest, WithNoValidBackupItGivesUpOnceAndStopsTheStorm) {
+  write(live_, kBroken);
+  write(live_ + ".bak", R"({"gateway": {}})");
+  start();
+  fake_.setState(kUnit, unitIn("activating", "auto-restart", 100));
+  EXPECT_EQ(count("RestartUnit"), 0);
+  EXPECT_EQ(count("StopUnit"), 1) << "Restart=always must not storm on a config that cannot start";
+  ASSERT_EQ(alerts("critical").size(), 1u);
+  EXPECT_NE(alerts("critical")[0].find("lacks /gateway/mode"), std::string::npos)
+      << "the alert says why each candidate was refused";
+  EXPECT_TRUE(ledger().givenUp);
+  fake_.setState(kUnit, unitIn("activating", "auto-restart", 101));
+  fake_.setState(kUnit, unitIn("failed", "failed", 102));
+  EXPECT_EQ(alerts("critical").size(), 1u);
+  EXPECT_EQ(count("RestartUnit"), 0);
+}
+
+TEST_F(UnitBotTest, AValidConfigAfterGivingUpResumesWithoutSpendingTheBudget) {
+  write(live_, kBroken);
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  ASSERT_TRUE(ledger().givenUp);
+  const auto spent = ledger().repairs.size();
+  write(live_, kValid);
+  bot_->configChanged();
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return count("RestartUnit") == 1; }, std::chrono::seconds(5)));
+  EXPECT_FALSE(ledger().givenUp);
+  EXPECT_EQ(ledger().repairs.size(), spent);
+}
+
+TEST_F(UnitBotTest, TheHourlyBudgetIsHeldAcrossARestartOfTheSupervisor) {
+  write(live_, kBroken);
+  write(live_ + ".bak", kValid);
+  const Seconds now = wallNow();
+  ledger().repairs = {now - 100, now - 50};  // as loaded from state.json after a restart
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(count("RestartUnit"), 0);
+  EXPECT_EQ(read(live_), kBroken) << "no third restore within the hour";
+  EXPECT_TRUE(ledger().givenUp);
+  EXPECT_EQ(alerts("critical").size(), 1u);
+}
+
+TEST_F(UnitBotTest, AFailedRestartJobCountsAsAFailedRepairAndBacksOff) {
+  write(live_, kValid);
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  ASSERT_TRUE(fake_.completeJob(JobResult::Failed));
+  EXPECT_EQ(ledger().failedRepairs, 1);
+  fake_.setState(kUnit, unitIn("active", "running", 200));
+  fake_.setState(kUnit, unitIn("failed", "failed", 200));
+  EXPECT_EQ(count("RestartUnit"), 1) << "the next repair waits for the backoff";
+}
+
+TEST_F(UnitBotTest, AnInterruptedRepairOfARunningUnitIsConfirmedNotRepeated) {
+  write(live_, kValid);
+  ledger().inFlightSince = wallNow() - 1;
+  ledger().repairs = {wallNow() - 1};
+  start();
+  EXPECT_EQ(count("RestartUnit"), 0) << "the unit runs: confirm its health instead";
+  EXPECT_FALSE(ledger().inFlightSince.has_value());
+  EXPECT_EQ(ledger().repairs.size(), 1u) << "not charged twice";
+}
+
+}  // namespace
+}  // namespace openclaw::supervisor
