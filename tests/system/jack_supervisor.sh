@@ -35,6 +35,10 @@ journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=restore | grep -q "restored $
   || fail "the restore is not in the journal"
 pass "journal: $(journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=restore | tail -n 1)"
 journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=recovered | tail -n 1 | sed 's/^/   journal: /'
+shown=$(openclaw-agentctl alerts --limit 1)
+grep -q "RECOVERED  jack-supervisor  jack  recovered: jack is healthy again" <<<"$shown" \
+  || fail "openclaw-agentctl alerts does not show it: $shown"
+pass "agentctl alerts: $(cut -c1-120 <<<"$shown")"
 
 step "every backup invalid: no storm, one critical alert, the supervisor stays up"
 for f in $cfg.bak.1 /root/oc-backups/jack/openclaw-20260101.json; do echo '{ "gateway": {} }' > $f; done

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "agent_table.h"
+#include "alerts_command.h"
 #include "recover_jobs_command.h"
 #include "restore_command.h"
 #include "revive_command.h"
@@ -28,7 +29,7 @@ const char* kUsage =
     "                            list a bot's backups and why each is valid; restore the first\n"
     "  acl-verify                read-only ACL pass; non-zero exit on drift\n"
     "  disk-report               usage per mount and what each action could free\n"
-    "  alerts [--limit N]        recent alerts\n"
+    "  alerts [--limit N] [--json]  the newest alerts of every agent (20 by default)\n"
     "  recover-jobs DIR          mark interrupted jobs failed\n"
     "  --version, --help\n";
 
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
   if (command == "revive") return reviveCommand(args);
   if (command == "restore") return restoreCommand(args);
   if (command == "recover-jobs") return recoverJobsCommand(args);
-  for (const char* later : {"acl-verify", "disk-report", "alerts"}) {
+  if (command == "alerts") return alertsCommand(args);
+  for (const char* later : {"acl-verify", "disk-report"}) {
     if (command == later) {
       std::cerr << "openclaw-agentctl: '" << command
                 << "' is not available in this version; its agent's capability has not "
