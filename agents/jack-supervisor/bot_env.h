@@ -11,6 +11,7 @@
 
 #include "openclaw/alerter.h"
 #include "openclaw/systemd_manager.h"
+#include "openclaw/time_text.h"
 #include "repair_policy.h"
 
 namespace openclaw::supervisor {
@@ -38,12 +39,7 @@ auto whileAlive(const std::shared_ptr<bool>& alive, F f) {
 
 // "14:03:27", local time, for STATUS lines.
 inline std::string clockTime() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
-  return buf;
+  return formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local);
 }
 
 inline Seconds wallNow() {

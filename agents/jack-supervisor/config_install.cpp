@@ -12,6 +12,7 @@
 #include "config_check.h"
 #include "openclaw/durable_file.h"
 #include "openclaw/handles.h"
+#include "openclaw/time_text.h"
 
 namespace openclaw::supervisor {
 namespace {
@@ -35,12 +36,7 @@ Expected<std::string, std::string> keepOld(int dirFd, const std::string& name, s
 }  // namespace
 
 std::string utcStamp(std::int64_t unixSeconds) {
-  const std::time_t t = static_cast<std::time_t>(unixSeconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
+  return formatTime(unixSeconds, "%Y%m%dT%H%M%SZ", Zone::Utc);
 }
 
 Expected<std::string, std::string> installConfig(const std::string& liveConfig,

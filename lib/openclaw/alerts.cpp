@@ -6,16 +6,14 @@
 #include <ctime>
 
 #include "openclaw/handles.h"
+#include "openclaw/time_text.h"
 
 namespace openclaw {
 
 std::string alertLine(const Alert& a, long long unixSeconds) {
-  const std::time_t t = static_cast<std::time_t>(unixSeconds);
-  char ts[32];
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  nlohmann::json j = {
-      {"ts", ts},           {"level", a.level},     {"agent", a.agent},    {"event", a.event},
-      {"target", a.target}, {"message", a.message}, {"details", a.details}};
+  nlohmann::json j = {{"ts", isoUtc(unixSeconds)}, {"level", a.level},   {"agent", a.agent},
+                      {"event", a.event},          {"target", a.target}, {"message", a.message},
+                      {"details", a.details}};
   return j.dump() + "\n";
 }
 

@@ -17,6 +17,7 @@
 #include "openclaw/durable_file.h"
 #include "openclaw/handles.h"
 #include "openclaw/result.h"
+#include "openclaw/time_text.h"
 
 namespace openclaw {
 namespace {
@@ -72,16 +73,6 @@ bool hasJsonSuffix(std::string_view name) {
 std::string withoutTrailingSlashes(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   return path;
-}
-
-std::string utcIso8601(std::int64_t unixSeconds) {
-  const auto t = static_cast<std::time_t>(unixSeconds);
-  std::tm tm{};
-  // Only a clock reading far outside any calendar gets here; the number still says when.
-  if (::gmtime_r(&t, &tm) == nullptr) return std::to_string(unixSeconds);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 struct DirClose {
@@ -283,7 +274,7 @@ JobRecoveryReport recoverInterruptedJobs(const std::string& dir, std::int64_t no
     report.errors.push_back({"", "cannot list: " + names.error().message()});
     return report;
   }
-  const Json recovery = {{"recovered_at", utcIso8601(nowUnix)},
+  const Json recovery = {{"recovered_at", isoUtc(nowUnix)},
                          {"reason", reason},
                          {"previous_status", "running"},
                          {"by", kRecoveredBy}};

@@ -13,6 +13,7 @@
 #include "config_judge.h"
 #include "openclaw/daemon.h"
 #include "openclaw/systemd_manager_sdbus.h"
+#include "openclaw/time_text.h"
 #include "supervisor_config.h"
 
 namespace openclaw::agentctl {
@@ -27,12 +28,7 @@ constexpr int kExitNothingValid = 1;
 constexpr auto kJudgeAllWithin = std::chrono::minutes(10);
 
 std::string when(std::int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  ::localtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
+  return formatTime(t, "%Y-%m-%d %H:%M:%S", Zone::Local);
 }
 
 struct RestoreArgs {

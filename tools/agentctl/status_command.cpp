@@ -9,6 +9,7 @@
 
 #include "agent_table.h"
 #include "openclaw/handles.h"
+#include "openclaw/time_text.h"
 
 namespace openclaw::agentctl {
 namespace {
@@ -72,10 +73,7 @@ UnitView readUnit(sd_bus* bus, const std::string& unit) {
 
 std::string isoTime(std::uint64_t usec) {
   if (usec == 0) return {};
-  const std::time_t t = static_cast<std::time_t>(usec / 1000000);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
+  return isoUtc(static_cast<std::int64_t>(usec / 1000000));
 }
 
 nlohmann::json toJson(const std::string& agent, const UnitView& v) {
