@@ -49,7 +49,7 @@ rm -rf "$img"
 health=()
 [ -n "$health_cmd" ] && health=(--health-cmd "$health_cmd" --health-interval 1s --health-retries 1)
 pm run -d --name "$name" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "${health[@]}" \
-  oc-busybox /bin/sleep 1000000 >/dev/null
+  oc-busybox /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' >/dev/null
 if [ -n "$health_cmd" ]; then
   # Docker's scheduler, stood in for (see above): a pace, not a synchronisation.
   (while :; do pm healthcheck run "$name" >/dev/null 2>&1 || true; sleep 1; done) &

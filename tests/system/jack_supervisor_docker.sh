@@ -29,7 +29,7 @@ step "it is restarted, and its restarts are budgeted"
 s0=$(api /containers/$name/json | sed -n 's/.*"StartedAt":"\([^"]*\)".*/\1/p')
 wait_until 30 "the first restart" restarts_are 1
 moved() { s=$(api /containers/$name/json | sed -n 's/.*"StartedAt":"\([^"]*\)".*/\1/p'); [ -n "$s" ] && [ "$s" != "$s0" ]; }
-wait_until 10 "State.StartedAt moved (was $s0)" moved
+wait_until 20 "State.StartedAt moved (was $s0)" moved
 wait_until 40 "the second restart, after a backoff" restarts_are 2
 wait_until 60 "the budget of 2 is spent: a critical alert" gave_up
 pass "alert: $(grep '"gave-up"' $alerts | cut -c1-300)"
