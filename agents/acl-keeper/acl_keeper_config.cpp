@@ -30,6 +30,9 @@ std::optional<unsigned> parsePerms(std::string_view p) {
       case 'x':
         bits |= 1;
         break;
+      case 'X':  // execute on folders, and on files someone may already execute
+        bits |= 8;
+        break;
       case '-':
         break;
       default:

@@ -20,7 +20,7 @@ enum class AclTag { User, Group, Mask, Other };
 struct AclEntrySpec {
   AclTag tag = AclTag::User;
   std::optional<std::uint32_t> id;  // numeric uid/gid; absent for the owner/mask/other
-  unsigned perms = 0;               // bits: 4 read, 2 write, 1 execute
+  unsigned perms = 0;               // bits: 4 read, 2 write, 1 execute, 8 setfacl's X
   bool operator==(const AclEntrySpec&) const = default;
 };
 
