@@ -1,15 +1,12 @@
 // openclaw-acl-keeper: keeps POSIX ACLs right on trees shared with a container user.
 #include "acl_keeper_config.h"
-#include "openclaw/idle_agent.h"
+#include "acl_keeper_service.h"
 
 int main(int argc, char** argv) {
   using namespace openclaw;
-  using aclkeeper::AclKeeperConfig;
-  const AgentDefinition<AclKeeperConfig> agent{
+  const AgentDefinition<aclkeeper::AclKeeperConfig> agent{
       "acl-keeper", "Keeps POSIX ACLs on trees shared with a userns-remapped container user.",
-      aclkeeper::loadAclKeeperConfig, [](DaemonContext&) {
-        return std::make_unique<IdleAgent<AclKeeperConfig>>(
-            [](const AclKeeperConfig& c) { return aclkeeper::describe(c); });
-      }};
+      aclkeeper::loadAclKeeperConfig,
+      [](DaemonContext& ctx) { return std::make_unique<aclkeeper::AclKeeperService>(ctx); }};
   return runDaemon(agent, argc, argv);
 }

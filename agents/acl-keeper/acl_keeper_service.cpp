@@ -1,0 +1,365 @@
+#include "acl_keeper_service.h"
+
+#include <dirent.h>
+#include <sys/inotify.h>
+
+#include <boost/asio/post.hpp>
+#include <ctime>
+
+#include "openclaw/log.h"
+#include "openclaw/time_text.h"
+
+namespace openclaw::aclkeeper {
+namespace {
+
+constexpr auto kSlice = std::chrono::milliseconds(5);
+constexpr std::uint32_t kWatchMask =
+    IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB | IN_ONLYDIR | IN_EXCL_UNLINK;
+// Paths named one by one in the journal: enough to act on, bounded against a hostile tree.
+constexpr std::size_t kMaxToldSkipped = 10000;
+constexpr unsigned kFixLogsPerMinute = 30;
+constexpr unsigned kFixLogsPerSweep = 20;
+
+std::string join(const std::string& rel, const std::string& name) {
+  return rel.empty() ? name : rel + '/' + name;
+}
+
+}  // namespace
+
+AclKeeperService::AclKeeperService(DaemonContext& ctx) : ctx_(ctx), timer_(ctx.io) {}
+
+AclKeeperService::~AclKeeperService() {
+  *alive_ = false;
+}
+
+void AclKeeperService::apply(const AclKeeperConfig& config) {
+  const bool first = trees_.empty() && sweeps_ == 0 && !sweeping_;
+  config_ = config;
+  // A new config starts from nothing: new watches, new trees, a full sweep.
+  inotify_.reset();
+  watches_.clear();
+  urgent_.clear();
+  sweep_.clear();
+  sweeping_ = false;
+  trees_.clear();
+  unwatched_ = 0;
+  toldWatchLimit_ = false;
+  for (const auto& rule : config_.rules) {
+    TreeListener listener;
+    listener.fixed = [this](const std::string& p, const std::string& h, const std::string& w) {
+      onFixed(p, h, w);
+    };
+    listener.skipped = [this](const std::string& p, Skip why, const std::string& d) {
+      onSkipped(p, why, d);
+    };
+    const std::size_t index = trees_.size();
+    listener.folder = [this, index](int fd, const std::string& rel) { addWatch(index, fd, rel); };
+    trees_.push_back(
+        {std::make_unique<AclTree>(rule, TreeMode::Apply, std::move(listener)), {}, {}});
+  }
+  auto watcher = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onEvent(e); });
+  if (!watcher) {
+    Log::error("cannot use inotify: " + watcher.error().message() + "; only the sweep every " +
+                   std::to_string(config_.sweepIntervalSec) + " s keeps the ACLs",
+               {{"OPENCLAW_EVENT", "inotify-failed"}});
+  } else {
+    inotify_ = std::move(*watcher);
+    inotify_->start();
+  }
+  startSweep(first ? "start" : "reload");
+}
+
+void AclKeeperService::startSweep(const std::string& why) {
+  if (sweeping_) {
+    sweepAgain_ = true;
+    return;
+  }
+  timer_.cancel();
+  sweeping_ = true;
+  sweepWhy_ = why;
+  sweepStart_ = Clock::now();
+  sweepCounts_ = {};
+  sweepFixLogs_ = 0;
+  unwatched_ = 0;
+  inSweepWork_ = true;
+  for (std::size_t i = 0; i < trees_.size(); ++i) {
+    Tree& t = trees_[i];
+    t.tree->closeRoot();
+    if (auto r = t.tree->openRoot(); !r) {
+      const std::string problem = r.error().message();
+      if (problem != t.problem) {
+        Log::warning(
+            "tree " + t.tree->rule().path + " cannot be opened: " + problem +
+                "; the next sweep tries again",
+            {{"OPENCLAW_EVENT", "acl-tree-missing"}, {"OPENCLAW_TARGET", t.tree->rule().path}});
+      }
+      t.problem = problem;
+      continue;
+    }
+    t.problem.clear();
+    tally(i, true);
+    sweep_.push_back({i, ""});
+  }
+  inSweepWork_ = false;
+  scheduleSlice();
+}
+
+void AclKeeperService::scheduleSlice() {
+  if (sliceQueued_) return;
+  sliceQueued_ = true;
+  boost::asio::post(ctx_.io, [this, alive = alive_] {
+    if (!*alive) return;
+    sliceQueued_ = false;
+    runSlice();
+  });
+}
+
+void AclKeeperService::runSlice() {
+  const auto deadline = Clock::now() + kSlice;
+  while (Clock::now() < deadline && (!urgent_.empty() || !sweep_.empty())) {
+    const bool sweep = urgent_.empty();
+    auto& queue = sweep ? sweep_ : urgent_;
+    const Work work = std::move(queue.back());
+    queue.pop_back();
+    walkFolder(work, sweep);
+  }
+  if (!urgent_.empty() || !sweep_.empty()) {
+    // Yield to the loop: inotify events and the watchdog run between slices.
+    scheduleSlice();
+    return;
+  }
+  if (sweeping_) finishSweep();
+}
+
+void AclKeeperService::walkFolder(const Work& work, bool sweep) {
+  if (work.tree >= trees_.size()) return;
+  AclTree& tree = *trees_[work.tree].tree;
+  if (!tree.rootOpen()) return;
+  inSweepWork_ = sweep;
+  auto fd = tree.openFolder(work.rel);
+  if (fd) {
+    std::vector<std::string> sub;
+    if (auto r = tree.visitChildren(fd->get(), work.rel, sub); !r) {
+      Log::debug("cannot list " + tree.absolute(work.rel) + ": " + r.error().message());
+    }
+    auto& queue = sweep ? sweep_ : urgent_;
+    for (auto& rel : sub) queue.push_back({work.tree, std::move(rel)});
+  }
+  // A folder gone (or turned into a symlink) since it was queued has nothing left to keep.
+  tally(work.tree, sweep);
+  inSweepWork_ = false;
+}
+
+void AclKeeperService::finishSweep() {
+  sweeping_ = false;
+  ++sweeps_;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sweepStart_).count();
+  const TreeCounts& c = sweepCounts_;
+  std::size_t missing = 0;
+  for (const auto& t : trees_) missing += t.problem.empty() ? 0 : 1;
+  std::string text = "sweep (" + sweepWhy_ + ") of " + std::to_string(trees_.size()) +
+                     " tree(s): " + std::to_string(c.checked) + " checked, " +
+                     std::to_string(c.fixed) + " fixed, " + std::to_string(c.skippedTotal()) +
+                     " skipped";
+  if (c.skippedTotal() > 0) text += " (" + c.skippedText() + ")";
+  if (missing > 0) text += ", " + std::to_string(missing) + " tree(s) missing";
+  text += " in " + std::to_string(ms) + " ms";
+  if (c.fixed > kFixLogsPerSweep) {
+    text += "; the first " + std::to_string(kFixLogsPerSweep) + " fixes are logged";
+  }
+  Log::write(c.fixed > 0 || missing > 0 ? LOG_NOTICE : LOG_INFO, text,
+             {{"OPENCLAW_EVENT", "acl-sweep"},
+              {"OPENCLAW_CHECKED", std::to_string(c.checked)},
+              {"OPENCLAW_FIXED", std::to_string(c.fixed)},
+              {"OPENCLAW_SKIPPED", std::to_string(c.skippedTotal())},
+              {"OPENCLAW_SWEEP_MS", std::to_string(ms)}});
+  lastSweep_ = formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local) + " (" + sweepWhy_ +
+               "): " + std::to_string(c.checked) + " checked, " + std::to_string(c.fixed) +
+               " fixed, " + std::to_string(c.skippedTotal()) + " skipped";
+  setStatus();
+  if (sweepAgain_) {
+    sweepAgain_ = false;
+    startSweep("again");
+    return;
+  }
+  armTimer();
+}
+
+void AclKeeperService::armTimer() {
+  timer_.expires_after(std::chrono::seconds(config_.sweepIntervalSec));
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive) return;
+    startSweep("timer");
+  });
+}
+
+void AclKeeperService::tally(std::size_t tree, bool sweep) {
+  TreeCounts& c = trees_[tree].tree->counts();
+  (sweep ? sweepCounts_ : eventCounts_).add(c);
+  c = {};
+}
+
+void AclKeeperService::addWatch(std::size_t tree, int fd, const std::string& rel) {
+  if (!inotify_) return;
+  auto wd = inotify_->add("/proc/self/fd/" + std::to_string(fd), kWatchMask);
+  if (!wd) {
+    ++unwatched_;
+    if (wd.error() == std::errc::no_space_on_device && !toldWatchLimit_) {
+      toldWatchLimit_ = true;
+      Log::warning("the kernel's inotify watch limit is reached (fs.inotify.max_user_watches) at " +
+                       trees_[tree].tree->absolute(rel) +
+                       ": the folders already watched stay watched, the rest are kept by the "
+                       "sweep every " +
+                       std::to_string(config_.sweepIntervalSec) + " s",
+                   {{"OPENCLAW_EVENT", "watch-limit"}});
+    } else if (wd.error() != std::errc::no_space_on_device) {
+      Log::debug("cannot watch " + trees_[tree].tree->absolute(rel) + ": " + wd.error().message());
+    }
+    return;
+  }
+  auto& refs = watches_[*wd];
+  bool found = false;
+  for (auto& ref : refs) {
+    if (ref.tree != tree) continue;
+    if (ref.rel != rel) trees_[tree].watchByRel.erase(ref.rel);
+    ref.rel = rel;
+    found = true;
+  }
+  if (!found) refs.push_back({tree, rel});
+  trees_[tree].watchByRel[rel] = *wd;
+}
+
+void AclKeeperService::dropWatches(std::size_t tree, const std::string& rel) {
+  auto& byRel = trees_[tree].watchByRel;
+  const std::string below = rel + '/';
+  for (auto it = byRel.lower_bound(rel);
+       it != byRel.end() && (it->first == rel || it->first.compare(0, below.size(), below) == 0);) {
+    const int wd = it->second;
+    it = byRel.erase(it);
+    auto w = watches_.find(wd);
+    if (w == watches_.end()) continue;
+    std::erase_if(w->second, [tree](const WatchRef& r) { return r.tree == tree; });
+    if (w->second.empty()) {
+      watches_.erase(w);
+      if (inotify_) inotify_->remove(wd);
+    }
+  }
+}
+
+void AclKeeperService::forgetWatch(int wd) {
+  auto w = watches_.find(wd);
+  if (w == watches_.end()) return;
+  for (const auto& ref : w->second) {
+    auto& byRel = trees_[ref.tree].watchByRel;
+    if (auto it = byRel.find(ref.rel); it != byRel.end() && it->second == wd) byRel.erase(it);
+  }
+  watches_.erase(w);
+}
+
+void AclKeeperService::onEvent(const InotifyEvent& event) {
+  if (event.mask & IN_Q_OVERFLOW) {
+    Log::warning("inotify queue overflowed: events were lost; sweeping every tree now",
+                 {{"OPENCLAW_EVENT", "inotify-overflow"}});
+    startSweep("overflow");
+    return;
+  }
+  if (event.mask & IN_IGNORED) {
+    forgetWatch(event.watch);
+    return;
+  }
+  auto w = watches_.find(event.watch);
+  if (w == watches_.end()) return;
+  const std::vector<WatchRef> refs = w->second;  // handlers may change watches_
+  for (const auto& ref : refs) onEntryEvent(ref.tree, ref.rel, event);
+  setStatus();
+}
+
+void AclKeeperService::onEntryEvent(std::size_t index, const std::string& relDir,
+                                    const InotifyEvent& event) {
+  AclTree& tree = *trees_[index].tree;
+  if (!tree.rootOpen()) return;
+  if (event.name.empty()) {
+    // The watched folder itself: its own ACL or mode changed.
+    if (event.mask & IN_ATTRIB) {
+      if (auto fd = tree.openFolder(relDir)) tree.visitSelf(fd->get(), relDir);
+    }
+    tally(index, false);
+    return;
+  }
+  if ((event.mask & IN_MOVED_FROM) && (event.mask & IN_ISDIR)) {
+    // Moved out of the tree, or within it (then IN_MOVED_TO walks it again under its new name).
+    dropWatches(index, join(relDir, event.name));
+    return;
+  }
+  if (!(event.mask & (IN_CREATE | IN_MOVED_TO | IN_ATTRIB))) return;
+  auto dir = tree.openFolder(relDir);
+  if (!dir) return;
+  auto r = tree.visit(dir->get(), relDir, event.name, DT_UNKNOWN);
+  if (r.kind == EntryResult::Folder && (event.mask & (IN_CREATE | IN_MOVED_TO))) {
+    // A new or moved-in folder: its content and its watches, before any sweep work.
+    urgent_.push_back({index, join(relDir, event.name)});
+    scheduleSlice();
+  }
+  tally(index, false);
+}
+
+void AclKeeperService::onFixed(const std::string& path, const std::string& have,
+                               const std::string& want) {
+  if (inSweepWork_) {
+    if (++sweepFixLogs_ > kFixLogsPerSweep) return;
+  } else {
+    const auto now = Clock::now();
+    if (now - fixLogWindow_ > std::chrono::minutes(1)) {
+      if (fixLogsSuppressed_ > 0) {
+        Log::notice(std::to_string(fixLogsSuppressed_) +
+                        " more ACL fixes in the last minute were not logged one by one",
+                    {{"OPENCLAW_EVENT", "acl-fix"}});
+      }
+      fixLogWindow_ = now;
+      fixLogsInWindow_ = 0;
+      fixLogsSuppressed_ = 0;
+    }
+    if (++fixLogsInWindow_ > kFixLogsPerMinute) {
+      ++fixLogsSuppressed_;
+      return;
+    }
+  }
+  Log::info("ACL fixed on " + path + ": was " + have + ", now " + want,
+            {{"OPENCLAW_EVENT", "acl-fix"}, {"OPENCLAW_TARGET", path}});
+}
+
+void AclKeeperService::onSkipped(const std::string& path, Skip why, const std::string& detail) {
+  if (toldSkipped_.size() >= kMaxToldSkipped || !toldSkipped_.insert(path).second) return;
+  Log::write(why == Skip::Error ? LOG_WARNING : LOG_INFO,
+             "skipped " + path + ": " + skipName(why) + ", " + detail,
+             {{"OPENCLAW_EVENT", "acl-skip"}, {"OPENCLAW_TARGET", path}});
+}
+
+void AclKeeperService::setStatus() {
+  ctx_.notifier.status(status());
+}
+
+std::string AclKeeperService::status() const {
+  std::size_t watched = 0;
+  for (const auto& t : trees_) watched += t.watchByRel.size();
+  std::string s = "watching " + std::to_string(watched) + " folder(s) in " +
+                  std::to_string(trees_.size()) + " tree(s)";
+  if (unwatched_ > 0) {
+    s += " (" + std::to_string(unwatched_) + " over the inotify limit, kept by the sweep)";
+  }
+  s += sweeping_ ? "; sweeping (" + sweepWhy_ + ")" : "";
+  s +=
+      "; last sweep " + lastSweep_ + "; " + std::to_string(eventCounts_.fixed) + " fixed on events";
+  return s;
+}
+
+void AclKeeperService::stop() {
+  *alive_ = false;
+  timer_.cancel();
+  inotify_.reset();
+  urgent_.clear();
+  sweep_.clear();
+}
+
+}  // namespace openclaw::aclkeeper

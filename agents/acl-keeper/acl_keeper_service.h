@@ -1,0 +1,98 @@
+// acl-keeper's daemon: every tree of the config is kept at its rule's ACL.
+//
+// A full sweep runs at start, on reload, after an inotify queue overflow and every
+// sweep_interval_sec.  Between sweeps, inotify on every folder of each tree brings created,
+// moved-in and chmod-ed entries to the daemon, which checks them at once.  Walking is done in
+// slices of a few milliseconds on the event loop, events first, so a sweep of a big tree
+// never delays a new file's ACL by more than a slice.  Nothing is persisted: after a kill -9
+// the start sweep rebuilds everything from the trees themselves.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "acl_keeper_config.h"
+#include "acl_tree.h"
+#include "openclaw/daemon.h"
+#include "openclaw/inotify_watcher.h"
+
+namespace openclaw::aclkeeper {
+
+class AclKeeperService : public AgentService<AclKeeperConfig> {
+ public:
+  explicit AclKeeperService(DaemonContext& ctx);
+  ~AclKeeperService() override;
+  void apply(const AclKeeperConfig& config) override;
+  std::string status() const override;
+  void stop() override;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Tree {
+    std::unique_ptr<AclTree> tree;
+    std::map<std::string, int> watchByRel;  // sorted, so a moved folder's subtree is a range
+    std::string problem;                    // why the root could not be opened, if it could not
+  };
+  struct WatchRef {
+    std::size_t tree;
+    std::string rel;
+  };
+  struct Work {
+    std::size_t tree;
+    std::string rel;
+  };
+
+  void startSweep(const std::string& why);
+  void finishSweep();
+  void scheduleSlice();
+  void runSlice();
+  void walkFolder(const Work& work, bool sweep);
+  void onEvent(const InotifyEvent& event);
+  void onEntryEvent(std::size_t tree, const std::string& relDir, const InotifyEvent& event);
+  void addWatch(std::size_t tree, int fd, const std::string& rel);
+  void dropWatches(std::size_t tree, const std::string& rel);
+  void forgetWatch(int wd);
+  void tally(std::size_t tree, bool sweep);
+  void onFixed(const std::string& path, const std::string& have, const std::string& want);
+  void onSkipped(const std::string& path, Skip why, const std::string& detail);
+  void armTimer();
+  void setStatus();
+
+  DaemonContext& ctx_;
+  AclKeeperConfig config_;
+  std::unique_ptr<InotifyWatcher> inotify_;
+  std::vector<Tree> trees_;
+  std::unordered_map<int, std::vector<WatchRef>> watches_;
+  std::vector<Work> urgent_;  // folders reached by events: walked first
+  std::vector<Work> sweep_;   // the sweep's folders still to walk
+  bool sliceQueued_ = false;
+  bool inSweepWork_ = false;
+
+  bool sweeping_ = false;
+  bool sweepAgain_ = false;
+  std::string sweepWhy_;
+  Clock::time_point sweepStart_;
+  TreeCounts sweepCounts_;
+  unsigned sweepFixLogs_ = 0;
+  std::string lastSweep_ = "none yet";
+  std::uint64_t sweeps_ = 0;
+  TreeCounts eventCounts_;
+
+  std::size_t unwatched_ = 0;
+  bool toldWatchLimit_ = false;
+  std::set<std::string> toldSkipped_;
+  Clock::time_point fixLogWindow_;
+  unsigned fixLogsInWindow_ = 0;
+  std::uint64_t fixLogsSuppressed_ = 0;
+
+  boost::asio::steady_timer timer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace openclaw::aclkeeper
