@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "acl_verify_command.h"
 #include "agent_table.h"
 #include "alerts_command.h"
 #include "recover_jobs_command.h"
@@ -27,7 +28,7 @@ const char* kUsage =
     "  revive TARGET             restart a flag-watcher target now\n"
     "  restore BOT [--dry-run] [--force]\n"
     "                            list a bot's backups and why each is valid; restore the first\n"
-    "  acl-verify                read-only ACL pass; non-zero exit on drift\n"
+    "  acl-verify [--config PATH]  read-only ACL pass; lists drifted paths, exit 1 on drift\n"
     "  disk-report               usage per mount and what each action could free\n"
     "  alerts [--limit N] [--json]  the newest alerts of every agent (20 by default)\n"
     "  recover-jobs DIR          mark interrupted jobs failed\n"
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
   if (command == "restore") return restoreCommand(args);
   if (command == "recover-jobs") return recoverJobsCommand(args);
   if (command == "alerts") return alertsCommand(args);
-  for (const char* later : {"acl-verify", "disk-report"}) {
+  if (command == "acl-verify") return aclVerifyCommand(args);
+  for (const char* later : {"disk-report"}) {
     if (command == later) {
       std::cerr << "openclaw-agentctl: '" << command
                 << "' is not available in this version; its agent's capability has not "

@@ -1,0 +1,73 @@
+#include "acl_verify_command.h"
+
+#include <iostream>
+
+#include "acl_keeper_config.h"
+#include "acl_tree.h"
+#include "openclaw/daemon.h"
+
+namespace openclaw::agentctl {
+namespace {
+
+constexpr int kExitUsage = 2;
+constexpr int kExitDrift = 1;
+constexpr const char* kUsage = "usage: openclaw-agentctl acl-verify [--config PATH]\n";
+
+}  // namespace
+
+int aclVerifyCommand(const std::vector<std::string>& args) {
+  std::string configPath = defaultConfigPath("acl-keeper");
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size() && !args[i + 1].empty()) {
+      configPath = args[++i];
+    } else {
+      std::cerr << kUsage;
+      return kExitUsage;
+    }
+  }
+  auto config = aclkeeper::loadAclKeeperConfig(configPath);
+  if (!config) {
+    std::cerr << "openclaw-agentctl: " << configPath << " does not load:\n";
+    for (const auto& issue : config.error()) std::cerr << "  " << issue.text() << "\n";
+    return kExitConfig;
+  }
+  aclkeeper::TreeCounts total;
+  std::size_t missing = 0;
+  for (const auto& rule : config->rules) {
+    aclkeeper::TreeListener listener;
+    listener.fixed = [](const std::string& path, const std::string& have, const std::string& want) {
+      std::cout << "drift: " << path << "\n  has    " << have << "\n  wants  " << want << "\n";
+    };
+    listener.skipped = [](const std::string& path, aclkeeper::Skip why, const std::string& detail) {
+      if (why == aclkeeper::Skip::Error) std::cout << "error: " << path << ": " << detail << "\n";
+    };
+    aclkeeper::AclTree tree(rule, aclkeeper::TreeMode::Verify, std::move(listener));
+    if (auto r = tree.openRoot(); !r) {
+      std::cout << "missing: " << rule.path << ": " << r.error().message() << "\n";
+      ++missing;
+      continue;
+    }
+    std::vector<std::string> pending{""};
+    while (!pending.empty()) {
+      const std::string rel = std::move(pending.back());
+      pending.pop_back();
+      auto fd = tree.openFolder(rel);
+      if (!fd) continue;  // gone since it was listed
+      if (auto r = tree.visitChildren(fd->get(), rel, pending); !r) {
+        std::cout << "error: " << tree.absolute(rel) << ": listing: " << r.error().message()
+                  << "\n";
+        ++tree.counts().skipped[static_cast<std::size_t>(aclkeeper::Skip::Error)];
+      }
+    }
+    total.add(tree.counts());
+  }
+  const std::uint64_t errors = total.skipped[static_cast<std::size_t>(aclkeeper::Skip::Error)];
+  std::cout << config->rules.size() << " tree(s): " << total.checked << " checked, " << total.fixed
+            << " drifted, " << total.skippedTotal() << " skipped";
+  if (total.skippedTotal() > 0) std::cout << " (" << total.skippedText() << ")";
+  if (missing > 0) std::cout << ", " << missing << " missing";
+  std::cout << "\n";
+  return total.fixed == 0 && errors == 0 && missing == 0 ? 0 : kExitDrift;
+}
+
+}  // namespace openclaw::agentctl
