@@ -1,0 +1,276 @@
+// acl-keeper: the ACL policy on plain lists, then the walk on a real folder (ACLs on the
+// test's own files need no privilege), then the service's inotify path on a real loop.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "acl_keeper_config.h"
+#include "acl_keeper_service.h"
+#include "acl_policy.h"
+#include "acl_tree.h"
+#include "openclaw/notifier.h"
+
+namespace openclaw::aclkeeper {
+namespace {
+
+AclEntrySpec entry(const char* text) {
+  auto e = parseAclEntry(text);
+  EXPECT_TRUE(e.has_value()) << text;
+  return e.value_or(AclEntrySpec{});
+}
+
+const std::vector<AclEntrySpec> kRule{entry("u:101000:rwx")};
+
+TEST(AclPolicy, AddsTheEntryAndAMaskThatMakesItEffective) {
+  const auto want = wantedAccess(aclFromMode(0644), kRule, false);
+  EXPECT_EQ(toText(want), "u::rw-,u:101000:rwx,g::r--,m::rwx,o::r--");
+}
+
+TEST(AclPolicy, AnAlreadyRightAclIsWantedAsItIs) {
+  const auto once = wantedAccess(aclFromMode(0640), kRule, false);
+  EXPECT_EQ(wantedAccess(once, kRule, false), once);
+}
+
+TEST(AclPolicy, KeepsUnrelatedEntriesAndCountsThemInTheMask) {
+  AclList current = aclFromMode(0600);
+  current.push_back({AclKind::Group, 50, 4});
+  current.push_back({AclKind::Mask, 0, 4});
+  normalize(current);
+  const auto want = wantedAccess(current, {entry("u:101000:r")}, false);
+  EXPECT_EQ(toText(want), "u::rw-,u:101000:r--,g::---,g:50:r--,m::r--,o::---");
+}
+
+TEST(AclPolicy, RestoresAMaskThatChmodShrank) {
+  // chmod 600 on a file that had u:101000:rwx leaves the entry but an empty mask.
+  AclList shrunk = wantedAccess(aclFromMode(0640), kRule, false);
+  for (auto& item : shrunk) {
+    if (item.kind == AclKind::Mask) item.perms = 0;
+  }
+  const auto want = wantedAccess(shrunk, kRule, false);
+  EXPECT_NE(want, shrunk);
+  EXPECT_EQ(toText(want), "u::rw-,u:101000:rwx,g::r--,m::rwx,o::---");
+}
+
+TEST(AclPolicy, AnExplicitMaskInTheRuleIsKept) {
+  const auto want = wantedAccess(aclFromMode(0644), {entry("u:101000:rwx"), entry("m::r")}, false);
+  EXPECT_EQ(toText(want), "u::rw-,u:101000:rwx,g::r--,m::r--,o::r--");
+}
+
+TEST(AclPolicy, OwnerAndOtherEntriesSetTheBaseEntries) {
+  const auto want = wantedAccess(aclFromMode(0644), {entry("u::rwx"), entry("o::---")}, false);
+  EXPECT_EQ(toText(want), "u::rwx,g::r--,o::---");
+}
+
+TEST(AclPolicy, CapitalXIsExecuteOnlyForFoldersAndExecutableFiles) {
+  const std::vector<AclEntrySpec> rule{entry("u:101000:rwX")};
+  EXPECT_EQ(toText(wantedAccess(aclFromMode(0644), rule, false)),
+            "u::rw-,u:101000:rw-,g::r--,m::rw-,o::r--");
+  EXPECT_EQ(toText(wantedAccess(aclFromMode(0744), rule, false)),
+            "u::rwx,u:101000:rwx,g::r--,m::rwx,o::r--");
+  EXPECT_EQ(toText(wantedAccess(aclFromMode(0755), rule, true)),
+            "u::rwx,u:101000:rwx,g::r-x,m::rwx,o::r-x");
+}
+
+TEST(AclPolicy, ADefaultAclStartsFromTheFoldersOwnerGroupAndOther) {
+  const auto access = wantedAccess(aclFromMode(0750), kRule, true);
+  EXPECT_EQ(toText(wantedDefault({}, access, kRule)), "u::rwx,u:101000:rwx,g::r-x,m::rwx,o::---");
+  AclList existing = aclFromMode(0700);
+  existing.push_back({AclKind::User, 7, 4});
+  existing.push_back({AclKind::Mask, 0, 4});
+  normalize(existing);
+  EXPECT_EQ(toText(wantedDefault(existing, access, kRule)),
+            "u::rwx,u:7:r--,u:101000:rwx,g::---,m::rwx,o::---");
+}
+
+TEST(AclConfig, ParsesCapitalX) {
+  auto e = parseAclEntry("u:101000:rwX");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->perms, 4u | 2u | 8u);
+  EXPECT_FALSE(parseAclEntry("u:101000:rwz").has_value());
+}
+
+class ATree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/openclaw-acl-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    base_ = tmpl;
+    tree_ = base_ + "/tree";
+    std::filesystem::create_directories(tree_ + "/a/b");
+    write(tree_ + "/f");
+    write(tree_ + "/a/b/g");
+    write(base_ + "/secret");
+    ::chmod((base_ + "/secret").c_str(), 0600);
+    rule_.path = tree_;
+    rule_.entries = kRule;
+    rule_.withDefault = true;
+  }
+  void TearDown() override { std::filesystem::remove_all(base_); }
+
+  static void write(const std::string& path) { std::ofstream(path) << "x"; }
+
+  static std::string aclOf(const std::string& path, bool defaultAcl = false) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) return "cannot open";
+    auto acl = readAcl(fd.get(), defaultAcl);
+    return acl ? toText(*acl) : acl.error().message();
+  }
+
+  // A whole pass, as the daemon's sweep and acl-verify walk.
+  TreeCounts pass(TreeMode mode, std::vector<std::string>* drifted = nullptr,
+                  std::vector<std::string>* skippedPaths = nullptr) {
+    TreeListener listener;
+    listener.fixed = [drifted](const std::string& p, const std::string&, const std::string&) {
+      if (drifted) drifted->push_back(p);
+    };
+    listener.skipped = [skippedPaths](const std::string& p, Skip, const std::string&) {
+      if (skippedPaths) skippedPaths->push_back(p);
+    };
+    AclTree tree(rule_, mode, listener);
+    EXPECT_TRUE(tree.openRoot().ok());
+    std::vector<std::string> pending{""};
+    while (!pending.empty()) {
+      const std::string rel = pending.back();
+      pending.pop_back();
+      auto fd = tree.openFolder(rel);
+      if (fd) {
+        EXPECT_TRUE(tree.visitChildren(fd->get(), rel, pending).ok());
+      }
+    }
+    return tree.counts();
+  }
+
+  static std::int64_t ctimeNs(const std::string& path) {
+    struct stat st {};
+    ::lstat(path.c_str(), &st);
+    return st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+  }
+
+  std::string base_;
+  std::string tree_;
+  AclRule rule_;
+};
+
+TEST_F(ATree, GivesEveryFileAndFolderTheAclThenWritesNothingMore) {
+  const auto first = pass(TreeMode::Apply);
+  EXPECT_EQ(first.checked, 5u);  // tree, a, a/b, f, a/b/g
+  EXPECT_EQ(first.fixed, 5u);
+  EXPECT_EQ(aclOf(tree_ + "/a/b/g"), "u::rw-,u:101000:rwx,g::r--,m::rwx,o::r--");
+  EXPECT_EQ(aclOf(tree_ + "/a", true), "u::rwx,u:101000:rwx,g::r-x,m::rwx,o::r-x");
+
+  const auto stamp = ctimeNs(tree_ + "/f");
+  const auto second = pass(TreeMode::Apply);
+  EXPECT_EQ(second.checked, 5u);
+  EXPECT_EQ(second.fixed, 0u);
+  EXPECT_EQ(ctimeNs(tree_ + "/f"), stamp) << "an unchanged ACL was written again";
+}
+
+TEST_F(ATree, NeverFollowsASymlinkOrTouchesAHardLinkedFile) {
+  ASSERT_EQ(::symlink((base_ + "/secret").c_str(), (tree_ + "/evil").c_str()), 0);
+  ASSERT_EQ(::symlink(base_.c_str(), (tree_ + "/a/up").c_str()), 0);
+  ASSERT_EQ(::link((base_ + "/secret").c_str(), (tree_ + "/hl").c_str()), 0);
+  const std::string before = aclOf(base_ + "/secret");
+  const auto stamp = ctimeNs(base_ + "/secret");
+  std::vector<std::string> skipped;
+  const auto c = pass(TreeMode::Apply, nullptr, &skipped);
+  EXPECT_EQ(aclOf(base_ + "/secret"), before);
+  EXPECT_EQ(ctimeNs(base_ + "/secret"), stamp);
+  EXPECT_EQ(aclOf(base_), toText(aclFromMode(0700))) << "a symlinked folder was entered";
+  EXPECT_EQ(c.skipped[static_cast<std::size_t>(Skip::Symlink)], 2u);
+  EXPECT_EQ(c.skipped[static_cast<std::size_t>(Skip::HardLinked)], 1u);
+  EXPECT_EQ(skipped.size(), 3u);
+}
+
+TEST_F(ATree, NeverOpensAFifo) {
+  // Opening a FIFO for reading would block this test forever: ctest's timeout fails it.
+  ASSERT_EQ(::mkfifo((tree_ + "/a/pipe").c_str(), 0666), 0);
+  const auto c = pass(TreeMode::Apply);
+  EXPECT_EQ(c.skipped[static_cast<std::size_t>(Skip::Special)], 1u);
+  EXPECT_EQ(c.checked, 5u);
+}
+
+TEST_F(ATree, DoesNotResolveAFolderPathThroughASymlink) {
+  std::filesystem::create_directories(base_ + "/outside/b");
+  std::filesystem::remove_all(tree_ + "/a");
+  ASSERT_EQ(::symlink((base_ + "/outside").c_str(), (tree_ + "/a").c_str()), 0);
+  AclTree tree(rule_, TreeMode::Apply, {});
+  ASSERT_TRUE(tree.openRoot().ok());
+  EXPECT_FALSE(tree.openFolder("a/b").ok());
+}
+
+TEST_F(ATree, VerifyReportsDriftAndWritesNothing) {
+  pass(TreeMode::Apply);
+  ASSERT_EQ(::chmod((tree_ + "/a/b/g").c_str(), 0600), 0);  // shrinks the mask
+  const std::string shrunk = aclOf(tree_ + "/a/b/g");
+  std::vector<std::string> drifted;
+  const auto c = pass(TreeMode::Verify, &drifted);
+  EXPECT_EQ(c.fixed, 1u);
+  EXPECT_EQ(drifted, std::vector<std::string>{tree_ + "/a/b/g"});
+  EXPECT_EQ(aclOf(tree_ + "/a/b/g"), shrunk);
+  EXPECT_EQ(pass(TreeMode::Apply).fixed, 1u);
+  EXPECT_EQ(pass(TreeMode::Verify).fixed, 0u);
+}
+
+TEST_F(ATree, ShowsControlCharactersInNamesAsQuestionMarks) {
+  write(tree_ + "/line\nbreak");
+  std::vector<std::string> drifted;
+  pass(TreeMode::Verify, &drifted);
+  EXPECT_NE(std::find(drifted.begin(), drifted.end(), tree_ + "/line?break"), drifted.end());
+}
+
+// The service on a real loop and real inotify: what is created after the start sweep gets
+// the ACL from events alone (the sweep interval is far away).
+TEST_F(ATree, TheServiceFixesNewAndChmodedEntriesFromEvents) {
+  boost::asio::io_context io;
+  Notifier notifier(io);
+  DaemonContext ctx{io, notifier, "acl-keeper", base_};
+  AclKeeperService service(ctx);
+  AclKeeperConfig config;
+  config.rules.push_back(rule_);
+  config.sweepIntervalSec = 3600;
+  service.apply(config);
+  const auto runUntil = [&io](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+  const std::string right = "u::rw-,u:101000:rwx,g::r--,m::rwx,o::r--";
+  ASSERT_TRUE(
+      runUntil([&] { return service.status().find("last sweep none") == std::string::npos; }));
+  EXPECT_EQ(aclOf(tree_ + "/f"), right);
+
+  std::filesystem::create_directories(tree_ + "/new/deeper");
+  write(tree_ + "/new/deeper/h");
+  ::chmod((tree_ + "/new/deeper/h").c_str(), 0600);
+  EXPECT_TRUE(runUntil([&] {
+    return aclOf(tree_ + "/new/deeper/h").find("m::rwx") != std::string::npos;
+  })) << aclOf(tree_ + "/new/deeper/h");
+  ASSERT_EQ(::chmod((tree_ + "/f").c_str(), 0600), 0);
+  EXPECT_TRUE(runUntil([&] { return aclOf(tree_ + "/f").find("m::rwx") != std::string::npos; }))
+      << aclOf(tree_ + "/f");
+
+  // A folder moved in from outside, with a file in it.
+  std::filesystem::create_directories(base_ + "/incoming");
+  write(base_ + "/incoming/k");
+  std::filesystem::rename(base_ + "/incoming", tree_ + "/a/incoming");
+  EXPECT_TRUE(
+      runUntil([&] { return aclOf(tree_ + "/a/incoming/k").find("101000") != std::string::npos; }));
+  // Renamed within the tree, it is still watched under its new name.
+  std::filesystem::rename(tree_ + "/a/incoming", tree_ + "/moved");
+  write(tree_ + "/moved/later");
+  ::chmod((tree_ + "/moved/later").c_str(), 0600);
+  EXPECT_TRUE(
+      runUntil([&] { return aclOf(tree_ + "/moved/later").find("m::rwx") != std::string::npos; }));
+  service.stop();
+}
+
+}  // namespace
+}  // namespace openclaw::aclkeeper
