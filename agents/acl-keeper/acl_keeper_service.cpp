@@ -13,8 +13,8 @@ namespace openclaw::aclkeeper {
 namespace {
 
 constexpr auto kSlice = std::chrono::milliseconds(5);
-constexpr std::uint32_t kWatchMask =
-    IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB | IN_ONLYDIR | IN_EXCL_UNLINK;
+constexpr std::uint32_t kWatchMask = IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_ATTRIB |
+                                     IN_MOVE_SELF | IN_DELETE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK;
 // Paths named one by one in the journal: enough to act on, bounded against a hostile tree.
 constexpr std::size_t kMaxToldSkipped = 10000;
 constexpr unsigned kFixLogsPerMinute = 30;
@@ -33,7 +33,8 @@ AclKeeperService::~AclKeeperService() {
 }
 
 void AclKeeperService::apply(const AclKeeperConfig& config) {
-  const bool first = trees_.empty() && sweeps_ == 0 && !sweeping_;
+  const bool first = !applied_;
+  applied_ = true;
   config_ = config;
   // A new config starts from nothing: new watches, new trees, a full sweep.
   inotify_.reset();
@@ -233,8 +234,10 @@ void AclKeeperService::addWatch(std::size_t tree, int fd, const std::string& rel
 void AclKeeperService::dropWatches(std::size_t tree, const std::string& rel) {
   auto& byRel = trees_[tree].watchByRel;
   const std::string below = rel + '/';
-  for (auto it = byRel.lower_bound(rel);
-       it != byRel.end() && (it->first == rel || it->first.compare(0, below.size(), below) == 0);) {
+  const auto inside = [&](const std::string& r) {
+    return rel.empty() || r == rel || r.compare(0, below.size(), below) == 0;
+  };
+  for (auto it = byRel.lower_bound(rel); it != byRel.end() && inside(it->first);) {
     const int wd = it->second;
     it = byRel.erase(it);
     auto w = watches_.find(wd);
@@ -280,6 +283,14 @@ void AclKeeperService::onEntryEvent(std::size_t index, const std::string& relDir
   AclTree& tree = *trees_[index].tree;
   if (!tree.rootOpen()) return;
   if (event.name.empty()) {
+    if (relDir.empty() && (event.mask & (IN_MOVE_SELF | IN_DELETE_SELF))) {
+      // The root itself was renamed or removed: its descriptor now leads elsewhere. The
+      // sweep opens the configured path again (or says it is missing).
+      tree.closeRoot();
+      dropWatches(index, "");
+      startSweep("root moved");
+      return;
+    }
     // The watched folder itself: its own ACL or mode changed.
     if (event.mask & IN_ATTRIB) {
       if (auto fd = tree.openFolder(relDir)) tree.visitSelf(fd->get(), relDir);

@@ -71,6 +71,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::unordered_map<int, std::vector<WatchRef>> watches_;
   std::vector<Work> urgent_;  // folders reached by events: walked first
   std::vector<Work> sweep_;   // the sweep's folders still to walk
+  bool applied_ = false;
   bool sliceQueued_ = false;
   bool inSweepWork_ = false;
 
