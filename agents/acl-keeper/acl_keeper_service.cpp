@@ -2,8 +2,11 @@
 
 #include <dirent.h>
 #include <sys/inotify.h>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "openclaw/log.h"
@@ -37,6 +40,7 @@ void AclKeeperService::apply(const AclKeeperConfig& config) {
   applied_ = true;
   config_ = config;
   // A new config starts from nothing: new watches, new trees, a full sweep.
+  forgetFolders();
   inotify_.reset();
   watches_.clear();
   urgent_.clear();
@@ -47,9 +51,7 @@ void AclKeeperService::apply(const AclKeeperConfig& config) {
   toldWatchLimit_ = false;
   for (const auto& rule : config_.rules) {
     TreeListener listener;
-    listener.fixed = [this](const std::string& p, const std::string& h, const std::string& w) {
-      onFixed(p, h, w);
-    };
+    listener.fixed = [this](const Drift& d) { onFixed(d); };
     listener.skipped = [this](const std::string& p, Skip why, const std::string& d) {
       onSkipped(p, why, d);
     };
@@ -76,6 +78,7 @@ void AclKeeperService::startSweep(const std::string& why) {
     return;
   }
   timer_.cancel();
+  forgetFolders();
   sweeping_ = true;
   sweepWhy_ = why;
   sweepStart_ = Clock::now();
@@ -116,6 +119,7 @@ void AclKeeperService::scheduleSlice() {
 }
 
 void AclKeeperService::runSlice() {
+  forgetFolders();  // the walk changes the working folder itself
   const auto deadline = Clock::now() + kSlice;
   while (Clock::now() < deadline && (!urgent_.empty() || !sweep_.empty())) {
     const bool sweep = urgent_.empty();
@@ -261,11 +265,23 @@ void AclKeeperService::forgetWatch(int wd) {
 }
 
 void AclKeeperService::onEvent(const InotifyEvent& event) {
+  if (!batchOpen_) {
+    // The watcher hands over one read of the inotify descriptor event by event; what runs
+    // after it on the loop ends the batch.
+    batchOpen_ = true;
+    boost::asio::post(ctx_.io, [this, alive = alive_] {
+      if (*alive) endBatch();
+    });
+  }
   if (event.mask & IN_Q_OVERFLOW) {
     Log::warning("inotify queue overflowed: events were lost; sweeping every tree now",
                  {{"OPENCLAW_EVENT", "inotify-overflow"}});
     startSweep("overflow");
     return;
+  }
+  if (event.mask & (IN_IGNORED | IN_ISDIR | IN_MOVE_SELF | IN_DELETE_SELF)) {
+    // A folder came, went or moved: a relative path may now name another folder.
+    forgetFolders();
   }
   if (event.mask & IN_IGNORED) {
     forgetWatch(event.watch);
@@ -273,9 +289,49 @@ void AclKeeperService::onEvent(const InotifyEvent& event) {
   }
   auto w = watches_.find(event.watch);
   if (w == watches_.end()) return;
-  const std::vector<WatchRef> refs = w->second;  // handlers may change watches_
+  if (w->second.size() == 1 && !(event.mask & (IN_MOVED_FROM | IN_MOVE_SELF | IN_DELETE_SELF))) {
+    // The common case; only moves change watches_ while an event is handled.
+    onEntryEvent(w->second.front().tree, w->second.front().rel, event);
+    return;
+  }
+  const std::vector<WatchRef> refs = w->second;
   for (const auto& ref : refs) onEntryEvent(ref.tree, ref.rel, event);
+}
+
+void AclKeeperService::endBatch() {
+  batchOpen_ = false;
+  forgetFolders();
   setStatus();
+}
+
+int AclKeeperService::batchFolder(std::size_t tree, const std::string& rel) {
+  // Events come in runs from one folder: the last one answers without a lookup.
+  if (cwdFolder_ >= 0 && lastFolder_.first == tree && lastFolder_.second == rel) {
+    return cwdFolder_;
+  }
+  const auto key = std::make_pair(tree, rel);
+  auto it = batchFolders_.find(key);
+  if (it == batchFolders_.end()) {
+    auto fd = trees_[tree].tree->openFolder(rel);
+    if (!fd) return -1;
+    it = batchFolders_.emplace(key, std::move(*fd)).first;
+  }
+  const int fd = it->second.get();
+  if (cwdFolder_ != fd) {
+    if (::fchdir(fd) != 0) return -1;
+    cwdFolder_ = fd;
+  }
+  lastFolder_ = key;
+  return fd;
+}
+
+void AclKeeperService::forgetFolders() {
+  if (cwdFolder_ >= 0) {
+    // Back to /, so no tree's filesystem is kept busy by the daemon's working folder.
+    if (::chdir("/") != 0) Log::debug("chdir /: " + std::string(std::strerror(errno)));
+    cwdFolder_ = -1;
+  }
+  batchFolders_.clear();
 }
 
 void AclKeeperService::onEntryEvent(std::size_t index, const std::string& relDir,
@@ -293,7 +349,7 @@ void AclKeeperService::onEntryEvent(std::size_t index, const std::string& relDir
     }
     // The watched folder itself: its own ACL or mode changed.
     if (event.mask & IN_ATTRIB) {
-      if (auto fd = tree.openFolder(relDir)) tree.visitSelf(fd->get(), relDir);
+      if (const int fd = batchFolder(index, relDir); fd >= 0) tree.visitSelf(fd, relDir);
     }
     tally(index, false);
     return;
@@ -304,9 +360,9 @@ void AclKeeperService::onEntryEvent(std::size_t index, const std::string& relDir
     return;
   }
   if (!(event.mask & (IN_CREATE | IN_MOVED_TO | IN_ATTRIB))) return;
-  auto dir = tree.openFolder(relDir);
-  if (!dir) return;
-  auto r = tree.visit(dir->get(), relDir, event.name, DT_UNKNOWN);
+  const int dir = batchFolder(index, relDir);
+  if (dir < 0) return;
+  auto r = tree.visit(dir, relDir, event.name, (event.mask & IN_ISDIR) ? DT_DIR : DT_REG, true);
   if (r.kind == EntryResult::Folder && (event.mask & (IN_CREATE | IN_MOVED_TO))) {
     // A new or moved-in folder: its content and its watches, before any sweep work.
     urgent_.push_back({index, join(relDir, event.name)});
@@ -315,8 +371,7 @@ void AclKeeperService::onEntryEvent(std::size_t index, const std::string& relDir
   tally(index, false);
 }
 
-void AclKeeperService::onFixed(const std::string& path, const std::string& have,
-                               const std::string& want) {
+void AclKeeperService::onFixed(const Drift& drift) {
   if (inSweepWork_) {
     if (++sweepFixLogs_ > kFixLogsPerSweep) return;
   } else {
@@ -336,7 +391,8 @@ void AclKeeperService::onFixed(const std::string& path, const std::string& have,
       return;
     }
   }
-  Log::info("ACL fixed on " + path + ": was " + have + ", now " + want,
+  const std::string path = drift.path();
+  Log::info("ACL fixed on " + path + ": was " + drift.haveText() + ", now " + drift.wantText(),
             {{"OPENCLAW_EVENT", "acl-fix"}, {"OPENCLAW_TARGET", path}});
 }
 
@@ -367,6 +423,7 @@ std::string AclKeeperService::status() const {
 
 void AclKeeperService::stop() {
   *alive_ = false;
+  forgetFolders();
   timer_.cancel();
   inotify_.reset();
   urgent_.clear();

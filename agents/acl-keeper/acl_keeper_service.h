@@ -55,11 +55,16 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   void walkFolder(const Work& work, bool sweep);
   void onEvent(const InotifyEvent& event);
   void onEntryEvent(std::size_t tree, const std::string& relDir, const InotifyEvent& event);
+  void endBatch();
+  // An event's folder, opened once per batch of events and made the working folder (the
+  // xattr calls have no *at form); -1 when it cannot be reached from the root any more.
+  int batchFolder(std::size_t tree, const std::string& rel);
+  void forgetFolders();
   void addWatch(std::size_t tree, int fd, const std::string& rel);
   void dropWatches(std::size_t tree, const std::string& rel);
   void forgetWatch(int wd);
   void tally(std::size_t tree, bool sweep);
-  void onFixed(const std::string& path, const std::string& have, const std::string& want);
+  void onFixed(const Drift& drift);
   void onSkipped(const std::string& path, Skip why, const std::string& detail);
   void armTimer();
   void setStatus();
@@ -72,6 +77,10 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::vector<Work> urgent_;  // folders reached by events: walked first
   std::vector<Work> sweep_;   // the sweep's folders still to walk
   bool applied_ = false;
+  bool batchOpen_ = false;
+  std::map<std::pair<std::size_t, std::string>, UniqueFd> batchFolders_;
+  int cwdFolder_ = -1;  // the working folder: one of batchFolders_, or -1 for /
+  std::pair<std::size_t, std::string> lastFolder_;
   bool sliceQueued_ = false;
   bool inSweepWork_ = false;
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #include <cerrno>
 #include <cstring>
@@ -21,9 +22,39 @@ std::string join(const std::string& rel, const std::string& name) {
   return rel.empty() ? name : rel + '/' + name;
 }
 
+constexpr unsigned kStatxMask = STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_INO;
+constexpr const char* kAccessXattr = "system.posix_acl_access";
+constexpr const char* kDefaultXattr = "system.posix_acl_default";
+// An ACL has at most a few hundred entries of 8 bytes; anything bigger is not an ACL.
+constexpr std::size_t kMaxXattr = 64 * 1024;
+
 bool statFd(int fd, struct statx& st) {
-  return ::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MODE | STATX_NLINK,
-                 &st) == 0;
+  return ::statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, kStatxMask, &st) == 0;
+}
+
+// Reads an ACL xattr with `get(buffer, size)` (fgetxattr or lgetxattr); ENODATA gives
+// `absent()`.
+template <class Get, class Absent>
+Result<AclList> readXattr(Get get, Absent absent) {
+  unsigned char stack[1024];
+  ssize_t n = get(stack, sizeof stack);
+  std::vector<unsigned char> heap;
+  const unsigned char* data = stack;
+  if (n < 0 && errno == ERANGE) {
+    const ssize_t need = get(nullptr, 0);
+    if (need < 0) return fromErrno();
+    if (static_cast<std::size_t>(need) > kMaxXattr) return fromErrno(EFBIG);
+    heap.resize(static_cast<std::size_t>(need));
+    n = get(heap.data(), heap.size());
+    data = heap.data();
+  }
+  if (n < 0) {
+    if (errno == ENODATA) return absent();
+    return fromErrno();
+  }
+  auto list = decodeAclXattr(data, static_cast<std::size_t>(n));
+  if (!list) return fromErrno(EBADMSG);
+  return *list;
 }
 
 dev_t devOf(const struct statx& st) {
@@ -68,33 +99,6 @@ acl_tag_t tagOfKind(AclKind kind) {
       return ACL_OTHER;
   }
   return ACL_OTHER;
-}
-
-Result<AclList> toList(acl_t acl) {
-  AclList list;
-  acl_entry_t entry;
-  for (int r = acl_get_entry(acl, ACL_FIRST_ENTRY, &entry); r == 1;
-       r = acl_get_entry(acl, ACL_NEXT_ENTRY, &entry)) {
-    acl_tag_t tag;
-    acl_permset_t permset;
-    if (acl_get_tag_type(entry, &tag) != 0 || acl_get_permset(entry, &permset) != 0) {
-      return fromErrno();
-    }
-    AclItem item;
-    item.kind = kindOfTag(tag);
-    if (tag == ACL_USER || tag == ACL_GROUP) {
-      void* q = acl_get_qualifier(entry);
-      if (!q) return fromErrno();
-      item.id = *static_cast<std::uint32_t*>(q);
-      acl_free(q);
-    }
-    item.perms = (acl_get_perm(permset, ACL_READ) == 1 ? 4u : 0u) |
-                 (acl_get_perm(permset, ACL_WRITE) == 1 ? 2u : 0u) |
-                 (acl_get_perm(permset, ACL_EXECUTE) == 1 ? 1u : 0u);
-    list.push_back(item);
-  }
-  normalize(list);
-  return list;
 }
 
 Result<AclPtr> fromList(const AclList& list) {
@@ -166,11 +170,50 @@ std::string TreeCounts::skippedText() const {
   return out;
 }
 
+std::optional<AclList> decodeAclXattr(const unsigned char* data, std::size_t size) {
+  // A little-endian 32-bit version (2), then entries of le16 tag, le16 perm, le32 id; the
+  // tags are the values libacl's ACL_USER_OBJ, ACL_USER, ... have.
+  const auto le16 = [](const unsigned char* p) { return unsigned(p[0]) | unsigned(p[1]) << 8; };
+  const auto le32 = [](const unsigned char* p) {
+    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+           std::uint32_t(p[3]) << 24;
+  };
+  if (size < 4 || (size - 4) % 8 != 0 || le32(data) != 2) return std::nullopt;
+  AclList list;
+  for (std::size_t at = 4; at < size; at += 8) {
+    const unsigned tag = le16(data + at);
+    AclItem item;
+    switch (tag) {
+      case ACL_USER_OBJ:
+      case ACL_USER:
+      case ACL_GROUP_OBJ:
+      case ACL_GROUP:
+      case ACL_MASK:
+      case ACL_OTHER:
+        item.kind = kindOfTag(static_cast<acl_tag_t>(tag));
+        break;
+      default:
+        return std::nullopt;
+    }
+    item.perms = le16(data + at + 2) & 7u;
+    if (item.kind == AclKind::User || item.kind == AclKind::Group) item.id = le32(data + at + 4);
+    list.push_back(item);
+  }
+  normalize(list);
+  return list;
+}
+
 Result<AclList> readAcl(int fd, bool defaultAcl) {
-  // libacl reads a default ACL by path only; /proc/self/fd/N names this very folder.
-  AclPtr acl(defaultAcl ? acl_get_file(procPath(fd).c_str(), ACL_TYPE_DEFAULT) : acl_get_fd(fd));
-  if (!acl) return fromErrno();
-  return toList(acl.get());
+  return readXattr(
+      [fd, defaultAcl](void* buf, std::size_t size) {
+        return ::fgetxattr(fd, defaultAcl ? kDefaultXattr : kAccessXattr, buf, size);
+      },
+      [fd, defaultAcl]() -> Result<AclList> {
+        if (defaultAcl) return AclList{};
+        struct statx st;
+        if (!statFd(fd, st)) return fromErrno();
+        return aclFromMode(st.stx_mode);
+      });
 }
 
 Result<Ok> writeAcl(int fd, bool defaultAcl, const AclList& list) {
@@ -185,6 +228,25 @@ Result<Ok> writeAcl(int fd, bool defaultAcl, const AclList& list) {
 AclTree::AclTree(AclRule rule, TreeMode mode, TreeListener listener)
     : rule_(std::move(rule)), mode_(mode), listener_(std::move(listener)) {
   while (rule_.path.size() > 1 && rule_.path.back() == '/') rule_.path.pop_back();
+}
+
+std::string Drift::path() const {
+  return tree.absolute(rel);
+}
+
+std::string Drift::haveText() const {
+  std::string out = have == want ? "" : toText(have);
+  if (haveDefault) {
+    out += (out.empty() ? "" : " ") + std::string("default:") +
+           (haveDefault->empty() ? "none" : toText(*haveDefault));
+  }
+  return out;
+}
+
+std::string Drift::wantText() const {
+  std::string out = have == want ? "" : toText(want);
+  if (wantDefault) out += (out.empty() ? "" : " ") + std::string("default:") + toText(*wantDefault);
+  return out;
 }
 
 std::string AclTree::absolute(const std::string& rel) const {
@@ -256,13 +318,7 @@ void AclTree::check(int fd, bool isDir, const std::string& rel) {
     return;
   }
   const AclList want = wantedAccess(*have, rule_.entries, isDir);
-  std::string haveText;
-  std::string wantText;
-  bool wrong = want != *have;
-  if (wrong) {
-    haveText = toText(*have);
-    wantText = toText(want);
-  }
+  const bool wrong = want != *have;
   AclList haveDefault;
   AclList wantDefault;
   bool wrongDefault = false;
@@ -275,14 +331,6 @@ void AclTree::check(int fd, bool isDir, const std::string& rel) {
     haveDefault = std::move(*d);
     wantDefault = wantedDefault(haveDefault, want, rule_.entries);
     wrongDefault = wantDefault != haveDefault;
-    if (wrongDefault) {
-      if (!haveText.empty()) {
-        haveText += ' ';
-        wantText += ' ';
-      }
-      haveText += "default:" + (haveDefault.empty() ? "none" : toText(haveDefault));
-      wantText += "default:" + toText(wantDefault);
-    }
   }
   if (!wrong && !wrongDefault) return;
   if (mode_ == TreeMode::Apply) {
@@ -301,92 +349,168 @@ void AclTree::check(int fd, bool isDir, const std::string& rel) {
     }
   }
   ++counts_.fixed;
-  if (listener_.fixed) listener_.fixed(absolute(rel), haveText, wantText);
+  if (listener_.fixed) {
+    Drift drift{*this, rel, *have, want};
+    if (wrongDefault) {
+      drift.haveDefault = &haveDefault;
+      drift.wantDefault = &wantDefault;
+    }
+    listener_.fixed(drift);
+  }
 }
 
 void AclTree::visitSelf(int folderFd, const std::string& rel) {
   check(folderFd, true, rel);
 }
 
+namespace {
+// The process's working folder, for the xattr calls that have no *at form; back to / after,
+// so no tree's filesystem is kept busy.
+class InFolder {
+ public:
+  explicit InFolder(int fd, bool already) : entered_(!already) {
+    if (entered_) ok_ = ::fchdir(fd) == 0;
+  }
+  ~InFolder() {
+    if (entered_ && ::chdir("/") != 0) {
+      // "/" always exists; nothing sensible to do otherwise.
+    }
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  bool entered_;
+  bool ok_ = true;
+};
+}  // namespace
+
+EntryResult::Kind AclTree::checkFile(int dirFd, const std::string& name, const std::string& rel) {
+  // The common case in one system call: the ACL read by name (from inside the folder),
+  // nothing opened or followed, and already right.
+  auto quick = readXattr(
+      [&name](void* buf, std::size_t size) {
+        return ::lgetxattr(name.c_str(), kAccessXattr, buf, size);
+      },
+      []() -> Result<AclList> { return fromErrno(ENODATA); });
+  if (quick && wantedAccess(*quick, rule_.entries, false) == *quick) {
+    ++counts_.checked;
+    return EntryResult::File;
+  }
+  // Anything else goes through a descriptor: what the name is now, classified by statx on
+  // it, read again and written through it, so a name swapped meanwhile changes nothing.
+  UniqueFd path(::openat(dirFd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!path) {
+    if (errno == ENOENT) return EntryResult::Gone;
+    skip(rel, Skip::Error, std::string("open: ") + std::strerror(errno));
+    return EntryResult::Skipped;
+  }
+  struct statx st;
+  if (!statFd(path.get(), st)) {
+    skip(rel, Skip::Error, std::string("statx: ") + std::strerror(errno));
+    return EntryResult::Skipped;
+  }
+  if (S_ISLNK(st.stx_mode)) {
+    skip(rel, Skip::Symlink, "not followed");
+    return EntryResult::Skipped;
+  }
+  if (S_ISDIR(st.stx_mode)) return EntryResult::Gone;  // a folder now: its own event says so
+  if (!S_ISREG(st.stx_mode)) {
+    skip(rel, Skip::Special, "not opened");
+    return EntryResult::Skipped;
+  }
+  if (st.stx_nlink > 1) {
+    skip(rel, Skip::HardLinked,
+         std::to_string(st.stx_nlink) + " links; the others may be outside the tree");
+    return EntryResult::Skipped;
+  }
+  if (devOf(st) != rootDev_ || isMountRoot(st)) {
+    skip(rel, Skip::OtherFilesystem, "a mount point; not entered");
+    return EntryResult::Skipped;
+  }
+  ++counts_.checked;
+  // /proc/self/fd/N is the inode the descriptor holds, whatever the name is now.
+  const std::string inode = procPath(path.get());
+  // Read again through the descriptor, unless the name had no ACL at all: then the mode of
+  // this very inode is all there is to keep, and nothing of another file can be carried over.
+  auto have = !quick && quick.error() == std::errc::no_message_available
+                  ? Result<AclList>(aclFromMode(st.stx_mode))
+                  : readXattr(
+                        [&inode](void* buf, std::size_t size) {
+                          return ::getxattr(inode.c_str(), kAccessXattr, buf, size);
+                        },
+                        [&st]() -> Result<AclList> { return aclFromMode(st.stx_mode); });
+  if (!have) {
+    skip(rel, Skip::Error, "reading the ACL: " + have.error().message());
+    return EntryResult::Skipped;
+  }
+  const AclList want = wantedAccess(*have, rule_.entries, false);
+  if (want == *have) return EntryResult::File;
+  if (mode_ == TreeMode::Apply) {
+    auto acl = fromList(want);
+    if (!acl) {
+      skip(rel, Skip::Error, "building the ACL: " + acl.error().message());
+      return EntryResult::Skipped;
+    }
+    if (acl_set_file(inode.c_str(), ACL_TYPE_ACCESS, acl->get()) != 0) {
+      skip(rel, Skip::Error, std::string("writing the ACL: ") + std::strerror(errno));
+      return EntryResult::Skipped;
+    }
+  }
+  ++counts_.fixed;
+  if (listener_.fixed) listener_.fixed(Drift{*this, rel, *have, want});
+  return EntryResult::File;
+}
+
 EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::string& name,
-                           unsigned char dtype) {
+                           unsigned char dtype, bool inFolder) {
   const std::string rel = join(relDir, name);
   EntryResult result;
-  // getdents' type saves a system call for the common cases; anything it does not settle,
-  // and any race with a rename, is settled by statx on an O_PATH descriptor below.
+  result.kind = EntryResult::Skipped;
+  // getdents' type saves a system call for links and special files; anything else, and any
+  // race with a rename, is settled by statx on the name (never following it).
   switch (dtype) {
     case DT_LNK:
       skip(rel, Skip::Symlink, "not followed");
-      result.kind = EntryResult::Skipped;
       return result;
     case DT_FIFO:
     case DT_SOCK:
     case DT_CHR:
     case DT_BLK:
       skip(rel, Skip::Special, "not opened");
-      result.kind = EntryResult::Skipped;
       return result;
     default:
       break;
   }
-  UniqueFd folder;
-  if (dtype == DT_DIR) {
-    folder.reset(::openat(dirFd, name.c_str(), kFolderFlags));
-    if (!folder && errno == ENOENT) return result;
-  }
-  if (!folder) {
-    UniqueFd path(::openat(dirFd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-    if (!path) {
-      if (errno != ENOENT) {
-        skip(rel, Skip::Error, std::string("open: ") + std::strerror(errno));
-        result.kind = EntryResult::Skipped;
-      }
+  if (dtype == DT_REG) {
+    InFolder here(dirFd, inFolder);
+    if (!here.ok()) {
+      skip(rel, Skip::Error, std::string("entering its folder: ") + std::strerror(errno));
       return result;
     }
-    struct statx st;
-    if (!statFd(path.get(), st)) {
-      skip(rel, Skip::Error, std::string("statx: ") + std::strerror(errno));
-      result.kind = EntryResult::Skipped;
-      return result;
-    }
-    result.kind = EntryResult::Skipped;
-    if (S_ISLNK(st.stx_mode)) {
-      skip(rel, Skip::Symlink, "not followed");
-      return result;
-    }
-    if (S_ISDIR(st.stx_mode)) {
-      // Reopened through the descriptor: the same folder, whatever the name points to now.
-      folder.reset(::open(procPath(path.get()).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-      if (!folder) {
-        skip(rel, Skip::Error, std::string("open: ") + std::strerror(errno));
-        return result;
-      }
-    } else if (!S_ISREG(st.stx_mode)) {
-      skip(rel, Skip::Special, "not opened");
-      return result;
-    } else if (st.stx_nlink > 1) {
-      skip(rel, Skip::HardLinked, std::to_string(st.stx_nlink) + " links; may be outside the tree");
-      return result;
-    } else {
-      if (devOf(st) != rootDev_ || isMountRoot(st)) {
-        skip(rel, Skip::OtherFilesystem, "a mount point; not entered");
-        return result;
-      }
-      UniqueFd file(
-          ::open(procPath(path.get()).c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
-      if (!file) {
-        skip(rel, Skip::Error, std::string("open: ") + std::strerror(errno));
-        return result;
-      }
-      check(file.get(), false, rel);
-      result.kind = EntryResult::File;
-      return result;
-    }
-  }
-  if (!sameFilesystem(folder.get(), rel)) {
-    result.kind = EntryResult::Skipped;
+    result.kind = checkFile(dirFd, name, rel);
     return result;
   }
+  UniqueFd folder;
+  if (dtype == DT_DIR) folder.reset(::openat(dirFd, name.c_str(), kFolderFlags));
+  if (!folder) {
+    struct statx st;
+    if (::statx(dirFd, name.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, kStatxMask, &st) != 0) {
+      if (errno == ENOENT) {
+        result.kind = EntryResult::Gone;
+      } else {
+        skip(rel, Skip::Error, std::string("statx: ") + std::strerror(errno));
+      }
+      return result;
+    }
+    if (!S_ISDIR(st.stx_mode)) return visit(dirFd, relDir, name, DT_REG, inFolder);
+    folder.reset(::openat(dirFd, name.c_str(), kFolderFlags));
+    if (!folder) {
+      // Replaced by something else since statx: its own event, or the next sweep, sees it.
+      result.kind = EntryResult::Gone;
+      return result;
+    }
+  }
+  if (!sameFilesystem(folder.get(), rel)) return result;
   ++counts_.folders;
   check(folder.get(), true, rel);
   result.kind = EntryResult::Folder;
@@ -404,11 +528,17 @@ Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel,
   if (!dir) return fromErrno();
   static_cast<void>(dup.release());
   const int dirFd = ::dirfd(dir);
+  InFolder here(dirFd, false);
+  if (!here.ok()) {
+    const int err = errno;
+    ::closedir(dir);
+    return fromErrno(err);
+  }
   errno = 0;
   while (const dirent* e = ::readdir(dir)) {
     const std::string name = e->d_name;
     if (name == "." || name == "..") continue;
-    auto r = visit(dirFd, rel, name, e->d_type);
+    auto r = visit(dirFd, rel, name, e->d_type, true);
     if (r.kind == EntryResult::Folder) sub.push_back(join(rel, name));
     errno = 0;
   }

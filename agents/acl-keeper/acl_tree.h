@@ -1,18 +1,25 @@
 // Walking a tree a container can write, as root, without giving it a way in.
 //
-// Every step is relative to a folder descriptor: names are opened with O_NOFOLLOW (and
-// O_PATH for anything that is not a folder, so a FIFO or a device is never opened for
-// reading), the object is identified by statx on that descriptor, and the ACL is read and
-// written through a descriptor of that very object.  A symlink is never followed, a
-// regular file with more than one hard link is skipped (its other name may be outside the
-// tree), and a folder or file on another filesystem, or the root of a mount, is not entered.
+// Every step is relative to a folder descriptor, and nothing is ever followed: folders are
+// opened with O_DIRECTORY | O_NOFOLLOW, other names looked at with lgetxattr/statx
+// (AT_SYMLINK_NOFOLLOW), which open nothing, so a FIFO or a device is never opened.  A file's
+// ACL is first read by name from inside its folder (one system call: the common case of a
+// right ACL ends there).  Anything else goes through an O_PATH descriptor of what the name
+// is now: statx on it decides (a symlink, a special file, a regular file with more than one
+// hard link, whose other names may be outside the tree, or another filesystem are skipped),
+// and the ACL is read again and written through it, so a name swapped meanwhile for a hard
+// link to a file outside is not written.  A folder on another filesystem, or the root of a
+// mount, is not entered.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,11 +47,26 @@ struct TreeCounts {
   std::string skippedText() const;
 };
 
-// What the walk reports, path by path (absolute paths).
+class AclTree;
+
+// A path whose ACL is not what its rule wants; the texts are made only when asked for.
+struct Drift {
+  const AclTree& tree;
+  const std::string& rel;
+  const AclList& have;
+  const AclList& want;
+  const AclList* haveDefault = nullptr;  // a folder's default ACL, when it differs too
+  const AclList* wantDefault = nullptr;
+  std::string path() const;      // absolute, for people
+  std::string haveText() const;  // "u::rw-,g::r--,o::r-- default:none"
+  std::string wantText() const;
+};
+
+// What the walk reports, path by path.
 struct TreeListener {
   // A path whose ACL was wrong: written in Apply mode, only reported in Verify mode.
-  std::function<void(const std::string& path, const std::string& have, const std::string& want)>
-      fixed;
+  std::function<void(const Drift&)> fixed;
+  // `path` is absolute, for people.
   std::function<void(const std::string& path, Skip why, const std::string& detail)> skipped;
   // A folder was reached; `fd` is open on it for the call (to watch it).
   std::function<void(int fd, const std::string& rel)> folder;
@@ -72,9 +94,11 @@ class AclTree {
   Result<UniqueFd> openFolder(const std::string& rel);
 
   // Checks (and in Apply mode fixes) the entry `name` of the folder `dirFd` at `relDir`.
-  // `dtype` is the getdents hint (DT_UNKNOWN when there is none).
+  // `dtype` is the getdents hint (DT_UNKNOWN when there is none).  `inFolder` says the
+  // process's working folder is already `dirFd` (visitChildren sets it once per folder);
+  // otherwise the visit enters it and returns to / afterwards.
   EntryResult visit(int dirFd, const std::string& relDir, const std::string& name,
-                    unsigned char dtype);
+                    unsigned char dtype, bool inFolder = false);
   // Checks the folder itself, e.g. after IN_ATTRIB on it.
   void visitSelf(int folderFd, const std::string& rel);
 
@@ -87,6 +111,7 @@ class AclTree {
  private:
   bool sameFilesystem(int fd, const std::string& rel);
   void check(int fd, bool isDir, const std::string& rel);
+  EntryResult::Kind checkFile(int dirFd, const std::string& name, const std::string& rel);
   void skip(const std::string& rel, Skip why, const std::string& detail);
 
   AclRule rule_;
@@ -97,8 +122,11 @@ class AclTree {
   dev_t rootDev_ = 0;
 };
 
-// libacl's ACL of a descriptor as a sorted list; `type` ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT.
+// The ACL of a descriptor as a sorted list, from its xattr (an access ACL without one is the
+// mode's; a missing default ACL is an empty list).
 Result<AclList> readAcl(int fd, bool defaultAcl);
+// The kernel's xattr form (linux/posix_acl_xattr.h) decoded; nullopt when malformed.
+std::optional<AclList> decodeAclXattr(const unsigned char* data, std::size_t size);
 Result<Ok> writeAcl(int fd, bool defaultAcl, const AclList& list);
 
 }  // namespace openclaw::aclkeeper

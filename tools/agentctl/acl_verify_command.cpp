@@ -35,8 +35,9 @@ int aclVerifyCommand(const std::vector<std::string>& args) {
   std::size_t missing = 0;
   for (const auto& rule : config->rules) {
     aclkeeper::TreeListener listener;
-    listener.fixed = [](const std::string& path, const std::string& have, const std::string& want) {
-      std::cout << "drift: " << path << "\n  has    " << have << "\n  wants  " << want << "\n";
+    listener.fixed = [](const aclkeeper::Drift& d) {
+      std::cout << "drift: " << d.path() << "\n  has    " << d.haveText() << "\n  wants  "
+                << d.wantText() << "\n";
     };
     listener.skipped = [](const std::string& path, aclkeeper::Skip why, const std::string& detail) {
       if (why == aclkeeper::Skip::Error) std::cout << "error: " << path << ": " << detail << "\n";

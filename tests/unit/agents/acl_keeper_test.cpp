@@ -128,8 +128,8 @@ class ATree : public ::testing::Test {
   TreeCounts pass(TreeMode mode, std::vector<std::string>* drifted = nullptr,
                   std::vector<std::string>* skippedPaths = nullptr) {
     TreeListener listener;
-    listener.fixed = [drifted](const std::string& p, const std::string&, const std::string&) {
-      if (drifted) drifted->push_back(p);
+    listener.fixed = [drifted](const Drift& d) {
+      if (drifted) drifted->push_back(d.path());
     };
     listener.skipped = [skippedPaths](const std::string& p, Skip, const std::string&) {
       if (skippedPaths) skippedPaths->push_back(p);
