@@ -300,6 +300,7 @@ void AclKeeperService::onEvent(const InotifyEvent& event) {
 
 void AclKeeperService::endBatch() {
   batchOpen_ = false;
+  for (auto& t : trees_) t.tree->closePending();
   forgetFolders();
   setStatus();
 }

@@ -80,6 +80,9 @@ struct EntryResult {
 class AclTree {
  public:
   AclTree(AclRule rule, TreeMode mode, TreeListener listener);
+  ~AclTree();
+  AclTree(const AclTree&) = delete;
+  AclTree& operator=(const AclTree&) = delete;
 
   const AclRule& rule() const { return rule_; }
   TreeCounts& counts() { return counts_; }
@@ -107,12 +110,15 @@ class AclTree {
 
   // The path for people: absolute, control characters shown as '?'.
   std::string absolute(const std::string& rel) const;
+  // Closes the descriptors of fixed files kept to be closed together.
+  void closePending();
 
  private:
   bool sameFilesystem(int fd, const std::string& rel);
   void check(int fd, bool isDir, const std::string& rel);
   EntryResult::Kind checkFile(int dirFd, const std::string& name, const std::string& rel);
   void skip(const std::string& rel, Skip why, const std::string& detail);
+  void closeLater(UniqueFd fd);
 
   AclRule rule_;
   TreeMode mode_;
@@ -120,6 +126,9 @@ class AclTree {
   TreeCounts counts_;
   UniqueFd root_;
   dev_t rootDev_ = 0;
+  // Descriptors of fixed files, closed together (closeLater).
+  int closeFirst_ = -1;
+  int closeLast_ = -1;
 };
 
 // The ACL of a descriptor as a sorted list, from its xattr (an access ACL without one is the
