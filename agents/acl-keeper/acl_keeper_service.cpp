@@ -302,7 +302,9 @@ void AclKeeperService::endBatch() {
   batchOpen_ = false;
   for (auto& t : trees_) t.tree->closePending();
   forgetFolders();
-  setStatus();
+  // STATUS= costs systemd a message: sent when the figures in it changed, not per batch
+  // (a sweep's own writes come back as batches of events that change nothing).
+  if (eventCounts_.fixed != statusFixed_ || watchCount() != statusWatched_) setStatus();
 }
 
 int AclKeeperService::batchFolder(std::size_t tree, const std::string& rel) {
@@ -405,13 +407,19 @@ void AclKeeperService::onSkipped(const std::string& path, Skip why, const std::s
 }
 
 void AclKeeperService::setStatus() {
+  statusFixed_ = eventCounts_.fixed;
+  statusWatched_ = watchCount();
   ctx_.notifier.status(status());
 }
 
-std::string AclKeeperService::status() const {
+std::size_t AclKeeperService::watchCount() const {
   std::size_t watched = 0;
   for (const auto& t : trees_) watched += t.watchByRel.size();
-  std::string s = "watching " + std::to_string(watched) + " folder(s) in " +
+  return watched;
+}
+
+std::string AclKeeperService::status() const {
+  std::string s = "watching " + std::to_string(watchCount()) + " folder(s) in " +
                   std::to_string(trees_.size()) + " tree(s)";
   if (unwatched_ > 0) {
     s += " (" + std::to_string(unwatched_) + " over the inotify limit, kept by the sweep)";

@@ -68,6 +68,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   void onSkipped(const std::string& path, Skip why, const std::string& detail);
   void armTimer();
   void setStatus();
+  std::size_t watchCount() const;
 
   DaemonContext& ctx_;
   AclKeeperConfig config_;
@@ -93,6 +94,8 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::string lastSweep_ = "none yet";
   std::uint64_t sweeps_ = 0;
   TreeCounts eventCounts_;
+  std::uint64_t statusFixed_ = 0;  // what the last STATUS= said
+  std::size_t statusWatched_ = 0;
 
   std::size_t unwatched_ = 0;
   bool toldWatchLimit_ = false;
