@@ -30,7 +30,7 @@ std::optional<unsigned> parsePerms(std::string_view p) {
       case 'x':
         bits |= 1;
         break;
-      case 'X':  // execute on folders, and on files someone may already execute
+      case 'X':  // execute on folders, and on files their owner may execute
         bits |= 8;
         break;
       case '-':

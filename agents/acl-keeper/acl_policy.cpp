@@ -95,19 +95,14 @@ AclList aclFromMode(mode_t mode) {
           {AclKind::Other, 0, mode & 7u}};
 }
 
-bool anyExecute(const AclList& access) {
-  const AclItem* mask = find(access, AclKind::Mask);
-  for (const auto& item : access) {
-    if (!(item.perms & 1u)) continue;
-    if (item.kind == AclKind::UserObj || item.kind == AclKind::Other) return true;
-    if (item.kind == AclKind::GroupObj && (!mask || (mask->perms & 1u))) return true;
-  }
-  return false;
+bool ownerExecutes(const AclList& access) {
+  const AclItem* owner = find(access, AclKind::UserObj);
+  return owner && (owner->perms & 1u);
 }
 
 AclList wantedAccess(const AclList& current, const std::vector<AclEntrySpec>& entries, bool isDir) {
   AclList wanted = current;
-  const auto explicitMask = merge(wanted, entries, isDir || anyExecute(current));
+  const auto explicitMask = merge(wanted, entries, isDir || ownerExecutes(current));
   fixMask(wanted, explicitMask);
   normalize(wanted);
   return wanted;

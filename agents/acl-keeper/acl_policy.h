@@ -32,12 +32,14 @@ using AclList = std::vector<AclItem>;
 void normalize(AclList& list);
 // The three-entry ACL a mode stands for.
 AclList aclFromMode(mode_t mode);
-// True when the ACL grants execute to anyone (owner, group class, other): what setfacl's
-// `X` looks at on a file.
-bool anyExecute(const AclList& access);
+// True when the file's owner may execute it: what `X` looks at on a file.  setfacl looks
+// at anyone's execute bit, but the recomputed mask can make an inherited g::r-x effective,
+// after which such an `X` would turn into x on the next pass; the owner's bit is what the
+// file's creator chose, and no rule without a `u::` entry changes it.
+bool ownerExecutes(const AclList& access);
 
 // The access ACL the rule wants.  `isDir` resolves `X`: execute on folders, and on files
-// only when someone may already execute them.
+// only when their owner may execute them.
 AclList wantedAccess(const AclList& current, const std::vector<AclEntrySpec>& entries, bool isDir);
 // A folder's default ACL the rule wants.  An empty `currentDefault` means the folder has
 // none yet: it starts from the access ACL's owner, group and other entries, as setfacl -d.
