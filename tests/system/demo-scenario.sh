@@ -98,6 +98,25 @@ echo "  kept: $(ls $oc | grep broken)"
 echo "  alert: $(grep '"agent":"jack-supervisor"' /var/lib/openclaw-agents/alerts.jsonl | tail -n 1 | cut -c1-200)"
 echo "  STATUS: $(systemctl show -P StatusText openclaw-jack-supervisor | cut -c1-200)"
 
+at "acl-keeper: the container user (uid 101000) is given /root/.openclaw, and keeps it"
+cat > /etc/openclaw-agents/acl-keeper.json <<'CONF'
+{ "rules": [ { "path": "/root/.openclaw", "entries": ["u:101000:rwX"], "default": true } ] }
+CONF
+ln -s /etc/shadow $oc/evil
+systemctl reload openclaw-acl-keeper
+swept() { journalctl -u openclaw-acl-keeper -o cat --no-pager OPENCLAW_EVENT=acl-sweep | grep -q '(reload)'; }
+wait_until 10 "the reload's sweep" swept >/dev/null
+journalctl -u openclaw-acl-keeper -o short-precise --no-pager OPENCLAW_EVENT=acl-sweep | tail -n 1 | sed 's/^/  /'
+echo "  /etc/shadow, planted as a symlink in the tree: $(getfacl -cp /etc/shadow 2>/dev/null | tr '\n' ' ')(untouched)"
+printf 'remember: the user likes tea\n' > $oc/memory.md
+chmod 600 $oc/memory.md
+at "a bot wrote memory.md and chmod-ed it 600"
+granted() { getfacl -cp $oc/memory.md 2>/dev/null | grep -q '^mask::rw'; }
+wait_until 5 "memory.md's ACL" granted >/dev/null
+at "$(getfacl -cp $oc/memory.md | tr '\n' ' ')"
+journalctl -u openclaw-acl-keeper -o short-precise --no-pager OPENCLAW_EVENT=acl-fix | tail -n 1 | cut -c1-220 | sed 's/^/  /'
+echo "  openclaw-agentctl acl-verify: $(openclaw-agentctl acl-verify | tail -n 1)"
+
 at "disk-guard's event loop is frozen (SIGSTOP): systemd's watchdog notices and restarts it"
 mkdir -p /run/systemd/system/openclaw-disk-guard.service.d
 printf '[Service]\nWatchdogSec=2s\nRestartSec=100ms\n' > /run/systemd/system/openclaw-disk-guard.service.d/demo.conf
