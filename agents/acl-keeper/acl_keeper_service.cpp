@@ -144,7 +144,9 @@ void AclKeeperService::walkFolder(const Work& work, bool sweep) {
   auto fd = tree.openFolder(work.rel);
   if (fd) {
     std::vector<std::string> sub;
-    if (auto r = tree.visitChildren(fd->get(), work.rel, sub); !r) {
+    const auto order = trees_[work.tree].watchByRel.contains(work.rel) ? AclTree::WatchOrder::First
+                                                                       : AclTree::WatchOrder::After;
+    if (auto r = tree.visitChildren(fd->get(), work.rel, sub, order); !r) {
       Log::debug("cannot list " + tree.absolute(work.rel) + ": " + r.error().message());
     }
     auto& queue = sweep ? sweep_ : urgent_;

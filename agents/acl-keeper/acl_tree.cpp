@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <unordered_set>
 
 namespace openclaw::aclkeeper {
 namespace {
@@ -545,9 +546,10 @@ EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::stri
 }
 
 Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel,
-                                  std::vector<std::string>& sub) {
+                                  std::vector<std::string>& sub, WatchOrder order) {
+  if (!listener_.folder) order = WatchOrder::First;  // nothing to watch: one pass
   // Watched before it is listed, so nothing created meanwhile falls between the two.
-  if (listener_.folder) listener_.folder(folderFd, rel);
+  if (order == WatchOrder::First && listener_.folder) listener_.folder(folderFd, rel);
   UniqueFd dup(::fcntl(folderFd, F_DUPFD_CLOEXEC, 0));
   if (!dup) return fromErrno();
   DIR* dir = ::fdopendir(dup.get());
@@ -560,15 +562,37 @@ Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel,
     ::closedir(dir);
     return fromErrno(err);
   }
-  errno = 0;
-  while (const dirent* e = ::readdir(dir)) {
-    const std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    auto r = visit(dirFd, rel, name, e->d_type, true);
-    if (r.kind == EntryResult::Folder) sub.push_back(join(rel, name));
+  std::unordered_set<std::string> seen;
+  const auto pass = [&](bool second) {
     errno = 0;
+    while (const dirent* e = ::readdir(dir)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      const bool again = second && seen.contains(name);
+      const TreeCounts before = counts_;
+      auto r = visit(dirFd, rel, name, e->d_type, true);
+      if (again) {
+        // Counted in the first pass; only a fix made now is news.
+        const auto fixed = counts_.fixed;
+        counts_ = before;
+        counts_.fixed = fixed;
+      } else if (r.kind == EntryResult::Folder) {
+        sub.push_back(join(rel, name));
+      }
+      if (order == WatchOrder::After && !second) seen.insert(std::move(name));
+      errno = 0;
+    }
+    return errno;
+  };
+  int err = pass(false);
+  if (err == 0 && order == WatchOrder::After) {
+    // Watched only now, so the fixes above raised no inotify events to read back. What
+    // changed between an entry's check and the watch is caught by checking again: a right
+    // ACL costs one lgetxattr, and a name not seen before is new.
+    listener_.folder(folderFd, rel);
+    ::rewinddir(dir);
+    err = pass(true);
   }
-  const int err = errno;
   closePending();
   ::closedir(dir);
   if (err != 0) return fromErrno(err);

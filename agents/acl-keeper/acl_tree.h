@@ -106,7 +106,12 @@ class AclTree {
   void visitSelf(int folderFd, const std::string& rel);
 
   // Every entry of a folder, visited; the sub-folders' relative paths are appended to `sub`.
-  Result<Ok> visitChildren(int folderFd, const std::string& rel, std::vector<std::string>& sub);
+  // First: the folder is watched (listener.folder) before it is listed, for a folder that
+  // may already be watched.  After: listed and fixed, then watched, then checked again, for
+  // a folder seen for the first time: its fixes then raise no inotify events to read back.
+  enum class WatchOrder { First, After };
+  Result<Ok> visitChildren(int folderFd, const std::string& rel, std::vector<std::string>& sub,
+                           WatchOrder order = WatchOrder::First);
 
   // The path for people: absolute, control characters shown as '?'.
   std::string absolute(const std::string& rel) const;
