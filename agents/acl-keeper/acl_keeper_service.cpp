@@ -144,8 +144,13 @@ void AclKeeperService::walkFolder(const Work& work, bool sweep) {
   auto fd = tree.openFolder(work.rel);
   if (fd) {
     std::vector<std::string> sub;
-    const auto order = trees_[work.tree].watchByRel.contains(work.rel) ? AclTree::WatchOrder::First
-                                                                       : AclTree::WatchOrder::After;
+    // A folder whose own ACL was just fixed has likely never been kept: most of what is in
+    // it is about to be written, so it is watched after (no events to read back). Any
+    // other folder is watched first; a right ACL then raises nothing.
+    const bool fresh = tree.takeFresh(work.rel);
+    const auto order = fresh && !trees_[work.tree].watchByRel.contains(work.rel)
+                           ? AclTree::WatchOrder::After
+                           : AclTree::WatchOrder::First;
     if (auto r = tree.visitChildren(fd->get(), work.rel, sub, order); !r) {
       Log::debug("cannot list " + tree.absolute(work.rel) + ": " + r.error().message());
     }

@@ -269,7 +269,9 @@ Result<Ok> AclTree::openRoot() {
   rootDev_ = devOf(st);
   root_ = std::move(fd);
   ++counts_.folders;
+  const auto fixed = counts_.fixed;
   check(root_.get(), true, "");
+  if (counts_.fixed != fixed) fresh_.insert("");
   return Ok{};
 }
 
@@ -358,6 +360,10 @@ void AclTree::check(int fd, bool isDir, const std::string& rel) {
     }
     listener_.fixed(drift);
   }
+}
+
+bool AclTree::takeFresh(const std::string& rel) {
+  return fresh_.erase(rel) > 0;
 }
 
 void AclTree::closeLater(UniqueFd fd) {
@@ -539,7 +545,9 @@ EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::stri
   }
   if (!sameFilesystem(folder.get(), rel)) return result;
   ++counts_.folders;
+  const auto fixed = counts_.fixed;
   check(folder.get(), true, rel);
+  if (counts_.fixed != fixed && mode_ == TreeMode::Apply) fresh_.insert(rel);
   result.kind = EntryResult::Folder;
   result.folder = std::move(folder);
   return result;

@@ -21,6 +21,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "acl_keeper_config.h"
@@ -110,6 +111,9 @@ class AclTree {
   // may already be watched.  After: listed and fixed, then watched, then checked again, for
   // a folder seen for the first time: its fixes then raise no inotify events to read back.
   enum class WatchOrder { First, After };
+  // True (once) when the folder's own ACL was just fixed: a sign that nothing in it has been
+  // kept yet, so WatchOrder::After is the cheaper walk.
+  bool takeFresh(const std::string& rel);
   Result<Ok> visitChildren(int folderFd, const std::string& rel, std::vector<std::string>& sub,
                            WatchOrder order = WatchOrder::First);
 
@@ -131,6 +135,7 @@ class AclTree {
   TreeCounts counts_;
   UniqueFd root_;
   dev_t rootDev_ = 0;
+  std::unordered_set<std::string> fresh_;  // see takeFresh
   // Descriptors of fixed files, closed together (closeLater).
   int closeFirst_ = -1;
   int closeLast_ = -1;
