@@ -416,7 +416,7 @@ class InFolder {
 };
 }  // namespace
 
-EntryResult::Kind AclTree::checkFile(int dirFd, const std::string& name, const std::string& rel) {
+AclTree::Quick AclTree::quickCheck(const std::string& name) {
   // The common case in one system call: the ACL read by name (from inside the folder),
   // nothing opened or followed, and already right.
   auto quick = readXattr(
@@ -426,8 +426,19 @@ EntryResult::Kind AclTree::checkFile(int dirFd, const std::string& name, const s
       []() -> Result<AclList> { return fromErrno(ENODATA); });
   if (quick && wantedAccess(*quick, rule_.entries, false) == *quick) {
     ++counts_.checked;
-    return EntryResult::File;
+    return Quick::Right;
   }
+  return !quick && quick.error() == std::errc::no_message_available ? Quick::NoAcl : Quick::Other;
+}
+
+EntryResult::Kind AclTree::checkFile(int dirFd, const std::string& name, const std::string& rel) {
+  const Quick quick = quickCheck(name);
+  if (quick == Quick::Right) return EntryResult::File;
+  return slowFile(dirFd, name, rel, quick == Quick::NoAcl, false);
+}
+
+EntryResult::Kind AclTree::slowFile(int dirFd, const std::string& name, const std::string& rel,
+                                    bool noAcl, bool inProcFds) {
   // Anything else goes through a descriptor: what the name is now, classified by statx on
   // it, read again and written through it, so a name swapped meanwhile changes nothing.
   UniqueFd path(::openat(dirFd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
@@ -460,17 +471,17 @@ EntryResult::Kind AclTree::checkFile(int dirFd, const std::string& name, const s
     return EntryResult::Skipped;
   }
   ++counts_.checked;
-  // /proc/self/fd/N is the inode the descriptor holds, whatever the name is now.
-  const std::string inode = procPath(path.get());
+  // /proc/self/fd/N is the inode the descriptor holds, whatever the name is now; "N" when the
+  // working folder is /proc/self/fd (visitChildren's writes), a shorter walk.
+  const std::string inode = inProcFds ? std::to_string(path.get()) : procPath(path.get());
   // Read again through the descriptor, unless the name had no ACL at all: then the mode of
   // this very inode is all there is to keep, and nothing of another file can be carried over.
-  auto have = !quick && quick.error() == std::errc::no_message_available
-                  ? Result<AclList>(aclFromMode(st.stx_mode))
-                  : readXattr(
-                        [&inode](void* buf, std::size_t size) {
-                          return ::getxattr(inode.c_str(), kAccessXattr, buf, size);
-                        },
-                        [&st]() -> Result<AclList> { return aclFromMode(st.stx_mode); });
+  auto have = noAcl ? Result<AclList>(aclFromMode(st.stx_mode))
+                    : readXattr(
+                          [&inode](void* buf, std::size_t size) {
+                            return ::getxattr(inode.c_str(), kAccessXattr, buf, size);
+                          },
+                          [&st]() -> Result<AclList> { return aclFromMode(st.stx_mode); });
   if (!have) {
     skip(rel, Skip::Error, "reading the ACL: " + have.error().message());
     return EntryResult::Skipped;
@@ -495,7 +506,7 @@ EntryResult::Kind AclTree::checkFile(int dirFd, const std::string& name, const s
 }
 
 EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::string& name,
-                           unsigned char dtype, bool inFolder) {
+                           unsigned char dtype, bool inFolder, std::vector<Deferred>* later) {
   const std::string rel = join(relDir, name);
   EntryResult result;
   result.kind = EntryResult::Skipped;
@@ -520,6 +531,12 @@ EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::stri
       skip(rel, Skip::Error, std::string("entering its folder: ") + std::strerror(errno));
       return result;
     }
+    if (later) {
+      const Quick quick = quickCheck(name);
+      if (quick != Quick::Right) later->push_back({name, quick == Quick::NoAcl});
+      result.kind = EntryResult::File;
+      return result;
+    }
     result.kind = checkFile(dirFd, name, rel);
     return result;
   }
@@ -535,7 +552,7 @@ EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::stri
       }
       return result;
     }
-    if (!S_ISDIR(st.stx_mode)) return visit(dirFd, relDir, name, DT_REG, inFolder);
+    if (!S_ISDIR(st.stx_mode)) return visit(dirFd, relDir, name, DT_REG, inFolder, later);
     folder.reset(::openat(dirFd, name.c_str(), kFolderFlags));
     if (!folder) {
       // Replaced by something else since statx: its own event, or the next sweep, sees it.
@@ -571,26 +588,44 @@ Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel,
     return fromErrno(err);
   }
   std::unordered_set<std::string> seen;
+  std::vector<Deferred> later;
+  // In the second pass, a name the first pass counted is counted again only if it is fixed.
+  const auto once = [&](bool again, auto&& work) {
+    const TreeCounts before = counts_;
+    work();
+    if (again) {
+      const auto fixed = counts_.fixed;
+      counts_ = before;
+      counts_.fixed = fixed;
+    }
+  };
   const auto pass = [&](bool second) {
     errno = 0;
     while (const dirent* e = ::readdir(dir)) {
       std::string name = e->d_name;
       if (name == "." || name == "..") continue;
       const bool again = second && seen.contains(name);
-      const TreeCounts before = counts_;
-      auto r = visit(dirFd, rel, name, e->d_type, true);
-      if (again) {
-        // Counted in the first pass; only a fix made now is news.
-        const auto fixed = counts_.fixed;
-        counts_ = before;
-        counts_.fixed = fixed;
-      } else if (r.kind == EntryResult::Folder) {
-        sub.push_back(join(rel, name));
-      }
+      once(again, [&] {
+        auto r = visit(dirFd, rel, name, e->d_type, true, &later);
+        if (!again && r.kind == EntryResult::Folder) sub.push_back(join(rel, name));
+      });
       if (order == WatchOrder::After && !second) seen.insert(std::move(name));
       errno = 0;
     }
-    return errno;
+    const int err = errno;
+    // The files to write, written from /proc/self/fd (one walk step to each inode instead of
+    // four); from the folder with full /proc paths if that cannot be entered.
+    if (!later.empty()) {
+      if (!procFds_) procFds_.reset(::open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      const bool inProc = procFds_ && ::fchdir(procFds_.get()) == 0;
+      for (const auto& d : later) {
+        once(second && seen.contains(d.name),
+             [&] { slowFile(dirFd, d.name, join(rel, d.name), d.noAcl, inProc); });
+      }
+      later.clear();
+      if (inProc && ::fchdir(dirFd) != 0) return errno;
+    }
+    return err;
   };
   int err = pass(false);
   if (err == 0 && order == WatchOrder::After) {

@@ -101,8 +101,15 @@ class AclTree {
   // `dtype` is the getdents hint (DT_UNKNOWN when there is none).  `inFolder` says the
   // process's working folder is already `dirFd` (visitChildren sets it once per folder);
   // otherwise the visit enters it and returns to / afterwards.
+  // A file whose quick check failed, to be dealt with after the folder's listing.
+  struct Deferred {
+    std::string name;
+    bool noAcl = false;  // it had no ACL xattr: its mode is all there is to keep
+  };
+  // With `later`, a file whose ACL is not right is appended there instead of handled.
   EntryResult visit(int dirFd, const std::string& relDir, const std::string& name,
-                    unsigned char dtype, bool inFolder = false);
+                    unsigned char dtype, bool inFolder = false,
+                    std::vector<Deferred>* later = nullptr);
   // Checks the folder itself, e.g. after IN_ATTRIB on it.
   void visitSelf(int folderFd, const std::string& rel);
 
@@ -125,7 +132,11 @@ class AclTree {
  private:
   bool sameFilesystem(int fd, const std::string& rel);
   void check(int fd, bool isDir, const std::string& rel);
+  enum class Quick { Right, NoAcl, Other };
+  Quick quickCheck(const std::string& name);
   EntryResult::Kind checkFile(int dirFd, const std::string& name, const std::string& rel);
+  EntryResult::Kind slowFile(int dirFd, const std::string& name, const std::string& rel, bool noAcl,
+                             bool inProcFds);
   void skip(const std::string& rel, Skip why, const std::string& detail);
   void closeLater(UniqueFd fd);
 
@@ -136,6 +147,7 @@ class AclTree {
   UniqueFd root_;
   dev_t rootDev_ = 0;
   std::unordered_set<std::string> fresh_;  // see takeFresh
+  UniqueFd procFds_;                       // /proc/self/fd, once a write needs it
   // Descriptors of fixed files, closed together (closeLater).
   int closeFirst_ = -1;
   int closeLast_ = -1;
