@@ -1,16 +1,13 @@
 // openclaw-disk-guard: keeps disks under their thresholds by removing only expendable data.
 #include "disk_guard_config.h"
-#include "openclaw/idle_agent.h"
+#include "disk_guard_service.h"
 
 int main(int argc, char** argv) {
   using namespace openclaw;
-  using diskguard::DiskGuardConfig;
-  const AgentDefinition<DiskGuardConfig> agent{
+  const AgentDefinition<diskguard::DiskGuardConfig> agent{
       "disk-guard",
       "Keeps disks under their thresholds: prunes old files, vacuums the journal, prunes Docker.",
-      diskguard::loadDiskGuardConfig, [](DaemonContext&) {
-        return std::make_unique<IdleAgent<DiskGuardConfig>>(
-            [](const DiskGuardConfig& c) { return diskguard::describe(c); });
-      }};
+      diskguard::loadDiskGuardConfig,
+      [](DaemonContext& ctx) { return std::make_unique<diskguard::DiskGuardService>(ctx); }};
   return runDaemon(agent, argc, argv);
 }

@@ -7,6 +7,7 @@
 #include "acl_verify_command.h"
 #include "agent_table.h"
 #include "alerts_command.h"
+#include "disk_report_command.h"
 #include "recover_jobs_command.h"
 #include "restore_command.h"
 #include "revive_command.h"
@@ -17,8 +18,6 @@ namespace {
 using namespace openclaw::agentctl;
 
 constexpr int kExitUsage = 2;
-// sysexits' EX_UNAVAILABLE: the command exists in the contract but not in this version.
-constexpr int kExitUnavailable = 69;
 
 const char* kUsage =
     "Usage: openclaw-agentctl COMMAND [ARGS]\n\n"
@@ -29,7 +28,7 @@ const char* kUsage =
     "  restore BOT [--dry-run] [--force]\n"
     "                            list a bot's backups and why each is valid; restore the first\n"
     "  acl-verify [--config PATH]  read-only ACL pass; lists drifted paths, exit 1 on drift\n"
-    "  disk-report               usage per mount and what each action could free\n"
+    "  disk-report [--config PATH]  usage per mount and what each action could free\n"
     "  alerts [--limit N] [--json]  the newest alerts of every agent (20 by default)\n"
     "  recover-jobs DIR          mark interrupted jobs failed\n"
     "  --version, --help\n";
@@ -86,14 +85,7 @@ int main(int argc, char** argv) {
   if (command == "recover-jobs") return recoverJobsCommand(args);
   if (command == "alerts") return alertsCommand(args);
   if (command == "acl-verify") return aclVerifyCommand(args);
-  for (const char* later : {"disk-report"}) {
-    if (command == later) {
-      std::cerr << "openclaw-agentctl: '" << command
-                << "' is not available in this version; its agent's capability has not "
-                   "landed yet\n";
-      return kExitUnavailable;
-    }
-  }
+  if (command == "disk-report") return diskReportCommand(args);
   std::cerr << "openclaw-agentctl: unknown command '" << command << "'\n" << kUsage;
   return kExitUsage;
 }

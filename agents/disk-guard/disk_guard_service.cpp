@@ -1,0 +1,378 @@
+#include "disk_guard_service.h"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "openclaw/log.h"
+#include "openclaw/time_text.h"
+#include "prune.h"
+
+namespace openclaw::diskguard {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+// Paths named one by one per action; the action line gives the total.
+constexpr std::uint64_t kNamedPerAction = 100;
+constexpr std::uint64_t kNamedPerDryRun = 1000;
+constexpr auto kJournalTimeout = std::chrono::seconds(120);
+constexpr auto kDockerTimeout = std::chrono::seconds(300);
+// Docker's filters, URL-encoded: {"dangling":["true"]} and {"status":["exited","created"]}.
+constexpr const char* kDangling = "%7B%22dangling%22%3A%5B%22true%22%5D%7D";
+constexpr const char* kStopped = "%7B%22status%22%3A%5B%22exited%22%2C%22created%22%5D%7D";
+
+std::string percentText(double p) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", p);
+  return buf;
+}
+
+std::int64_t nowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool journalOn(dev_t device) {
+  for (const char* dir : {"/var/log/journal", "/run/log/journal"}) {
+    if (deviceOf(dir) == device) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+DiskGuardService::DiskGuardService(DaemonContext& ctx)
+    : ctx_(ctx), alerter_(ctx.io, ctx.name, ctx.stateDir), timer_(ctx.io) {}
+
+DiskGuardService::~DiskGuardService() {
+  *alive_ = false;
+}
+
+void DiskGuardService::apply(const DiskGuardConfig& config) {
+  config_ = config;
+  docker_ =
+      config_.dockerPrune ? std::make_unique<DockerEngine>(ctx_.io, config_.dockerSocket) : nullptr;
+  if (checking_) {
+    recheck_ = true;  // the running check finishes on the config it started with
+    return;
+  }
+  boost::asio::post(ctx_.io, [this, alive = alive_] {
+    if (*alive) check();
+  });
+}
+
+void DiskGuardService::armTimer() {
+  timer_.expires_after(std::chrono::seconds(config_.intervalSec));
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!ec && *alive) check();
+  });
+}
+
+void DiskGuardService::check() {
+  timer_.cancel();
+  checking_ = true;
+  nextMount(0);
+}
+
+void DiskGuardService::nextMount(std::size_t index) {
+  for (; index < config_.mounts.size(); ++index) {
+    const MountRule& m = config_.mounts[index];
+    auto u = diskUsage(m.path);
+    if (!u) {
+      usageText_[m.path] = "unreadable (" + u.error().message() + ")";
+      continue;
+    }
+    usageText_[m.path] = percentText(u->percent()) + " (act " + std::to_string(m.actPercent) + "%)";
+    if (u->percent() < static_cast<double>(m.criticalPercent)) critical_.erase(m.path);
+    if (u->percent() <= static_cast<double>(m.actPercent)) continue;
+    Log::warning(m.path + " is at " + percentText(u->percent()) + " (act " +
+                     std::to_string(m.actPercent) + "%, target " + std::to_string(m.targetPercent) +
+                     "%): " + formatBytes(u->bytesAbove(m.targetPercent)) + " to free" +
+                     (config_.dryRun ? " (dry run: nothing is removed)" : ""),
+                 {{"OPENCLAW_EVENT", "disk-high"}, {"OPENCLAW_TARGET", m.path}});
+    runStep(index, Step::Prune);
+    return;
+  }
+  checking_ = false;
+  setStatus();
+  if (recheck_) {
+    recheck_ = false;
+    check();
+    return;
+  }
+  armTimer();
+}
+
+void DiskGuardService::runStep(std::size_t mount, Step step) {
+  const MountRule& m = config_.mounts[mount];
+  switch (step) {
+    case Step::Prune: {
+      const dev_t dev = deviceOf(m.path);
+      bool any = false;
+      for (const auto& rule : config_.prune) any = any || deviceOf(rule.path) == dev;
+      if (any) return prune(mount);
+      return runStep(mount, Step::Journal);
+    }
+    case Step::Journal:
+      if (config_.journalVacuumBytes > 0 && journalOn(deviceOf(m.path))) {
+        return vacuumJournal(mount);
+      }
+      return runStep(mount, Step::Docker);
+    case Step::Docker:
+      if (docker_) return config_.dryRun ? dockerDryRun(mount) : pruneDocker(mount);
+      return finishMount(mount);
+    case Step::Done:
+      return finishMount(mount);
+  }
+}
+
+void DiskGuardService::afterStep(std::size_t mount, Step step) {
+  const MountRule& m = config_.mounts[mount];
+  auto u = diskUsage(m.path);
+  // In a dry run nothing changed: every action is shown.
+  if (!config_.dryRun && u && u->percent() < static_cast<double>(m.targetPercent)) {
+    return finishMount(mount);
+  }
+  const Step next = step == Step::Prune     ? Step::Journal
+                    : step == Step::Journal ? Step::Docker
+                                            : Step::Done;
+  runStep(mount, next);
+}
+
+void DiskGuardService::reportAction(std::size_t mount, const std::string& event,
+                                    std::uint64_t freed, std::uint64_t removed,
+                                    Clock::time_point start, const std::string& text) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  const std::string& path = config_.mounts[mount].path;
+  std::vector<LogField> fields{{"OPENCLAW_EVENT", event},
+                               {"OPENCLAW_TARGET", path},
+                               {"OPENCLAW_FREED_BYTES", std::to_string(freed)},
+                               {"OPENCLAW_REMOVED", std::to_string(removed)},
+                               {"OPENCLAW_ACTION_MS", std::to_string(ms)}};
+  if (config_.dryRun) fields.push_back({"OPENCLAW_DRY_RUN", "1"});
+  Log::write(LOG_NOTICE, text + " in " + std::to_string(ms) + " ms", fields);
+  lastAction_ = formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local) + " " + event + " on " +
+                path + ": " + (config_.dryRun ? "would free " : "freed ") + formatBytes(freed);
+}
+
+void DiskGuardService::prune(std::size_t mount) {
+  const MountRule& m = config_.mounts[mount];
+  const auto start = Clock::now();
+  const dev_t dev = deviceOf(m.path);
+  std::vector<PrunePlan> plans;
+  std::uint64_t kept = 0;
+  for (const auto& rule : config_.prune) {
+    if (deviceOf(rule.path) != dev) continue;
+    auto plan = scanPrune(rule, nowNs());
+    if (!plan) {
+      Log::warning("prune folder " + rule.path + " cannot be read: " + plan.error().message(),
+                   {{"OPENCLAW_EVENT", "prune-failed"}, {"OPENCLAW_TARGET", rule.path}});
+      continue;
+    }
+    kept += plan->keptNewest;
+    plans.push_back(std::move(*plan));
+  }
+  std::uint64_t needed = 0;
+  if (auto u = diskUsage(m.path)) needed = u->bytesAbove(m.targetPercent);
+  std::uint64_t named = 0;
+  const bool dry = config_.dryRun;
+  const auto nowSec = std::time(nullptr);
+  auto out = removeOldest(
+      plans, [needed](std::uint64_t freed) { return freed >= needed; }, dry,
+      [&](const std::string& path, const PruneCandidate& c) {
+        if (++named > (dry ? kNamedPerDryRun : kNamedPerAction)) return;
+        const auto days = (nowSec - c.mtimeNs / 1000000000LL) / 86400;
+        Log::info(
+            (dry ? "would remove " : "removed ") + path + " (" + std::to_string(days) +
+                " days old, " + std::to_string(c.bytes) + " bytes)",
+            {{"OPENCLAW_EVENT", dry ? "prune-would-remove" : "pruned"}, {"OPENCLAW_TARGET", path}});
+      });
+  std::string text = std::string(dry ? "prune (dry run) on " : "prune on ") + m.path + ": " +
+                     std::to_string(out.removed) + " old file(s) " +
+                     (dry ? "would go, freeing " : "removed, freed ") +
+                     formatBytes(out.freedBytes) + " of " + formatBytes(needed) + " needed";
+  if (out.foldersRemoved > 0)
+    text += ", " + std::to_string(out.foldersRemoved) + " empty folder(s) removed";
+  if (out.changed > 0)
+    text += ", " + std::to_string(out.changed) + " changed since the scan and kept";
+  if (kept > 0) text += ", " + std::to_string(kept) + " old kept as their folder's newest";
+  if (named > (dry ? kNamedPerDryRun : kNamedPerAction)) {
+    text += "; the first " + std::to_string(dry ? kNamedPerDryRun : kNamedPerAction) + " are named";
+  }
+  reportAction(mount, "prune", out.freedBytes, out.removed, start, text);
+  afterStep(mount, Step::Prune);
+}
+
+void DiskGuardService::vacuumJournal(std::size_t mount) {
+  const auto start = Clock::now();
+  const auto before = diskUsage(config_.mounts[mount].path);
+  std::vector<std::string> argv{"journalctl"};
+  argv.push_back(config_.dryRun ? "--disk-usage" : "--vacuum-size=" + config_.journalVacuumSize);
+  command_ = runCommand(
+      ctx_.io, argv, {}, kJournalTimeout,
+      [this, mount, start, before, alive = alive_](const CommandResult& r) {
+        if (!*alive) return;
+        const auto after = diskUsage(config_.mounts[mount].path);
+        std::uint64_t freed = 0;
+        if (before && after && before->used > after->used) freed = before->used - after->used;
+        std::string first = r.output.substr(0, r.output.find('\n'));
+        if (config_.dryRun) {
+          reportAction(mount, "journal-vacuum", 0, 0, start,
+                       "journal (dry run): would vacuum to " + config_.journalVacuumSize + "; " +
+                           (r.ok() ? first : r.describe()));
+        } else if (!r.ok()) {
+          Log::warning("journalctl --vacuum-size failed: " + r.describe(),
+                       {{"OPENCLAW_EVENT", "journal-vacuum-failed"}});
+          reportAction(mount, "journal-vacuum", freed, 0, start, "journal vacuum failed");
+        } else {
+          std::uint64_t files = 0;
+          for (std::size_t at = r.output.find("Deleted archived journal"); at != std::string::npos;
+               at = r.output.find("Deleted archived journal", at + 1)) {
+            ++files;
+          }
+          reportAction(mount, "journal-vacuum", freed, files, start,
+                       "journal vacuumed to " + config_.journalVacuumSize + ": freed " +
+                           formatBytes(freed) + " on " + config_.mounts[mount].path);
+        }
+        boost::asio::post(ctx_.io, [this, mount, alive] {
+          if (*alive) afterStep(mount, Step::Journal);
+        });
+      });
+}
+
+void DiskGuardService::pruneDocker(std::size_t mount) {
+  // Stopped containers, dangling images, build cache; never volumes.
+  dockerCall(
+      mount,
+      {"/containers/prune", std::string("/images/prune?filters=") + kDangling, "/build/prune"}, 0,
+      0, Clock::now());
+}
+
+void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> targets,
+                                  std::uint64_t reclaimed, std::uint64_t removed,
+                                  Clock::time_point start) {
+  if (targets.empty()) {
+    reportAction(mount, "docker-prune", reclaimed, removed, start,
+                 "docker prune: " + std::to_string(removed) +
+                     " stopped container(s) and dangling image(s) removed, " +
+                     formatBytes(reclaimed) + " reclaimed (SpaceReclaimed)");
+    return afterStep(mount, Step::Docker);
+  }
+  const std::string target = targets.front();
+  targets.erase(targets.begin());
+  docker_->request(
+      "POST", target, kDockerTimeout,
+      [this, mount, target, targets, reclaimed, removed, start,
+       alive = alive_](const Expected<DockerReply, std::string>& reply) mutable {
+        if (!*alive) return;
+        if (!reply) {
+          Log::warning("docker prune " + target + ": " + reply.error(),
+                       {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+        } else if (reply->status == 404 && target == "/build/prune") {
+          // An engine without a build cache (Podman's API): nothing to prune there.
+        } else if (reply->status / 100 != 2) {
+          Log::warning("docker prune " + target + ": HTTP " + std::to_string(reply->status) + ": " +
+                           reply->body.substr(0, 200),
+                       {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+        } else {
+          auto body = nlohmann::json::parse(reply->body, nullptr, false);
+          if (body.is_object()) {
+            if (body.contains("SpaceReclaimed") && body["SpaceReclaimed"].is_number_unsigned()) {
+              reclaimed += body["SpaceReclaimed"].get<std::uint64_t>();
+            }
+            for (const char* key : {"ContainersDeleted", "ImagesDeleted"}) {
+              if (body.contains(key) && body[key].is_array()) removed += body[key].size();
+            }
+          }
+        }
+        dockerCall(mount, std::move(targets), reclaimed, removed, start);
+      });
+}
+
+void DiskGuardService::dockerDryRun(std::size_t mount) {
+  const auto start = Clock::now();
+  docker_->request(
+      "GET", std::string("/containers/json?all=true&size=true&filters=") + kStopped, kDockerTimeout,
+      [this, mount, start, alive = alive_](const Expected<DockerReply, std::string>& reply) {
+        if (!*alive) return;
+        std::uint64_t count = 0;
+        std::uint64_t bytes = 0;
+        if (reply && reply->status == 200) {
+          auto list = nlohmann::json::parse(reply->body, nullptr, false);
+          if (list.is_array()) {
+            for (const auto& c : list) {
+              ++count;
+              if (c.contains("SizeRw") && c["SizeRw"].is_number_unsigned()) {
+                bytes += c["SizeRw"].get<std::uint64_t>();
+              }
+              std::string name = c.contains("Names") && c["Names"].is_array() &&
+                                         !c["Names"].empty() && c["Names"][0].is_string()
+                                     ? c["Names"][0].get<std::string>()
+                                     : "?";
+              Log::info("docker prune (dry run) would remove stopped container " + name,
+                        {{"OPENCLAW_EVENT", "prune-would-remove"}, {"OPENCLAW_TARGET", name}});
+            }
+          }
+        }
+        reportAction(mount, "docker-prune", bytes, count, start,
+                     "docker prune (dry run): " + std::to_string(count) +
+                         " stopped container(s) would go (" + formatBytes(bytes) +
+                         "), with the dangling images and build cache" +
+                         (reply ? "" : "; engine: " + reply.error()));
+        afterStep(mount, Step::Docker);
+      });
+}
+
+void DiskGuardService::finishMount(std::size_t mount) {
+  const MountRule& m = config_.mounts[mount];
+  if (auto u = diskUsage(m.path)) {
+    usageText_[m.path] = percentText(u->percent()) + " (act " + std::to_string(m.actPercent) + "%)";
+    if (u->percent() > static_cast<double>(m.criticalPercent) && !critical_[m.path]) {
+      critical_[m.path] = true;
+      Alert a;
+      a.level = "critical";
+      a.event = "disk-critical";
+      a.target = m.path;
+      a.message = m.path + " is at " + percentText(u->percent()) +
+                  " after every action (critical " + std::to_string(m.criticalPercent) +
+                  "%): " + formatBytes(u->available) + " left; last action: " + lastAction_;
+      alerter_.raise(a);
+    } else if (u->percent() >= static_cast<double>(m.targetPercent)) {
+      Log::warning(m.path + " is still at " + percentText(u->percent()) +
+                       " after every action (target " + std::to_string(m.targetPercent) + "%)",
+                   {{"OPENCLAW_EVENT", "disk-still-high"}, {"OPENCLAW_TARGET", m.path}});
+    }
+  }
+  nextMount(mount + 1);
+}
+
+void DiskGuardService::setStatus() {
+  ctx_.notifier.status(status());
+}
+
+std::string DiskGuardService::status() const {
+  std::string s;
+  for (const auto& m : config_.mounts) {
+    if (!s.empty()) s += ", ";
+    auto it = usageText_.find(m.path);
+    s += m.path + " " + (it == usageText_.end() ? "not checked yet" : it->second);
+  }
+  if (s.empty()) s = "no mounts configured";
+  s += "; every " + std::to_string(config_.intervalSec) + " s";
+  if (config_.dryRun) s += "; DRY RUN";
+  s += "; last action: " + lastAction_;
+  return s;
+}
+
+void DiskGuardService::stop() {
+  *alive_ = false;
+  timer_.cancel();
+  command_.reset();
+  docker_.reset();
+}
+
+}  // namespace openclaw::diskguard

@@ -1,0 +1,65 @@
+// disk-guard's daemon: one statvfs per mount every interval_sec, nothing in between.  Above
+// act_percent the actions run in order (age pruning of the prune folders on that mount, the
+// journal vacuum if the journal lives there, the Docker prune), each followed by a fresh
+// statvfs, until the mount is under target_percent; above critical_percent after all of
+// them a critical alert is raised once (again only after the mount came back under it).
+// Nothing is persisted: after a kill -9 the next check starts from the disks themselves.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "disk_guard_config.h"
+#include "disk_usage.h"
+#include "openclaw/alerter.h"
+#include "openclaw/child_process.h"
+#include "openclaw/daemon.h"
+#include "openclaw/docker_engine.h"
+
+namespace openclaw::diskguard {
+
+class DiskGuardService : public AgentService<DiskGuardConfig> {
+ public:
+  explicit DiskGuardService(DaemonContext& ctx);
+  ~DiskGuardService() override;
+  void apply(const DiskGuardConfig& config) override;
+  std::string status() const override;
+  void stop() override;
+
+ private:
+  enum class Step { Prune, Journal, Docker, Done };
+  void check();
+  void nextMount(std::size_t index);
+  void runStep(std::size_t mount, Step step);
+  void afterStep(std::size_t mount, Step step);
+  void prune(std::size_t mount);
+  void vacuumJournal(std::size_t mount);
+  void pruneDocker(std::size_t mount);
+  void dockerCall(std::size_t mount, std::vector<std::string> targets, std::uint64_t reclaimed,
+                  std::uint64_t removed, std::chrono::steady_clock::time_point start);
+  void dockerDryRun(std::size_t mount);
+  void finishMount(std::size_t mount);
+  void reportAction(std::size_t mount, const std::string& event, std::uint64_t freed,
+                    std::uint64_t removed, std::chrono::steady_clock::time_point start,
+                    const std::string& text);
+  void armTimer();
+  void setStatus();
+
+  DaemonContext& ctx_;
+  DiskGuardConfig config_;
+  Alerter alerter_;
+  std::unique_ptr<DockerEngine> docker_;
+  std::unique_ptr<RunningCommand> command_;
+  boost::asio::steady_timer timer_;
+  bool checking_ = false;
+  bool recheck_ = false;
+  std::map<std::string, std::string> usageText_;  // mount -> "42% (act 85%)"
+  std::map<std::string, bool> critical_;          // mount -> alerted, not yet back under
+  std::string lastAction_ = "none yet";
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace openclaw::diskguard

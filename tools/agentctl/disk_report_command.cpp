@@ -1,0 +1,142 @@
+#include "disk_report_command.h"
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "disk_guard_config.h"
+#include "disk_usage.h"
+#include "openclaw/child_process.h"
+#include "openclaw/daemon.h"
+#include "openclaw/docker_engine.h"
+#include "prune.h"
+
+namespace openclaw::agentctl {
+namespace {
+
+using namespace diskguard;
+constexpr int kExitUsage = 2;
+constexpr const char* kUsage = "usage: openclaw-agentctl disk-report [--config PATH]\n";
+
+std::string journalUsage() {
+  boost::asio::io_context io;
+  std::string out;
+  auto run = runCommand(io, {"journalctl", "--disk-usage"}, {}, std::chrono::seconds(30),
+                        [&out](const CommandResult& r) {
+                          out = r.ok() ? r.output.substr(0, r.output.find('\n')) : r.describe();
+                        });
+  io.run();
+  return out;
+}
+
+std::string dockerSummary(const std::string& socket) {
+  boost::asio::io_context io;
+  DockerEngine engine(io, socket);
+  std::string out;
+  engine.request("GET",
+                 "/containers/json?all=true&size=true&filters="
+                 "%7B%22status%22%3A%5B%22exited%22%2C%22created%22%5D%7D",
+                 std::chrono::seconds(30), [&](const Expected<DockerReply, std::string>& reply) {
+                   if (!reply) {
+                     out = "engine not reachable: " + reply.error();
+                     return;
+                   }
+                   auto list = nlohmann::json::parse(reply->body, nullptr, false);
+                   std::uint64_t bytes = 0;
+                   std::size_t count = list.is_array() ? list.size() : 0;
+                   if (list.is_array()) {
+                     for (const auto& c : list) {
+                       if (c.contains("SizeRw") && c["SizeRw"].is_number_unsigned()) {
+                         bytes += c["SizeRw"].get<std::uint64_t>();
+                       }
+                     }
+                   }
+                   out = std::to_string(count) + " stopped container(s), " + formatBytes(bytes) +
+                         " of their own layers";
+                   engine.request("GET",
+                                  "/images/json?filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D",
+                                  std::chrono::seconds(30),
+                                  [&](const Expected<DockerReply, std::string>& images) {
+                                    if (!images) return;
+                                    auto l = nlohmann::json::parse(images->body, nullptr, false);
+                                    std::uint64_t ib = 0;
+                                    if (l.is_array()) {
+                                      for (const auto& i : l) {
+                                        if (i.contains("Size") && i["Size"].is_number_unsigned()) {
+                                          ib += i["Size"].get<std::uint64_t>();
+                                        }
+                                      }
+                                    }
+                                    out += "; " + std::to_string(l.is_array() ? l.size() : 0) +
+                                           " dangling image(s), " + formatBytes(ib);
+                                  });
+                 });
+  io.run();
+  return out;
+}
+
+}  // namespace
+
+int diskReportCommand(const std::vector<std::string>& args) {
+  std::string configPath = defaultConfigPath("disk-guard");
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size() && !args[i + 1].empty()) {
+      configPath = args[++i];
+    } else {
+      std::cerr << kUsage;
+      return kExitUsage;
+    }
+  }
+  auto config = loadDiskGuardConfig(configPath);
+  if (!config) {
+    std::cerr << "openclaw-agentctl: " << configPath << " does not load:\n";
+    for (const auto& issue : config.error()) std::cerr << "  " << issue.text() << "\n";
+    return kExitConfig;
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  for (const auto& m : config->mounts) {
+    auto u = diskUsage(m.path);
+    if (!u) {
+      std::cout << m.path << ": cannot be read: " << u.error().message() << "\n";
+      continue;
+    }
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f%%", u->percent());
+    std::cout << m.path << ": " << pct << " used (" << formatBytes(u->used) << " used, "
+              << formatBytes(u->available) << " available); act " << m.actPercent << "%, target "
+              << m.targetPercent << "%, critical " << m.criticalPercent << "%";
+    if (const auto above = u->bytesAbove(m.targetPercent); above > 0) {
+      std::cout << "; " << formatBytes(above) << " above the target";
+    }
+    std::cout << "\n";
+    for (const auto& rule : config->prune) {
+      if (deviceOf(rule.path) != u->device) continue;
+      auto plan = scanPrune(rule, now);
+      if (!plan) {
+        std::cout << "  prune " << rule.path << ": cannot be read: " << plan.error().message()
+                  << "\n";
+        continue;
+      }
+      std::cout << "  prune " << rule.path << ": " << plan->candidates.size()
+                << " file(s) older than " << rule.olderThanDays << " days could go, "
+                << formatBytes(plan->candidateBytes) << " (" << plan->keptNewest
+                << " old kept as their folder's " << rule.keepNewest << " newest; " << plan->files
+                << " files looked at, " << plan->skipped << " skipped)\n";
+    }
+    if (config->journalVacuumBytes > 0) {
+      const bool here =
+          deviceOf("/var/log/journal") == u->device || deviceOf("/run/log/journal") == u->device;
+      std::cout << "  journal: " << (here ? journalUsage() : "not on this mount") << "; vacuum to "
+                << config->journalVacuumSize << "\n";
+    }
+    if (config->dockerPrune)
+      std::cout << "  docker: " << dockerSummary(config->dockerSocket) << "\n";
+  }
+  if (config->dryRun) std::cout << "dry_run is on: the daemon removes nothing\n";
+  return 0;
+}
+
+}  // namespace openclaw::agentctl
