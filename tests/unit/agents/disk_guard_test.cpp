@@ -1,0 +1,178 @@
+// disk-guard: the threshold arithmetic, and age pruning on a real folder with files of known
+// ages, links and a FIFO.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "disk_usage.h"
+#include "prune.h"
+
+namespace openclaw::diskguard {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::int64_t kDay = 86400;
+
+TEST(DiskUsage, BytesAboveTheTargetBringUsageUnderIt) {
+  DiskUsage u;
+  u.used = 90;
+  u.available = 10;
+  EXPECT_NEAR(u.percent(), 90.0, 1e-9);
+  const auto free = u.bytesAbove(80);
+  DiskUsage after{u.used - free, u.available + free, 0};
+  EXPECT_LT(after.percent(), 80.0);
+  DiskUsage one{u.used - free + 1, u.available + free - 1, 0};
+  EXPECT_GE(one.percent(), 79.0);  // not much more than needed
+  EXPECT_EQ(u.bytesAbove(95), 0u);
+  EXPECT_EQ(formatBytes(1536), "1.5 KiB");
+}
+
+class APruneFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/openclaw-prune-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    base_ = tmpl;
+    root_ = base_ + "/sessions";
+    fs::create_directories(root_ + "/a");
+    fs::create_directories(root_ + "/b/deep");
+    fs::create_directories(base_ + "/outside");
+    now_ = std::time(nullptr);
+    rule_.path = root_;
+    rule_.olderThanDays = 7;
+    rule_.keepNewest = 1;
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  void file(const std::string& rel, std::int64_t daysOld, std::size_t size = 4096) {
+    const std::string p = rel.starts_with("/") ? rel : root_ + "/" + rel;
+    std::ofstream(p) << std::string(size, 'x');
+    const timespec t{now_ - daysOld * kDay, 0};
+    const timespec times[2] = {t, t};
+    ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, AT_SYMLINK_NOFOLLOW), 0);
+  }
+  bool exists(const std::string& rel) const {
+    return fs::exists(fs::symlink_status(root_ + "/" + rel));
+  }
+  std::int64_t nowNs() const { return now_ * 1000000000LL; }
+
+  std::vector<std::string> prune(std::uint64_t needed, bool dry = false,
+                                 PruneOutcome* outcome = nullptr) {
+    auto plan = scanPrune(rule_, nowNs());
+    EXPECT_TRUE(plan.ok());
+    std::vector<PrunePlan> plans;
+    if (plan) plans.push_back(std::move(*plan));
+    std::vector<std::string> removed;
+    auto out = removeOldest(
+        plans, [needed](std::uint64_t freed) { return freed >= needed; }, dry,
+        [&](const std::string& p, const PruneCandidate&) {
+          removed.push_back(p.substr(root_.size() + 1));
+        });
+    if (outcome) *outcome = out;
+    return removed;
+  }
+
+  std::string base_;
+  std::string root_;
+  std::time_t now_ = 0;
+  PruneRule rule_;
+};
+
+TEST_F(APruneFolder, RemovesOnlyOldFilesOldestFirstKeepingEachFoldersNewest) {
+  file("a/young", 1);
+  file("a/old30", 30);
+  file("a/old40", 40);
+  file("b/old35", 35);
+  file("b/old50", 50);       // b's newest (keep_newest 1) is old35? no: newest is old35
+  file("b/deep/old60", 60);  // the only file of its folder: kept as its newest
+  const auto removed = prune(UINT64_MAX);
+  // a keeps young (its newest); b keeps old35; deep keeps old60.
+  EXPECT_EQ(removed, (std::vector<std::string>{"b/old50", "a/old40", "a/old30"}));
+  EXPECT_TRUE(exists("a/young"));
+  EXPECT_TRUE(exists("b/old35"));
+  EXPECT_TRUE(exists("b/deep/old60"));
+  EXPECT_FALSE(exists("a/old30"));
+}
+
+TEST_F(APruneFolder, StopsAsSoonAsEnoughIsFreed) {
+  rule_.keepNewest = 0;
+  for (int d = 10; d < 20; ++d) file("a/f" + std::to_string(d), d);
+  PruneOutcome out;
+  const auto removed = prune(3 * 4096, false, &out);
+  EXPECT_EQ(removed, (std::vector<std::string>{"a/f19", "a/f18", "a/f17"}));
+  EXPECT_EQ(out.removed, 3u);
+  EXPECT_TRUE(exists("a/f16"));
+}
+
+TEST_F(APruneFolder, NeverFollowsSymlinksNorRemovesHardLinksOrOpensFifos) {
+  rule_.keepNewest = 0;
+  file(base_ + "/outside/victim", 90);
+  ASSERT_EQ(::symlink((base_ + "/outside").c_str(), (root_ + "/a/dirlink").c_str()), 0);
+  ASSERT_EQ(::symlink((base_ + "/outside/victim").c_str(), (root_ + "/a/filelink").c_str()), 0);
+  file(base_ + "/outside/linked", 90);
+  ASSERT_EQ(::link((base_ + "/outside/linked").c_str(), (root_ + "/a/hardlink").c_str()), 0);
+  // Opening a FIFO for reading would block this test: ctest's timeout would fail it.
+  ASSERT_EQ(::mkfifo((root_ + "/a/pipe").c_str(), 0600), 0);
+  file("a/old", 30);
+  const auto removed = prune(UINT64_MAX);
+  EXPECT_EQ(removed, std::vector<std::string>{"a/old"});
+  EXPECT_TRUE(fs::exists(base_ + "/outside/victim"));
+  EXPECT_TRUE(fs::exists(base_ + "/outside/linked"));
+  EXPECT_TRUE(exists("a/dirlink") && exists("a/filelink") && exists("a/hardlink") &&
+              exists("a/pipe"));
+}
+
+TEST_F(APruneFolder, LeavesAFileWrittenSinceTheScan) {
+  rule_.keepNewest = 0;
+  file("a/old1", 30);
+  file("a/old2", 20);
+  auto plan = scanPrune(rule_, nowNs());
+  ASSERT_TRUE(plan.ok());
+  file("a/old2", 0);  // written meanwhile: young now
+  std::vector<PrunePlan> plans{std::move(*plan)};
+  auto out = removeOldest(
+      plans, [](std::uint64_t) { return false; }, false,
+      [](const std::string&, const PruneCandidate&) {});
+  EXPECT_EQ(out.removed, 1u);
+  EXPECT_EQ(out.changed, 1u);
+  EXPECT_TRUE(exists("a/old2"));
+}
+
+TEST_F(APruneFolder, RemovesFoldersItEmptiesButNeverTheRoot) {
+  rule_.keepNewest = 0;
+  file("b/deep/only", 30);
+  file("b/also", 30);
+  PruneOutcome out;
+  prune(UINT64_MAX, false, &out);
+  EXPECT_FALSE(exists("b"));
+  EXPECT_EQ(out.foldersRemoved, 2u);
+  EXPECT_TRUE(exists("a"));  // empty before, not emptied by the prune
+  EXPECT_TRUE(fs::exists(root_));
+}
+
+TEST_F(APruneFolder, DryRunNamesTheSameFilesAndRemovesNothing) {
+  rule_.keepNewest = 0;
+  file("a/x", 30);
+  file("b/y", 40);
+  const auto would = prune(UINT64_MAX, true);
+  EXPECT_EQ(would, (std::vector<std::string>{"b/y", "a/x"}));
+  EXPECT_TRUE(exists("a/x") && exists("b/y"));
+  EXPECT_EQ(prune(UINT64_MAX), would);
+}
+
+TEST_F(APruneFolder, PatternsSelectTheFiles) {
+  rule_.keepNewest = 0;
+  rule_.patterns = {"*.jsonl"};
+  file("a/s.jsonl", 30);
+  file("a/keep.md", 30);
+  EXPECT_EQ(prune(UINT64_MAX), std::vector<std::string>{"a/s.jsonl"});
+  EXPECT_TRUE(exists("a/keep.md"));
+}
+
+}  // namespace
+}  // namespace openclaw::diskguard
