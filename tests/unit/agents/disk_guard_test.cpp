@@ -88,7 +88,7 @@ TEST_F(APruneFolder, RemovesOnlyOldFilesOldestFirstKeepingEachFoldersNewest) {
   file("a/old30", 30);
   file("a/old40", 40);
   file("b/old35", 35);
-  file("b/old50", 50);       // b's newest (keep_newest 1) is old35? no: newest is old35
+  file("b/old50", 50);
   file("b/deep/old60", 60);  // the only file of its folder: kept as its newest
   const auto removed = prune(UINT64_MAX);
   // a keeps young (its newest); b keeps old35; deep keeps old60.
