@@ -23,7 +23,7 @@ constexpr unsigned kStatxMask =
 // Deeper than this is not a session folder: not entered (and no stack to exhaust).
 constexpr int kMaxDepth = 64;
 // Open folders kept while removing; more are reopened from the root.
-constexpr std::size_t kMaxOpenFolders = 128;
+constexpr std::size_t kMaxOpenFolders = 256;
 
 dev_t devOf(const struct statx& st) {
   return makedev(st.stx_dev_major, st.stx_dev_minor);
@@ -201,7 +201,18 @@ PruneOutcome removeOldest(
     std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
     const std::function<void(const std::string&, const PruneCandidate&)>& removed) {
   PruneOutcome out;
-  // Every plan's candidates are sorted oldest first: merge them.
+  std::uint64_t total = 0;
+  for (const auto& plan : plans) total += plan.candidateBytes;
+  if (!enough(total)) {
+    // Every candidate goes whatever the order: folder by folder then, one open each,
+    // instead of hopping between folders by age.
+    for (auto& plan : plans) {
+      std::stable_sort(
+          plan.candidates.begin(), plan.candidates.end(),
+          [](const PruneCandidate& a, const PruneCandidate& b) { return a.folder < b.folder; });
+    }
+  }
+  // Every plan's candidates are sorted oldest first (or by folder, above): merge them.
   std::vector<std::size_t> next(plans.size(), 0);
   std::map<std::pair<std::size_t, std::uint32_t>, UniqueFd> open;
   std::set<std::pair<std::size_t, std::uint32_t>> touched;

@@ -90,7 +90,8 @@ TEST_F(APruneFolder, RemovesOnlyOldFilesOldestFirstKeepingEachFoldersNewest) {
   file("b/old35", 35);
   file("b/old50", 50);
   file("b/deep/old60", 60);  // the only file of its folder: kept as its newest
-  const auto removed = prune(UINT64_MAX);
+  // Exactly the three candidates' bytes: the order is the oldest-first one.
+  const auto removed = prune(3 * 4096);
   // a keeps young (its newest); b keeps old35; deep keeps old60.
   EXPECT_EQ(removed, (std::vector<std::string>{"b/old50", "a/old40", "a/old30"}));
   EXPECT_TRUE(exists("a/young"));
@@ -159,10 +160,18 @@ TEST_F(APruneFolder, DryRunNamesTheSameFilesAndRemovesNothing) {
   rule_.keepNewest = 0;
   file("a/x", 30);
   file("b/y", 40);
-  const auto would = prune(UINT64_MAX, true);
+  const auto would = prune(2 * 4096, true);
   EXPECT_EQ(would, (std::vector<std::string>{"b/y", "a/x"}));
   EXPECT_TRUE(exists("a/x") && exists("b/y"));
-  EXPECT_EQ(prune(UINT64_MAX), would);
+  EXPECT_EQ(prune(2 * 4096), would);
+}
+
+TEST_F(APruneFolder, WhenEverythingMustGoEverythingGoesFolderByFolder) {
+  rule_.keepNewest = 0;
+  for (const char* f : {"a/1", "b/2", "a/3", "b/deep/4"}) file(f, 30 + f[2] - '0');
+  auto removed = prune(UINT64_MAX);
+  std::sort(removed.begin(), removed.end());
+  EXPECT_EQ(removed, (std::vector<std::string>{"a/1", "a/3", "b/2", "b/deep/4"}));
 }
 
 TEST_F(APruneFolder, PatternsSelectTheFiles) {
