@@ -183,8 +183,9 @@ void DiskGuardService::prune(std::size_t mount) {
   const auto nowSec = std::time(nullptr);
   auto out = removeOldest(
       plans, [needed](std::uint64_t freed) { return freed >= needed; }, dry,
-      [&](const std::string& path, const PruneCandidate& c) {
+      [&](const PrunePlan& plan, const PruneCandidate& c) {
         if (++named > (dry ? kNamedPerDryRun : kNamedPerAction)) return;
+        const std::string path = displayPath(plan, c.folder, c.name);
         const auto days = (nowSec - c.mtimeNs / 1000000000LL) / 86400;
         Log::info(
             (dry ? "would remove " : "removed ") + path + " (" + std::to_string(days) +

@@ -199,7 +199,7 @@ Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs) {
 
 PruneOutcome removeOldest(
     std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
-    const std::function<void(const std::string&, const PruneCandidate&)>& removed) {
+    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed) {
   PruneOutcome out;
   std::uint64_t total = 0;
   for (const auto& plan : plans) total += plan.candidateBytes;
@@ -231,7 +231,7 @@ PruneOutcome removeOldest(
     if (dryRun) {
       ++out.removed;
       out.freedBytes += c.bytes;
-      removed(displayPath(plan, c.folder, c.name), c);
+      removed(plan, c);
       continue;
     }
     const auto key = std::make_pair(pick, c.folder);
@@ -257,7 +257,7 @@ PruneOutcome removeOldest(
     ++out.removed;
     out.freedBytes += c.bytes;
     touched.insert(key);
-    removed(displayPath(plan, c.folder, c.name), c);
+    removed(plan, c);
   }
   open.clear();
   if (dryRun) return out;

@@ -54,11 +54,11 @@ struct PruneOutcome {
 
 // Removes candidates of all plans, oldest first, until `enough(freedBytes)` is true (checked
 // before each removal).  When even all of them are not enough, all go, folder by folder.
-// `removed(path, candidate)` is told of each file removed.  With `dryRun` nothing is removed:
-// `removed` is told what would be, in the same order.
+// `removed(plan, candidate)` is told of each file removed (displayPath names it).  With `dryRun`
+// nothing is removed: `removed` is told what would be, in the same order.
 PruneOutcome removeOldest(
     std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
-    const std::function<void(const std::string&, const PruneCandidate&)>& removed);
+    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed);
 
 // The folder's path for people: control characters shown as '?'.
 std::string displayPath(const PrunePlan& plan, std::uint32_t folder, const std::string& name);

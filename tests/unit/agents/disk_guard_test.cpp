@@ -70,8 +70,8 @@ class APruneFolder : public ::testing::Test {
     std::vector<std::string> removed;
     auto out = removeOldest(
         plans, [needed](std::uint64_t freed) { return freed >= needed; }, dry,
-        [&](const std::string& p, const PruneCandidate&) {
-          removed.push_back(p.substr(root_.size() + 1));
+        [&](const PrunePlan& pl, const PruneCandidate& c) {
+          removed.push_back(displayPath(pl, c.folder, c.name).substr(root_.size() + 1));
         });
     if (outcome) *outcome = out;
     return removed;
@@ -138,7 +138,7 @@ TEST_F(APruneFolder, LeavesAFileWrittenSinceTheScan) {
   std::vector<PrunePlan> plans{std::move(*plan)};
   auto out = removeOldest(
       plans, [](std::uint64_t) { return false; }, false,
-      [](const std::string&, const PruneCandidate&) {});
+      [](const PrunePlan&, const PruneCandidate&) {});
   EXPECT_EQ(out.removed, 1u);
   EXPECT_EQ(out.changed, 1u);
   EXPECT_TRUE(exists("a/old2"));
