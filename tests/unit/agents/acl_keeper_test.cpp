@@ -1,9 +1,7 @@
 // acl-keeper: the ACL policy on plain lists, then the walk on a real folder (ACLs on the
 // test's own files need no privilege), then the service's inotify path on a real loop.
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -17,6 +15,7 @@
 #include "acl_policy.h"
 #include "acl_tree.h"
 #include "openclaw/notifier.h"
+#include "own_user_namespace.h"
 
 namespace openclaw::aclkeeper {
 namespace {
@@ -243,33 +242,18 @@ TEST_F(ATree, ShowsControlCharactersInNamesAsQuestionMarks) {
 
 // The kernel's watch limit, made small in a user namespace of the test's own (where
 // max_inotify_watches is the namespace root's to set): the watches that fit are kept, the
-// limit is said once across sweeps, and the sweep still fixes the unwatched folders.  Runs
-// in a child process; mapping every id into the namespace needs root.
+// limit is said once across sweeps, and the sweep still fixes the unwatched folders.
 TEST_F(ATree, AtTheWatchLimitKeepsTheWatchesItHasAndSweepsTheRest) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to map ids into a user namespace";
   for (const char* d : {"c", "d", "e"}) {
     std::filesystem::create_directories(tree_ + "/" + d);
     write(tree_ + "/" + d + "/file");
   }
-  int toChild[2];
-  int toParent[2];
-  ASSERT_EQ(::pipe(toChild), 0);
-  ASSERT_EQ(::pipe(toParent), 0);
   const std::string logPath = base_ + "/log";
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    char c = 0;
-    int code = 0;
-    if (::unshare(CLONE_NEWUSER) != 0) ::_exit(10);
-    if (::write(toParent[1], "u", 1) != 1 || ::read(toChild[0], &c, 1) != 1) ::_exit(11);
-    {
-      std::ofstream limit("/proc/sys/user/max_inotify_watches");
-      limit << 3;
-      if (!limit.flush()) ::_exit(12);
-    }
+  const int code = openclaw::testing::runInOwnUserNamespace([&] {
+    if (!openclaw::testing::setUserLimit("max_inotify_watches", 3)) return 12;
     const int log = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (log < 0 || ::dup2(log, 2) < 0) ::_exit(13);
+    if (log < 0 || ::dup2(log, 2) < 0) return 13;
     boost::asio::io_context io;
     Notifier notifier(io);
     DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
@@ -284,30 +268,20 @@ TEST_F(ATree, AtTheWatchLimitKeepsTheWatchesItHasAndSweepsTheRest) {
       io.run_for(std::chrono::milliseconds(10));
     }
     const std::string status = service.status();
-    if (status.find("(timer):") == std::string::npos) code = 14;
+    int result = 0;
+    if (status.find("(timer):") == std::string::npos) result = 14;
     // tree, a, a/b, c, d, e: 3 watched, 3 over the limit.
-    if (code == 0 && status.find("watching 3 folder(s)") == std::string::npos) code = 15;
-    if (code == 0 && status.find("(3 over the inotify limit") == std::string::npos) code = 16;
+    if (result == 0 && status.find("watching 3 folder(s)") == std::string::npos) result = 15;
+    if (result == 0 && status.find("(3 over the inotify limit") == std::string::npos) result = 16;
     for (const char* f : {"/f", "/a/b/g", "/c/file", "/d/file", "/e/file"}) {
-      if (code == 0 && aclOf(tree_ + f).find("m::rwx") == std::string::npos) code = 17;
+      if (result == 0 && aclOf(tree_ + f).find("m::rwx") == std::string::npos) result = 17;
     }
     service.stop();
-    ::_exit(code);
-  }
-  char c = 0;
-  ASSERT_EQ(::read(toParent[0], &c, 1), 1);
-  const std::string proc = "/proc/" + std::to_string(pid);
-  std::ofstream(proc + "/uid_map") << "0 0 4294967295";
-  std::ofstream(proc + "/gid_map") << "0 0 4294967295";
-  ASSERT_EQ(::write(toChild[1], "m", 1), 1);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  for (int fd : {toChild[0], toChild[1], toParent[0], toParent[1]}) ::close(fd);
+    return result;
+  });
   std::ifstream logFile(logPath);
   std::string log((std::istreambuf_iterator<char>(logFile)), std::istreambuf_iterator<char>());
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "status line or ACLs wrong (code in the child), log:\n"
-                                    << log;
+  EXPECT_EQ(code, 0) << "status line or ACLs wrong (code in the child), log:\n" << log;
   std::size_t said = 0;
   for (auto at = log.find("watch limit is reached"); at != std::string::npos;
        at = log.find("watch limit is reached", at + 1)) {
