@@ -167,7 +167,7 @@ void DiskGuardService::prune(std::size_t mount) {
   std::uint64_t kept = 0;
   for (const auto& rule : config_.prune) {
     if (deviceOf(rule.path) != dev) continue;
-    auto plan = scanPrune(rule, nowNs());
+    auto plan = scanPrune(rule, nowNs(), config_.dryRun ? ScanFor::Report : ScanFor::Removal);
     if (!plan) {
       Log::warning("prune folder " + rule.path + " cannot be read: " + plan.error().message(),
                    {{"OPENCLAW_EVENT", "prune-failed"}, {"OPENCLAW_TARGET", rule.path}});

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -10,9 +11,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <mutex>
 #include <set>
-
-#include "openclaw/handles.h"
+#include <thread>
 
 namespace openclaw::diskguard {
 namespace {
@@ -20,10 +21,19 @@ namespace {
 constexpr int kFolderFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
 constexpr unsigned kStatxMask =
     STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_INO | STATX_MTIME | STATX_BLOCKS;
+// What makes a scanned name stale: its file written or its attributes changed (mtime, link
+// count, mode), or a name created or moved in, which may replace it.  Removals are not
+// watched: the prune's own would only fill the queue.
+constexpr std::uint32_t kChangeMask =
+    IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_MOVED_TO | IN_ONLYDIR | IN_EXCL_UNLINK;
 // Deeper than this is not a session folder: not entered (and no stack to exhaust).
 constexpr int kMaxDepth = 64;
 // Open folders kept while removing; more are reopened from the root.
 constexpr std::size_t kMaxOpenFolders = 256;
+// Folders with candidates kept open from the scan for the removal, per plan.
+constexpr std::size_t kKeptFolders = 256;
+// When every candidate goes and there are at least this many, two threads remove them.
+constexpr std::size_t kParallelFrom = 4096;
 
 dev_t devOf(const struct statx& st) {
   return makedev(st.stx_dev_major, st.stx_dev_minor);
@@ -50,27 +60,41 @@ bool matches(const std::vector<std::string>& patterns, const std::string& name) 
   return false;
 }
 
+// Whether `fd` is a folder on `device`, not a mount root; its inode number goes to `ino`.
+bool sameTreeFolder(int fd, dev_t device, std::uint64_t& ino) {
+  struct statx st;
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &st) != 0 || !S_ISDIR(st.stx_mode) ||
+      devOf(st) != device || isMountRoot(st)) {
+    return false;
+  }
+  ino = st.stx_ino;
+  return true;
+}
+
 class Scanner {
  public:
-  Scanner(PrunePlan& plan, std::int64_t cutoffNs) : plan_(plan), cutoffNs_(cutoffNs) {}
+  Scanner(PrunePlan& plan, std::int64_t cutoffNs)
+      : plan_(plan), cutoffNs_(cutoffNs), buffer_(32 * 1024) {}
 
   void folder(int fd, std::uint32_t index, int depth) {
+    watch(fd, index);
     struct Entry {
       std::string name;
       unsigned char type;
     };
     std::vector<Entry> entries;
-    {
-      UniqueFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
-      DIR* dir = dup ? ::fdopendir(dup.get()) : nullptr;
-      if (!dir) return;
-      static_cast<void>(dup.release());
-      while (const dirent* e = ::readdir(dir)) {
-        std::string name = e->d_name;
-        if (name != "." && name != "..") entries.push_back({std::move(name), e->d_type});
+    for (;;) {
+      const ssize_t n = ::getdents64(fd, buffer_.data(), buffer_.size());
+      if (n <= 0) break;  // the end, or the folder is gone: what was listed is scanned
+      for (ssize_t at = 0; at < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buffer_.data() + at);
+        at += e->d_reclen;
+        const char* name = e->d_name;
+        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+        entries.push_back({name, e->d_type});
       }
-      ::closedir(dir);
     }
+    plan_.folders[index].entries = entries.size();
     struct File {
       std::string name;
       std::int64_t mtime;
@@ -125,53 +149,113 @@ class Scanner {
     if (depth >= kMaxDepth) return;
     for (const auto& name : subfolders) {
       UniqueFd sub(::openat(fd, name.c_str(), kFolderFlags));
-      if (!sub) {
-        ++plan_.skipped;  // replaced by a symlink or removed since the listing
-        continue;
-      }
-      struct statx st;
-      if (::statx(sub.get(), "", AT_EMPTY_PATH, STATX_TYPE, &st) != 0 ||
-          devOf(st) != plan_.device || isMountRoot(st)) {
-        ++plan_.skipped;
+      std::uint64_t ino = 0;
+      if (!sub || !sameTreeFolder(sub.get(), plan_.device, ino)) {
+        ++plan_.skipped;  // replaced by a symlink, removed since the listing, or a mount
         continue;
       }
       const auto subIndex = static_cast<std::uint32_t>(plan_.folders.size());
-      plan_.folders.push_back(join(plan_.folders[index], name));
+      plan_.folders.push_back({join(plan_.folders[index].rel, name), index, ino, 0, false, {}});
+      const std::size_t before = plan_.candidates.size();
       folder(sub.get(), subIndex, depth + 1);
+      keep(std::move(sub), subIndex, before);
+    }
+  }
+
+  // Keeps a scanned folder open for the removal when it holds candidates (the removal then
+  // works in the very folder that was scanned and watched).
+  void keep(UniqueFd fd, std::uint32_t index, std::size_t candidatesBefore) {
+    if (!plan_.changes || kept_ >= kKeptFolders) return;
+    for (std::size_t i = candidatesBefore; i < plan_.candidates.size(); ++i) {
+      if (plan_.candidates[i].folder == index) {
+        plan_.folders[index].fd = std::move(fd);
+        ++kept_;
+        return;
+      }
     }
   }
 
  private:
+  // Watches the folder open as `fd` (the inode itself, through /proc/self/fd) before it is
+  // listed.  Without a watch (the kernel's limit) its candidates are checked with statx.
+  void watch(int fd, std::uint32_t index) {
+    if (!plan_.changes) return;
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    const int wd = ::inotify_add_watch(plan_.changes.get(), path.c_str(), kChangeMask);
+    if (wd < 0) return;
+    plan_.folders[index].watched = true;
+    plan_.watchFolder[wd] = index;
+  }
+
   PrunePlan& plan_;
   std::int64_t cutoffNs_;
+  std::vector<char> buffer_;
+  std::size_t kept_ = 0;
 };
 
-// Opens a folder of a plan by its relative path, one O_NOFOLLOW component at a time, on the
-// plan's device only.
-UniqueFd openFolder(const PrunePlan& plan, const std::string& rel) {
-  UniqueFd cur(::open(plan.rule.path.c_str(), kFolderFlags));
+// Opens a folder of a plan by its relative path from the plan's open root, one O_NOFOLLOW
+// component at a time, on the plan's device only; `ino` is set to the folder found.
+UniqueFd openFolder(const PrunePlan& plan, int rootFd, const std::string& rel, std::uint64_t& ino) {
+  ino = plan.folders[0].ino;
+  if (rel.empty()) return UniqueFd(::fcntl(rootFd, F_DUPFD_CLOEXEC, 0));
+  UniqueFd cur;
   std::size_t start = 0;
-  while (cur && start < rel.size()) {
+  while (start < rel.size()) {
     auto end = rel.find('/', start);
     if (end == std::string::npos) end = rel.size();
     const std::string part = rel.substr(start, end - start);
-    UniqueFd next(::openat(cur.get(), part.c_str(), kFolderFlags));
-    struct statx st;
-    if (!next || ::statx(next.get(), "", AT_EMPTY_PATH, STATX_TYPE, &st) != 0 ||
-        devOf(st) != plan.device || isMountRoot(st)) {
-      return UniqueFd();
-    }
+    UniqueFd next(::openat(cur ? cur.get() : rootFd, part.c_str(), kFolderFlags));
+    if (!next || !sameTreeFolder(next.get(), plan.device, ino)) return UniqueFd();
     cur = std::move(next);
     start = end + 1;
   }
   return cur;
 }
 
+// What the inotify events have said since the scan, for one plan.
+struct Changes {
+  bool overflowed = false;                                // events were lost: every name is checked
+  std::set<std::uint32_t> unwatched;                      // folders whose watch has gone
+  std::set<std::pair<std::uint32_t, std::string>> names;  // (folder, name) changed
+
+  void read(PrunePlan& plan) {
+    if (!plan.changes) return;
+    alignas(struct inotify_event) char buffer[16 * 1024];
+    for (;;) {
+      const ssize_t n = ::read(plan.changes.get(), buffer, sizeof buffer);
+      if (n <= 0) return;  // EAGAIN: nothing more
+      for (ssize_t at = 0; at < n;) {
+        const auto* e = reinterpret_cast<const struct inotify_event*>(buffer + at);
+        at += static_cast<ssize_t>(sizeof(struct inotify_event) + e->len);
+        if (e->mask & IN_Q_OVERFLOW) {
+          overflowed = true;
+          continue;
+        }
+        const auto it = plan.watchFolder.find(e->wd);
+        if (it == plan.watchFolder.end()) continue;
+        if (e->mask & IN_IGNORED) {
+          unwatched.insert(it->second);  // the folder itself is gone
+          continue;
+        }
+        if (e->len > 0) names.emplace(it->second, e->name);
+      }
+    }
+  }
+  bool known(const PrunePlan& plan, const PruneCandidate& c) const {
+    return plan.changes && !overflowed && plan.folders[c.folder].watched &&
+           !unwatched.contains(c.folder) && !names.contains({c.folder, c.name});
+  }
+};
+
+int depthOf(const std::string& rel) {
+  return rel.empty() ? 0 : 1 + static_cast<int>(std::count(rel.begin(), rel.end(), '/'));
+}
+
 }  // namespace
 
 std::string displayPath(const PrunePlan& plan, std::uint32_t folder, const std::string& name) {
   std::string out = plan.rule.path;
-  const std::string& rel = plan.folders[folder];
+  const std::string& rel = plan.folders[folder].rel;
   if (!rel.empty()) out += '/' + rel;
   if (!name.empty()) out += '/' + name;
   for (char& c : out) {
@@ -181,42 +265,143 @@ std::string displayPath(const PrunePlan& plan, std::uint32_t folder, const std::
   return out;
 }
 
-Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs) {
+Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use) {
   PrunePlan plan;
   plan.rule = rule;
   UniqueFd root(::open(rule.path.c_str(), kFolderFlags));
   if (!root) return fromErrno();
   struct statx st;
-  if (::statx(root.get(), "", AT_EMPTY_PATH, STATX_TYPE, &st) != 0) return fromErrno();
+  if (::statx(root.get(), "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &st) != 0) {
+    return fromErrno();
+  }
   plan.device = devOf(st);
-  plan.folders.push_back("");
+  plan.folders.push_back({"", 0, st.stx_ino, 0, false, {}});
+  if (use == ScanFor::Removal) {
+    // Without an instance (the kernel's limit) every candidate is checked with statx.
+    plan.changes = UniqueFd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  }
   const std::int64_t cutoff = nowNs - rule.olderThanDays * 86400LL * 1000000000LL;
   Scanner(plan, cutoff).folder(root.get(), 0, 0);
-  std::sort(plan.candidates.begin(), plan.candidates.end(),
-            [](const PruneCandidate& a, const PruneCandidate& b) { return a.mtimeNs < b.mtimeNs; });
+  if (use == ScanFor::Removal) plan.folders[0].fd = std::move(root);  // every removal starts here
   return plan;
 }
 
-PruneOutcome removeOldest(
-    std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
-    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed) {
-  PruneOutcome out;
-  std::uint64_t total = 0;
-  for (const auto& plan : plans) total += plan.candidateBytes;
-  if (!enough(total)) {
-    // Every candidate goes whatever the order: folder by folder then, one open each,
-    // instead of hopping between folders by age.
-    for (auto& plan : plans) {
-      std::stable_sort(
-          plan.candidates.begin(), plan.candidates.end(),
-          [](const PruneCandidate& a, const PruneCandidate& b) { return a.folder < b.folder; });
+namespace {
+
+struct Open {
+  int fd = -1;
+  UniqueFd owned;     // fd, when it was opened here
+  bool same = false;  // the folder scanned, not another one put in its place
+};
+
+// A folder kept open from the scan, or else one opened again by its path.
+Open openScanned(const PrunePlan& plan, std::uint32_t f) {
+  Open o;
+  const PruneFolder& folder = plan.folders[f];
+  if (folder.fd) {
+    o.fd = folder.fd.get();
+    o.same = true;
+    return o;
+  }
+  const PruneFolder& root = plan.folders[0];
+  if (!root.fd) return o;  // not scanned for removal
+  std::uint64_t ino = 0;
+  o.owned = openFolder(plan, root.fd.get(), folder.rel, ino);
+  o.fd = o.owned.get();
+  o.same = o.owned && ino == folder.ino;
+  return o;
+}
+
+using Key = std::pair<std::size_t, std::uint32_t>;  // (plan, folder)
+
+// What the removers share: the plans, the change events and the callback.
+struct Shared {
+  std::vector<PrunePlan>& plans;
+  const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed;
+  std::vector<std::vector<std::uint64_t>> left;  // names left in each folder
+  std::mutex lock;                               // guards changes, lastRead and `removed`
+  std::vector<Changes> changes;
+  // The events are read before the first removal, then once kChangeWindow has passed.
+  std::chrono::steady_clock::time_point lastRead =
+      std::chrono::steady_clock::now() - 2 * kChangeWindow;
+
+  Shared(std::vector<PrunePlan>& p,
+         const std::function<void(const PrunePlan&, const PruneCandidate&)>& r)
+      : plans(p), removed(r), left(p.size()), changes(p.size()) {
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      for (const auto& f : p[i].folders) left[i].push_back(f.entries);
     }
   }
-  // Every plan's candidates are sorted oldest first (or by folder, above): merge them.
+  // Whether the events vouch for the candidate being as it was scanned.
+  bool unchanged(std::size_t p, const PruneCandidate& c) {
+    std::lock_guard guard(lock);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - lastRead >= kChangeWindow) {
+      for (std::size_t i = 0; i < plans.size(); ++i) changes[i].read(plans[i]);
+      lastRead = now;
+    }
+    return changes[p].known(plans[p], c);
+  }
+};
+
+// Removes candidates one at a time, with its own open folders.
+class Remover {
+ public:
+  explicit Remover(Shared& shared) : shared_(shared) {}
+
+  void remove(std::size_t p, const PruneCandidate& c) {
+    const PrunePlan& plan = shared_.plans[p];
+    const Key key{p, c.folder};
+    auto it = open_.find(key);
+    if (it == open_.end()) {
+      if (open_.size() >= kMaxOpenFolders) open_.clear();
+      it = open_.emplace(key, openScanned(plan, c.folder)).first;
+    }
+    const int dirFd = it->second.fd;
+    if (dirFd < 0) {
+      ++out.changed;
+      return;
+    }
+    if (!it->second.same || !shared_.unchanged(p, c)) {
+      // No word from inotify on this name: look at it again.
+      ++out.rechecked;
+      struct statx st;
+      if (::statx(dirFd, c.name.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, kStatxMask, &st) !=
+              0 ||
+          !S_ISREG(st.stx_mode) || st.stx_nlink != 1 || st.stx_ino != c.ino ||
+          mtimeNs(st) != c.mtimeNs) {
+        ++out.changed;
+        return;
+      }
+    }
+    if (::unlinkat(dirFd, c.name.c_str(), 0) != 0) {
+      ++out.changed;
+      return;
+    }
+    ++out.removed;
+    out.freedBytes += c.bytes;
+    // Folders are never shared between removers: this count is this remover's alone.
+    auto& left = shared_.left[p][c.folder];
+    if (it->second.same && left > 0) --left;
+    touched.insert(key);
+    std::lock_guard guard(shared_.lock);
+    shared_.removed(plan, c);
+  }
+
+  PruneOutcome out;
+  std::set<Key> touched;
+
+ private:
+  Shared& shared_;
+  std::map<Key, Open> open_;
+};
+
+// Visits the candidates of all plans, each plan's in its own order, the plan whose next one is
+// the oldest first, while `more()` holds.
+void visitOldestFirst(std::vector<PrunePlan>& plans, const std::function<bool()>& more,
+                      const std::function<void(std::size_t, const PruneCandidate&)>& visit) {
   std::vector<std::size_t> next(plans.size(), 0);
-  std::map<std::pair<std::size_t, std::uint32_t>, UniqueFd> open;
-  std::set<std::pair<std::size_t, std::uint32_t>> touched;
-  while (!enough(out.freedBytes)) {
+  while (more()) {
     std::size_t pick = plans.size();
     for (std::size_t p = 0; p < plans.size(); ++p) {
       if (next[p] >= plans[p].candidates.size()) continue;
@@ -225,61 +410,109 @@ PruneOutcome removeOldest(
         pick = p;
       }
     }
-    if (pick == plans.size()) break;
-    PrunePlan& plan = plans[pick];
-    const PruneCandidate& c = plan.candidates[next[pick]++];
-    if (dryRun) {
-      ++out.removed;
-      out.freedBytes += c.bytes;
-      removed(plan, c);
-      continue;
-    }
-    const auto key = std::make_pair(pick, c.folder);
-    auto it = open.find(key);
-    if (it == open.end()) {
-      if (open.size() >= kMaxOpenFolders) open.clear();
-      it = open.emplace(key, openFolder(plan, plan.folders[c.folder])).first;
-    }
-    const int dirFd = it->second.get();
-    struct statx st;
-    if (dirFd < 0 ||
-        ::statx(dirFd, c.name.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, kStatxMask, &st) !=
-            0 ||
-        !S_ISREG(st.stx_mode) || st.stx_nlink != 1 || st.stx_ino != c.ino ||
-        mtimeNs(st) != c.mtimeNs) {
-      ++out.changed;
-      continue;
-    }
-    if (::unlinkat(dirFd, c.name.c_str(), 0) != 0) {
-      ++out.changed;
-      continue;
-    }
-    ++out.removed;
-    out.freedBytes += c.bytes;
-    touched.insert(key);
-    removed(plan, c);
+    if (pick == plans.size()) return;
+    visit(pick, plans[pick].candidates[next[pick]++]);
   }
-  open.clear();
-  if (dryRun) return out;
+}
+
+}  // namespace
+
+PruneOutcome removeOldest(
+    std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
+    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed) {
+  std::uint64_t total = 0;
+  std::size_t count = 0;
+  for (const auto& plan : plans) {
+    total += plan.candidateBytes;
+    count += plan.candidates.size();
+  }
+  const bool all = !enough(total);
+  if (!all) {
+    // Only some go: the oldest.  (When every candidate goes, the order does not matter and
+    // they stay in scan order, folder by folder: one open folder at a time.)
+    for (auto& plan : plans) {
+      std::stable_sort(
+          plan.candidates.begin(), plan.candidates.end(),
+          [](const PruneCandidate& a, const PruneCandidate& b) { return a.mtimeNs < b.mtimeNs; });
+    }
+  }
+  if (dryRun) {
+    PruneOutcome out;
+    visitOldestFirst(
+        plans, [&] { return !enough(out.freedBytes); },
+        [&](std::size_t p, const PruneCandidate& c) {
+          ++out.removed;
+          out.freedBytes += c.bytes;
+          removed(plans[p], c);
+        });
+    return out;
+  }
+
+  Shared shared(plans, removed);
+  Remover first(shared);
+  Remover second(shared);
+  const bool twoRemovers = all && count >= kParallelFrom;
+  if (twoRemovers) {
+    // Every candidate goes: two removers, each with its own folders (split at a folder
+    // boundary near the middle), so the disk is freed on two cores.
+    std::vector<std::pair<std::size_t, std::size_t>> work;  // (plan, candidate)
+    work.reserve(count);
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+      for (std::size_t i = 0; i < plans[p].candidates.size(); ++i) work.emplace_back(p, i);
+    }
+    const auto folderOf = [&](std::size_t w) {
+      return Key{work[w].first, plans[work[w].first].candidates[work[w].second].folder};
+    };
+    std::size_t half = work.size() / 2;
+    while (half < work.size() && folderOf(half) == folderOf(half - 1)) ++half;
+    const auto run = [&](Remover& r, std::size_t from, std::size_t to) {
+      for (std::size_t w = from; w < to; ++w) {
+        r.remove(work[w].first, plans[work[w].first].candidates[work[w].second]);
+      }
+    };
+    std::thread helper([&] { run(second, half, work.size()); });
+    run(first, 0, half);
+    helper.join();
+  } else {
+    // Oldest first across the plans (or all, folder by folder), until enough is freed.
+    visitOldestFirst(
+        plans, [&] { return !enough(first.out.freedBytes); },
+        [&](std::size_t p, const PruneCandidate& c) { first.remove(p, c); });
+  }
+  PruneOutcome out = first.out;
+  out.removers = twoRemovers ? 2 : 1;
+  out.removed += second.out.removed;
+  out.freedBytes += second.out.freedBytes;
+  out.changed += second.out.changed;
+  out.rechecked += second.out.rechecked;
+  std::set<Key> touched = std::move(first.touched);
+  touched.insert(second.touched.begin(), second.touched.end());
+  auto& left = shared.left;
+
   // Folders emptied by the removals, deepest first, so a parent emptied in turn goes too.
-  std::vector<std::pair<std::size_t, std::uint32_t>> order(touched.begin(), touched.end());
-  const auto depth = [&](const std::pair<std::size_t, std::uint32_t>& k) {
-    const auto& rel = plans[k.first].folders[k.second];
-    return rel.empty() ? 0 : 1 + std::count(rel.begin(), rel.end(), '/');
-  };
-  std::sort(order.begin(), order.end(),
-            [&](const auto& a, const auto& b) { return depth(a) > depth(b); });
-  for (const auto& [p, f] : order) {
+  // Only a folder whose every scanned name is gone is tried: the others still hold files.
+  std::vector<Key> order(touched.begin(), touched.end());
+  std::sort(order.begin(), order.end(), [&](const Key& a, const Key& b) {
+    return depthOf(plans[a.first].folders[a.second].rel) >
+           depthOf(plans[b.first].folders[b.second].rel);
+  });
+  for (const auto& [p, start] : order) {
     // Up from the folder a file was removed from, while each is empty; never a prune root.
-    std::string rel = plans[p].folders[f];
-    while (!rel.empty()) {
-      const auto slash = rel.rfind('/');
-      const std::string parent = slash == std::string::npos ? "" : rel.substr(0, slash);
-      const std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
-      UniqueFd parentFd = openFolder(plans[p], parent);
-      if (!parentFd || ::unlinkat(parentFd.get(), name.c_str(), AT_REMOVEDIR) != 0) break;
+    std::uint32_t f = start;
+    while (f != 0 && left[p][f] == 0) {
+      const PruneFolder& folder = plans[p].folders[f];
+      const std::string name = folder.rel.substr(folder.rel.rfind('/') + 1);
+      const Open parent = openScanned(plans[p], folder.parent);
+      struct statx st;
+      if (!parent.same ||
+          ::statx(parent.fd, name.c_str(), AT_SYMLINK_NOFOLLOW, STATX_INO, &st) != 0 ||
+          st.stx_ino != folder.ino || ::unlinkat(parent.fd, name.c_str(), AT_REMOVEDIR) != 0) {
+        break;
+      }
       ++out.foldersRemoved;
-      rel = parent;
+      left[p][f] = 1;  // gone: not tried again from another child
+      if (left[p][folder.parent] > 0) --left[p][folder.parent];
+      f = folder.parent;
     }
   }
   return out;

@@ -5,20 +5,31 @@
 // looked at with statx (AT_SYMLINK_NOFOLLOW), which opens nothing, so a FIFO is never opened
 // and a symlink never followed.  Candidates are regular files with one link, older than the
 // rule's age, matching its patterns, minus each folder's keep_newest newest.  Removal takes
-// them oldest first across every plan, checks each name again right before unlinkat (same
-// inode, still a regular file with one link, mtime unchanged: a file written since the scan
-// is not old any more), and stops as soon as enough space is freed.  Folders it empties are
-// removed, never a prune root.
+// them oldest first across every plan and stops as soon as enough space is freed.
+//
+// A file written, touched or replaced since the scan is not old any more and stays.  Every
+// scanned folder carries an inotify watch, added before it is listed, for writes, attribute
+// changes and names created or moved in; the events are read before the first removal and
+// again once kChangeWindow has passed since the last read.  A name they mention, or any
+// name of a folder without a watch (the kernel's limit, a lost event, or a folder found
+// replaced), is checked again with statx right before unlinkat (same inode, still a regular
+// file with one link, mtime unchanged).  Removal works in the scanned folder itself: kept
+// open from the scan, or opened again and found to be the same inode.  When every candidate
+// goes, two threads share the folders.  Folders the removals empty are removed, never a
+// prune root.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "disk_guard_config.h"
+#include "openclaw/handles.h"
 #include "openclaw/result.h"
 
 namespace openclaw::diskguard {
@@ -31,29 +42,53 @@ struct PruneCandidate {
   std::uint64_t ino = 0;
 };
 
+// How long a change made by someone else just before a removal can go unseen: the events
+// are read again once this much time has passed since the last read.
+inline constexpr std::chrono::microseconds kChangeWindow{500};
+
+struct PruneFolder {
+  std::string rel;            // relative to the rule's path; "" is the root
+  std::uint32_t parent = 0;   // index of the parent folder (the root: itself)
+  std::uint64_t ino = 0;      // the folder scanned; a different one found later is not it
+  std::uint64_t entries = 0;  // names in it at the scan, of any kind
+  bool watched = false;       // an inotify watch reports its changes
+  UniqueFd fd;                // kept open from the scan for the removal, when it has candidates
+};
+
 struct PrunePlan {
   PruneRule rule;
   dev_t device = 0;
-  std::vector<std::string> folders;  // relative to the rule's path; "" is the root
+  std::vector<PruneFolder> folders;
+  // In scan order (folder by folder); removeOldest sorts them oldest first when only some go.
   std::vector<PruneCandidate> candidates;
   std::uint64_t candidateBytes = 0;
   std::uint64_t files = 0;       // regular files looked at
   std::uint64_t keptNewest = 0;  // old enough, but among their folder's keep_newest newest
   std::uint64_t skipped = 0;     // symlinks, special files, hard links, other filesystems
+  // The inotify instance watching the scanned folders (invalid when not watching), and
+  // which folder each watch descriptor is.
+  UniqueFd changes;
+  std::unordered_map<int, std::uint32_t> watchFolder;
 };
 
-// Scans one rule's tree; `nowNs` is the wall clock the age is measured against.
-Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs);
+enum class ScanFor { Report, Removal };
+
+// Scans one rule's tree; `nowNs` is the wall clock the age is measured against.  For
+// `Removal` the folders are watched for changes until the plan is destroyed.
+Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use);
 
 struct PruneOutcome {
   std::uint64_t removed = 0;
   std::uint64_t freedBytes = 0;
-  std::uint64_t changed = 0;  // candidates that changed since the scan: left alone
+  std::uint64_t changed = 0;    // candidates that changed since the scan: left alone
+  std::uint64_t rechecked = 0;  // candidates checked again with statx before removal
   std::uint64_t foldersRemoved = 0;
+  std::uint32_t removers = 0;  // threads that removed (two when every candidate goes and many)
 };
 
 // Removes candidates of all plans, oldest first, until `enough(freedBytes)` is true (checked
-// before each removal).  When even all of them are not enough, all go, folder by folder.
+// before each removal).  When even all of them are not enough, all go, folder by folder, by
+// two threads when there are many.
 // `removed(plan, candidate)` is told of each file removed (displayPath names it).  With `dryRun`
 // nothing is removed: `removed` is told what would be, in the same order.
 PruneOutcome removeOldest(

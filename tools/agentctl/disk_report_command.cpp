@@ -114,7 +114,7 @@ int diskReportCommand(const std::vector<std::string>& args) {
     std::cout << "\n";
     for (const auto& rule : config->prune) {
       if (deviceOf(rule.path) != u->device) continue;
-      auto plan = scanPrune(rule, now);
+      auto plan = scanPrune(rule, now, ScanFor::Report);
       if (!plan) {
         std::cout << "  prune " << rule.path << ": cannot be read: " << plan.error().message()
                   << "\n";

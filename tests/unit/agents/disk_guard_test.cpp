@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "disk_usage.h"
+#include "own_user_namespace.h"
 #include "prune.h"
 
 namespace openclaw::diskguard {
@@ -63,7 +64,7 @@ class APruneFolder : public ::testing::Test {
 
   std::vector<std::string> prune(std::uint64_t needed, bool dry = false,
                                  PruneOutcome* outcome = nullptr) {
-    auto plan = scanPrune(rule_, nowNs());
+    auto plan = scanPrune(rule_, nowNs(), dry ? ScanFor::Report : ScanFor::Removal);
     EXPECT_TRUE(plan.ok());
     std::vector<PrunePlan> plans;
     if (plan) plans.push_back(std::move(*plan));
@@ -128,20 +129,99 @@ TEST_F(APruneFolder, NeverFollowsSymlinksNorRemovesHardLinksOrOpensFifos) {
               exists("a/pipe"));
 }
 
+// Scans for removal, runs `meanwhile`, then removes every candidate.
+PruneOutcome pruneAll(const PruneRule& rule, std::int64_t nowNs,
+                      const std::function<void()>& meanwhile) {
+  auto plan = scanPrune(rule, nowNs, ScanFor::Removal);
+  EXPECT_TRUE(plan.ok());
+  std::vector<PrunePlan> plans;
+  if (plan) plans.push_back(std::move(*plan));
+  meanwhile();
+  return removeOldest(
+      plans, [](std::uint64_t) { return false; }, false,
+      [](const PrunePlan&, const PruneCandidate&) {});
+}
+
 TEST_F(APruneFolder, LeavesAFileWrittenSinceTheScan) {
   rule_.keepNewest = 0;
   file("a/old1", 30);
   file("a/old2", 20);
-  auto plan = scanPrune(rule_, nowNs());
-  ASSERT_TRUE(plan.ok());
-  file("a/old2", 0);  // written meanwhile: young now
-  std::vector<PrunePlan> plans{std::move(*plan)};
-  auto out = removeOldest(
-      plans, [](std::uint64_t) { return false; }, false,
-      [](const PrunePlan&, const PruneCandidate&) {});
+  const auto out = pruneAll(rule_, nowNs(), [&] { file("a/old2", 0); });  // young now
   EXPECT_EQ(out.removed, 1u);
   EXPECT_EQ(out.changed, 1u);
   EXPECT_TRUE(exists("a/old2"));
+  EXPECT_FALSE(exists("a/old1"));
+  // inotify named old2 alone: only it was looked at again.
+  EXPECT_EQ(out.rechecked, 1u);
+}
+
+TEST_F(APruneFolder, LeavesAFileReplacedSinceTheScanEvenByAnOldOne) {
+  rule_.keepNewest = 0;
+  file("a/old1", 30);
+  file("a/old2", 30);
+  const auto out = pruneAll(rule_, nowNs(), [&] {
+    // Another file, as old, renamed over old2: the same name and mtime, another inode.
+    file(base_ + "/outside/other", 30);
+    ASSERT_EQ(::rename((base_ + "/outside/other").c_str(), (root_ + "/a/old2").c_str()), 0);
+  });
+  EXPECT_EQ(out.removed, 1u);
+  EXPECT_EQ(out.changed, 1u);
+  EXPECT_TRUE(exists("a/old2"));
+}
+
+TEST_F(APruneFolder, NeverRemovesFromAFolderPutInPlaceOfAScannedOne) {
+  rule_.keepNewest = 0;
+  file("b/deep/old", 30);
+  const auto out = pruneAll(rule_, nowNs(), [&] {
+    fs::rename(root_ + "/b/deep", base_ + "/outside/deep");
+    fs::create_directories(root_ + "/b/deep");
+    file("b/deep/old", 30);  // the same name, as old, in another folder
+  });
+  EXPECT_TRUE(exists("b/deep/old"));
+  EXPECT_TRUE(exists("b/deep"));
+  // The scanned file itself may go (wherever its folder went); nothing else does.
+  EXPECT_EQ(out.removed + out.changed, 1u);
+}
+
+// Without inotify watches (the limit made 0 in a user namespace of the test's own), every
+// candidate is looked at again just before its removal, with the same result.
+TEST_F(APruneFolder, WithoutWatchesEveryCandidateIsCheckedAgain) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to map ids into a user namespace";
+  rule_.keepNewest = 0;
+  file("a/old1", 30);
+  file("a/old2", 20);
+  file("b/old3", 20);
+  const int code = openclaw::testing::runInOwnUserNamespace([&] {
+    if (!openclaw::testing::setUserLimit("max_inotify_watches", 0)) return 10;
+    const auto out = pruneAll(rule_, nowNs(), [&] { file("a/old2", 0); });
+    if (out.rechecked != 3) return 11;
+    if (out.removed != 2 || out.changed != 1) return 12;
+    return 0;
+  });
+  EXPECT_EQ(code, 0);
+  EXPECT_TRUE(exists("a/old2"));
+  EXPECT_FALSE(exists("a/old1") || exists("b/old3"));
+}
+
+// Enough candidates for two removers: every one goes but the one written since the scan,
+// and the folders they empty go too.
+TEST_F(APruneFolder, TwoRemoversWhenEverythingGoes) {
+  rule_.keepNewest = 0;
+  constexpr int kFolders = 50;
+  constexpr int kPerFolder = 100;
+  for (int d = 0; d < kFolders; ++d) {
+    const std::string folder = "many/" + std::to_string(d);
+    fs::create_directories(root_ + "/" + folder);
+    for (int f = 0; f < kPerFolder; ++f) file(folder + "/" + std::to_string(f), 30, 0);
+  }
+  const auto out = pruneAll(rule_, nowNs(), [&] { file("many/49/99", 0, 0); });
+  EXPECT_EQ(out.removed, kFolders * kPerFolder - 1u);
+  EXPECT_EQ(out.changed, 1u);
+  EXPECT_EQ(out.rechecked, 1u);
+  EXPECT_EQ(out.foldersRemoved, kFolders - 1u);
+  EXPECT_EQ(out.removers, 2u);
+  EXPECT_TRUE(exists("many/49/99"));
+  EXPECT_FALSE(exists("many/0"));
 }
 
 TEST_F(APruneFolder, RemovesFoldersItEmptiesButNeverTheRoot) {
