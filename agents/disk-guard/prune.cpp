@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -71,6 +72,58 @@ bool sameTreeFolder(int fd, dev_t device, std::uint64_t& ino) {
   return true;
 }
 
+// A second thread for the scan's statx calls: run() hands it a job, wait() waits for it.
+class Helper {
+ public:
+  Helper() = default;
+  Helper(const Helper&) = delete;
+  Helper& operator=(const Helper&) = delete;
+  ~Helper() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard guard(lock_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  void run(std::function<void()> job) {
+    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    {
+      std::lock_guard guard(lock_);
+      job_ = std::move(job);
+    }
+    wake_.notify_all();
+  }
+  void wait() {
+    std::unique_lock guard(lock_);
+    wake_.wait(guard, [&] { return !job_; });
+  }
+
+ private:
+  void loop() {
+    std::unique_lock guard(lock_);
+    for (;;) {
+      wake_.wait(guard, [&] { return quit_ || job_; });
+      if (!job_) return;  // quit
+      guard.unlock();
+      job_();
+      guard.lock();
+      job_ = nullptr;
+      wake_.notify_all();
+    }
+  }
+
+  std::thread thread_;
+  std::mutex lock_;
+  std::condition_variable wake_;
+  std::function<void()> job_;
+  bool quit_ = false;
+};
+
+// Walks the tree on one thread, listing folders and opening subfolders, and collects the
+// regular files of listed folders; their statx calls are made in batches, by two threads when
+// a batch is large, and each folder's candidates are chosen once its files are known.
 class Scanner {
  public:
   Scanner(PrunePlan& plan, std::int64_t cutoffNs)
@@ -78,11 +131,9 @@ class Scanner {
 
   void folder(int fd, std::uint32_t index, int depth) {
     watch(fd, index);
-    struct Entry {
-      std::string name;
-      unsigned char type;
-    };
-    std::vector<Entry> entries;
+    std::vector<std::string> subfolders;
+    PendingFolder pending{index, fd, {}, files_.size(), 0};
+    std::uint64_t entries = 0;
     for (;;) {
       const ssize_t n = ::getdents64(fd, buffer_.data(), buffer_.size());
       if (n <= 0) break;  // the end, or the folder is gone: what was listed is scanned
@@ -91,61 +142,31 @@ class Scanner {
         at += e->d_reclen;
         const char* name = e->d_name;
         if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
-        entries.push_back({name, e->d_type});
+        ++entries;
+        switch (e->d_type) {
+          case DT_DIR:
+            subfolders.emplace_back(name);
+            break;
+          case DT_UNKNOWN:  // a file system without types: statx tells
+            if (isFolder(fd, name)) {
+              subfolders.emplace_back(name);
+              break;
+            }
+            [[fallthrough]];
+          case DT_REG:
+            if (matches(plan_.rule.patterns, name)) files_.push_back({name, pending.slot});
+            break;
+          default:  // symlinks, FIFOs, sockets, devices: never looked behind
+            ++plan_.skipped;
+        }
       }
     }
-    plan_.folders[index].entries = entries.size();
-    struct File {
-      std::string name;
-      std::int64_t mtime;
-      std::uint64_t bytes;
-      std::uint64_t ino;
-    };
-    std::vector<File> files;
-    std::vector<std::string> subfolders;
-    for (auto& e : entries) {
-      if (e.type == DT_LNK || e.type == DT_FIFO || e.type == DT_SOCK || e.type == DT_CHR ||
-          e.type == DT_BLK) {
-        ++plan_.skipped;
-        continue;
-      }
-      if (e.type == DT_DIR) {
-        subfolders.push_back(std::move(e.name));
-        continue;
-      }
-      struct statx st;
-      if (::statx(fd, e.name.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, kStatxMask, &st) !=
-          0) {
-        continue;  // gone since the listing
-      }
-      if (S_ISDIR(st.stx_mode)) {
-        subfolders.push_back(std::move(e.name));
-        continue;
-      }
-      if (!S_ISREG(st.stx_mode) || st.stx_nlink != 1 || devOf(st) != plan_.device ||
-          isMountRoot(st)) {
-        // A hard-linked file frees nothing and may be someone's on purpose; the others are
-        // not files this rule is about.
-        ++plan_.skipped;
-        continue;
-      }
-      if (!matches(plan_.rule.patterns, e.name)) continue;
-      ++plan_.files;
-      files.push_back({std::move(e.name), mtimeNs(st), st.stx_blocks * 512ULL, st.stx_ino});
-    }
-    // The folder's keep_newest newest stay, however old; of the rest, the old go.
-    std::sort(files.begin(), files.end(),
-              [](const File& a, const File& b) { return a.mtime > b.mtime; });
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      if (files[i].mtime >= cutoffNs_) continue;
-      if (i < static_cast<std::size_t>(plan_.rule.keepNewest)) {
-        ++plan_.keptNewest;
-        continue;
-      }
-      plan_.candidateBytes += files[i].bytes;
-      plan_.candidates.push_back(
-          {index, std::move(files[i].name), files[i].mtime, files[i].bytes, files[i].ino});
-    }
+    plan_.folders[index].entries = entries;
+    pending.end = files_.size();
+    pending.slot = folders_.size();
+    for (std::size_t i = pending.begin; i < pending.end; ++i) files_[i].folder = pending.slot;
+    folders_.push_back(std::move(pending));
+    if (files_.size() >= kBatchFiles || folders_.size() >= kBatchFolders) flush();
     if (depth >= kMaxDepth) return;
     for (const auto& name : subfolders) {
       UniqueFd sub(::openat(fd, name.c_str(), kFolderFlags));
@@ -156,26 +177,120 @@ class Scanner {
       }
       const auto subIndex = static_cast<std::uint32_t>(plan_.folders.size());
       plan_.folders.push_back({join(plan_.folders[index].rel, name), index, ino, 0, false, {}});
-      const std::size_t before = plan_.candidates.size();
+      hasCandidates_.push_back(false);
       folder(sub.get(), subIndex, depth + 1);
-      keep(std::move(sub), subIndex, before);
+      release(std::move(sub), subIndex);
     }
   }
 
-  // Keeps a scanned folder open for the removal when it holds candidates (the removal then
-  // works in the very folder that was scanned and watched).
-  void keep(UniqueFd fd, std::uint32_t index, std::size_t candidatesBefore) {
-    if (!plan_.changes || kept_ >= kKeptFolders) return;
-    for (std::size_t i = candidatesBefore; i < plan_.candidates.size(); ++i) {
-      if (plan_.candidates[i].folder == index) {
-        plan_.folders[index].fd = std::move(fd);
-        ++kept_;
-        return;
+  // Chooses the candidates of every folder listed so far.
+  void flush() {
+    const std::size_t n = files_.size();
+    if (n >= kParallelFiles) {
+      helper_.run([this, n] { statFiles(n / 2, n); });
+      statFiles(0, n / 2);
+      helper_.wait();
+    } else {
+      statFiles(0, n);
+    }
+    for (auto& f : folders_) {
+      choose(f);
+      if (f.owned) release(std::move(f.owned), f.index);
+    }
+    files_.clear();
+    folders_.clear();
+  }
+
+ private:
+  struct PendingFile {
+    std::string name;
+    std::size_t folder = 0;  // slot in folders_
+    enum class Kind { Unknown, File, Skipped, Gone } kind = Kind::Unknown;
+    std::int64_t mtime = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t ino = 0;
+  };
+  struct PendingFolder {
+    std::uint32_t index;
+    int fd;          // open until its files are chosen: by folder()'s caller, or `owned`
+    UniqueFd owned;  // handed over when folder() returned before the flush
+    std::size_t begin;
+    std::size_t end;
+    std::size_t slot = 0;
+  };
+
+  static constexpr std::size_t kBatchFiles = 4096;
+  static constexpr std::size_t kBatchFolders = 64;  // bounds the folders held open
+  static constexpr std::size_t kParallelFiles = 512;
+
+  static bool isFolder(int fd, const char* name) {
+    struct statx st;
+    return ::statx(fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE, &st) == 0 &&
+           S_ISDIR(st.stx_mode);
+  }
+
+  // statx of files_[from, to); each in its folder, by descriptor, opening nothing.
+  void statFiles(std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      PendingFile& f = files_[i];
+      struct statx st;
+      if (::statx(folders_[f.folder].fd, f.name.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+                  kStatxMask, &st) != 0) {
+        f.kind = PendingFile::Kind::Gone;  // since the listing
+      } else if (!S_ISREG(st.stx_mode) || st.stx_nlink != 1 || devOf(st) != plan_.device ||
+                 isMountRoot(st)) {
+        // A hard-linked file frees nothing and may be someone's on purpose; the others are
+        // not files this rule is about (a folder here became one after the listing).
+        f.kind = PendingFile::Kind::Skipped;
+      } else {
+        f.kind = PendingFile::Kind::File;
+        f.mtime = mtimeNs(st);
+        f.bytes = st.stx_blocks * 512ULL;
+        f.ino = st.stx_ino;
       }
     }
   }
 
- private:
+  // The folder's keep_newest newest stay, however old; of the rest, the old go.
+  void choose(PendingFolder& folder) {
+    std::vector<PendingFile*> files;
+    for (std::size_t i = folder.begin; i < folder.end; ++i) {
+      PendingFile& f = files_[i];
+      if (f.kind == PendingFile::Kind::Skipped) ++plan_.skipped;
+      if (f.kind == PendingFile::Kind::File) files.push_back(&f);
+    }
+    plan_.files += files.size();
+    std::sort(files.begin(), files.end(),
+              [](const PendingFile* a, const PendingFile* b) { return a->mtime > b->mtime; });
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      PendingFile& f = *files[i];
+      if (f.mtime >= cutoffNs_) continue;
+      if (i < static_cast<std::size_t>(plan_.rule.keepNewest)) {
+        ++plan_.keptNewest;
+        continue;
+      }
+      plan_.candidateBytes += f.bytes;
+      plan_.candidates.push_back({folder.index, std::move(f.name), f.mtime, f.bytes, f.ino});
+      hasCandidates_[folder.index] = true;
+    }
+  }
+
+  // folder() is done with a subfolder's descriptor: it waits for the folder's files to be
+  // chosen, then is kept for the removal when the folder has candidates (the removal then
+  // works in the very folder that was scanned and watched), or closed.
+  void release(UniqueFd fd, std::uint32_t index) {
+    for (auto& f : folders_) {
+      if (f.index == index) {
+        f.owned = std::move(fd);
+        return;
+      }
+    }
+    if (plan_.changes && hasCandidates_[index] && kept_ < kKeptFolders) {
+      plan_.folders[index].fd = std::move(fd);
+      ++kept_;
+    }
+  }
+
   // Watches the folder open as `fd` (the inode itself, through /proc/self/fd) before it is
   // listed.  Without a watch (the kernel's limit) its candidates are checked with statx.
   void watch(int fd, std::uint32_t index) {
@@ -190,7 +305,11 @@ class Scanner {
   PrunePlan& plan_;
   std::int64_t cutoffNs_;
   std::vector<char> buffer_;
+  std::vector<PendingFile> files_;
+  std::vector<PendingFolder> folders_;
+  std::vector<bool> hasCandidates_{false};  // by folder index; the root's first
   std::size_t kept_ = 0;
+  Helper helper_;
 };
 
 // Opens a folder of a plan by its relative path from the plan's open root, one O_NOFOLLOW
@@ -281,7 +400,9 @@ Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor u
     plan.changes = UniqueFd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   }
   const std::int64_t cutoff = nowNs - rule.olderThanDays * 86400LL * 1000000000LL;
-  Scanner(plan, cutoff).folder(root.get(), 0, 0);
+  Scanner scanner(plan, cutoff);
+  scanner.folder(root.get(), 0, 0);
+  scanner.flush();
   if (use == ScanFor::Removal) plan.folders[0].fd = std::move(root);  // every removal starts here
   return plan;
 }

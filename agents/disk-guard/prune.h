@@ -3,7 +3,8 @@
 // The scan walks each prune folder by descriptor: folders are opened with O_DIRECTORY |
 // O_NOFOLLOW and must be on the root's device and not a mount root; every other name is
 // looked at with statx (AT_SYMLINK_NOFOLLOW), which opens nothing, so a FIFO is never opened
-// and a symlink never followed.  Candidates are regular files with one link, older than the
+// and a symlink never followed (the statx calls go in batches, shared by two threads when a
+// batch is large).  Candidates are regular files with one link, older than the
 // rule's age, matching its patterns, minus each folder's keep_newest newest.  Removal takes
 // them oldest first across every plan and stops as soon as enough space is freed.
 //
