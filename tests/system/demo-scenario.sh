@@ -117,6 +117,30 @@ at "$(getfacl -cp $oc/memory.md | tr '\n' ' ')"
 journalctl -u openclaw-acl-keeper -o short-precise --no-pager OPENCLAW_EVENT=acl-fix | tail -n 1 | cut -c1-220 | sed 's/^/  /'
 echo "  openclaw-agentctl acl-verify: $(openclaw-agentctl acl-verify | tail -n 1)"
 
+at "disk-guard: a bot's old sessions fill a small disk; the oldest go until it is under target"
+dg=/srv/demo-disk
+mkdir -p $dg && mount -t tmpfs -o size=8M tmpfs $dg
+mkdir -p $dg/sessions
+for i in $(seq 1 12); do head -c 256K /dev/zero > $dg/sessions/s$i.jsonl; done
+for i in $(seq 1 8); do touch -d "$((20 + i)) days ago" $dg/sessions/s$i.jsonl; done
+head -c 4M /dev/zero > $dg/bot-cache
+echo "  $dg: $(df --output=pcent $dg | tail -n 1 | tr -d ' ') used by 12 sessions of 256 KiB (s1-s8 are 21-28 days old) and a 4 MiB cache"
+cp /etc/openclaw-agents/disk-guard.json /root/disk-guard.json.good
+cat > /etc/openclaw-agents/disk-guard.json <<CONF
+{ "mounts": [ { "path": "$dg", "act_percent": 85, "target_percent": 75, "critical_percent": 95 } ],
+  "interval_sec": 60,
+  "prune": [ { "path": "$dg/sessions", "older_than_days": 7, "keep_newest": 2, "patterns": ["*.jsonl"] } ] }
+CONF
+systemctl reload openclaw-disk-guard
+pruned() { journalctl -u openclaw-disk-guard -o cat --no-pager OPENCLAW_EVENT=prune | grep -q "$dg"; }
+wait_until 10 "the prune" pruned >/dev/null
+journalctl -u openclaw-disk-guard -o short-precise --no-pager \
+  | grep -E 'disk-high|is at|removed /srv|prune on' | tail -n 8 | cut -c1-220 | sed 's/^/  /'
+at "$dg is at $(df --output=pcent $dg | tail -n 1 | tr -d ' '); left: $(ls $dg/sessions | sort -V | tr '\n' ' ')"
+cp /root/disk-guard.json.good /etc/openclaw-agents/disk-guard.json
+systemctl reload openclaw-disk-guard
+umount $dg
+
 at "disk-guard's event loop is frozen (SIGSTOP): systemd's watchdog notices and restarts it"
 mkdir -p /run/systemd/system/openclaw-disk-guard.service.d
 printf '[Service]\nWatchdogSec=2s\nRestartSec=100ms\n' > /run/systemd/system/openclaw-disk-guard.service.d/demo.conf
