@@ -4,6 +4,7 @@
 
 #include "acl_keeper_config.h"
 #include "acl_tree.h"
+#include "config_option.h"
 #include "openclaw/daemon.h"
 
 namespace openclaw::agentctl {
@@ -17,20 +18,12 @@ constexpr const char* kUsage = "usage: openclaw-agentctl acl-verify [--config PA
 
 int aclVerifyCommand(const std::vector<std::string>& args) {
   std::string configPath = defaultConfigPath("acl-keeper");
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" && i + 1 < args.size() && !args[i + 1].empty()) {
-      configPath = args[++i];
-    } else {
-      std::cerr << kUsage;
-      return kExitUsage;
-    }
+  if (!parseConfigOption(args, configPath)) {
+    std::cerr << kUsage;
+    return kExitUsage;
   }
   auto config = aclkeeper::loadAclKeeperConfig(configPath);
-  if (!config) {
-    std::cerr << "openclaw-agentctl: " << configPath << " does not load:\n";
-    for (const auto& issue : config.error()) std::cerr << "  " << issue.text() << "\n";
-    return kExitConfig;
-  }
+  if (!configLoaded(configPath, config)) return kExitConfig;
   aclkeeper::TreeCounts total;
   std::size_t missing = 0;
   for (const auto& rule : config->rules) {
