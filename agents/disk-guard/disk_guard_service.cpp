@@ -6,6 +6,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "docker_prunable.h"
 #include "openclaw/log.h"
 #include "openclaw/time_text.h"
 #include "prune.h"
@@ -19,9 +20,8 @@ constexpr std::uint64_t kNamedPerAction = 100;
 constexpr std::uint64_t kNamedPerDryRun = 1000;
 constexpr auto kJournalTimeout = std::chrono::seconds(120);
 constexpr auto kDockerTimeout = std::chrono::seconds(300);
-// Docker's filters, URL-encoded: {"dangling":["true"]} and {"status":["exited","created"]}.
+// Docker's filter {"dangling":["true"]}, URL-encoded.
 constexpr const char* kDangling = "%7B%22dangling%22%3A%5B%22true%22%5D%7D";
-constexpr const char* kStopped = "%7B%22status%22%3A%5B%22exited%22%2C%22created%22%5D%7D";
 
 std::string percentText(double p) {
   char buf[16];
@@ -296,34 +296,25 @@ void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> ta
 
 void DiskGuardService::dockerDryRun(std::size_t mount) {
   const auto start = Clock::now();
-  docker_->request(
-      "GET", std::string("/containers/json?all=true&size=true&filters=") + kStopped, kDockerTimeout,
-      [this, mount, start, alive = alive_](const Expected<DockerReply, std::string>& reply) {
+  listDockerPrunable(
+      ctx_.io, config_.dockerSocket, kDockerTimeout,
+      [this, mount, start, alive = alive_](const DockerPrunable& p) {
         if (!*alive) return;
-        std::uint64_t count = 0;
-        std::uint64_t bytes = 0;
-        if (reply && reply->status == 200) {
-          auto list = nlohmann::json::parse(reply->body, nullptr, false);
-          if (list.is_array()) {
-            for (const auto& c : list) {
-              ++count;
-              if (c.contains("SizeRw") && c["SizeRw"].is_number_unsigned()) {
-                bytes += c["SizeRw"].get<std::uint64_t>();
-              }
-              std::string name = c.contains("Names") && c["Names"].is_array() &&
-                                         !c["Names"].empty() && c["Names"][0].is_string()
-                                     ? c["Names"][0].get<std::string>()
-                                     : "?";
-              Log::info("docker prune (dry run) would remove stopped container " + name,
-                        {{"OPENCLAW_EVENT", "prune-would-remove"}, {"OPENCLAW_TARGET", name}});
-            }
-          }
+        for (const auto& c : p.containers) {
+          Log::info("docker prune (dry run) would remove stopped container " + c.name + " (" +
+                        formatBytes(c.bytes) + ")",
+                    {{"OPENCLAW_EVENT", "prune-would-remove"}, {"OPENCLAW_TARGET", c.name}});
         }
-        reportAction(mount, "docker-prune", bytes, count, start,
-                     "docker prune (dry run): " + std::to_string(count) +
-                         " stopped container(s) would go (" + formatBytes(bytes) +
-                         "), with the dangling images and build cache" +
-                         (reply ? "" : "; engine: " + reply.error()));
+        for (const auto& i : p.images) {
+          Log::info("docker prune (dry run) would remove dangling image " + i.name + " (" +
+                        formatBytes(i.bytes) + ")",
+                    {{"OPENCLAW_EVENT", "prune-would-remove"}, {"OPENCLAW_TARGET", i.name}});
+        }
+        reportAction(
+            mount, "docker-prune", p.bytes(), p.containers.size() + p.images.size(), start,
+            p.containers.empty() && p.images.empty() && !p.error.empty()
+                ? "docker prune (dry run): " + p.summary()
+                : "docker prune (dry run): would remove " + p.summary() + ", and the build cache");
         afterStep(mount, Step::Docker);
       });
 }

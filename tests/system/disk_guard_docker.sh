@@ -90,7 +90,11 @@ exists "/images/$image/json" || fail "the dry run removed the dangling image"
 pass "$stopped and image ${image:0:12} still there"
 names_it() { jr | jq -r .MESSAGE | grep -c -e "$stopped" -e "${stopped_id:0:12}"; }
 [ "$(names_it)" -gt 0 ] || fail "no journal line names $stopped or ${stopped_id:0:12}: $(jr | jq -r .MESSAGE | tail -n 5 | paste -sd'|' -)"
-jr | jq -r .MESSAGE | grep -e "$stopped" -e "${stopped_id:0:12}" -e "${image:0:12}" | sed -n 1,5p | sed 's/^/   journal: /' || true
+short_image=${image#sha256:}
+short_image=${short_image:0:12}
+image_named() { jr | jq -r .MESSAGE | grep -F "dangling image" | grep -c -F "$short_image"; }
+[ "$(image_named)" -gt 0 ] || fail "no journal line names the dangling image $short_image: $(jr | jq -r .MESSAGE | tail -n 5 | paste -sd'|' -)"
+jr | jq -r .MESSAGE | grep -e "$stopped" -e "${stopped_id:0:12}" -e "$short_image" | sed -n 1,5p | sed 's/^/   journal: /' || true
 pass "action line: $(first_line OPENCLAW_EVENT=docker-prune OPENCLAW_DRY_RUN=1 | jq -r .MESSAGE)"
 
 step "openclaw-agentctl disk-report shows what Docker could free, read-only"
@@ -99,7 +103,8 @@ out=$(timeout 30 openclaw-agentctl disk-report 2>&1) || rc=$?
 [ "$rc" = 0 ] || fail "disk-report exited $rc: $out"
 grep -qF "$mnt" <<<"$out" || fail "disk-report does not name $mnt: $out"
 docker_report=$(grep -i docker <<<"$out") || fail "disk-report says nothing about Docker: $out"
-grep -qw 1 <<<"$docker_report" || fail "disk-report does not count the 1 stopped container: $docker_report"
+grep -q '1 stopped container' <<<"$docker_report" || fail "disk-report does not count the 1 stopped container: $docker_report"
+grep -q '1 dangling image' <<<"$docker_report" || fail "disk-report does not count the 1 dangling image: $docker_report"
 awk '{ print "   disk-report: " $0 }' <<<"$out"
 exists "/containers/$stopped_id/json" || fail "disk-report removed $stopped"
 pass "exit 0, names $mnt, counts the stopped container; $stopped still there"

@@ -3,13 +3,13 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
+#include "config_option.h"
 #include "disk_guard_config.h"
 #include "disk_usage.h"
+#include "docker_prunable.h"
 #include "openclaw/child_process.h"
 #include "openclaw/daemon.h"
-#include "openclaw/docker_engine.h"
 #include "prune.h"
 
 namespace openclaw::agentctl {
@@ -32,46 +32,9 @@ std::string journalUsage() {
 
 std::string dockerSummary(const std::string& socket) {
   boost::asio::io_context io;
-  DockerEngine engine(io, socket);
   std::string out;
-  engine.request("GET",
-                 "/containers/json?all=true&size=true&filters="
-                 "%7B%22status%22%3A%5B%22exited%22%2C%22created%22%5D%7D",
-                 std::chrono::seconds(30), [&](const Expected<DockerReply, std::string>& reply) {
-                   if (!reply) {
-                     out = "engine not reachable: " + reply.error();
-                     return;
-                   }
-                   auto list = nlohmann::json::parse(reply->body, nullptr, false);
-                   std::uint64_t bytes = 0;
-                   std::size_t count = list.is_array() ? list.size() : 0;
-                   if (list.is_array()) {
-                     for (const auto& c : list) {
-                       if (c.contains("SizeRw") && c["SizeRw"].is_number_unsigned()) {
-                         bytes += c["SizeRw"].get<std::uint64_t>();
-                       }
-                     }
-                   }
-                   out = std::to_string(count) + " stopped container(s), " + formatBytes(bytes) +
-                         " of their own layers";
-                   engine.request("GET",
-                                  "/images/json?filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D",
-                                  std::chrono::seconds(30),
-                                  [&](const Expected<DockerReply, std::string>& images) {
-                                    if (!images) return;
-                                    auto l = nlohmann::json::parse(images->body, nullptr, false);
-                                    std::uint64_t ib = 0;
-                                    if (l.is_array()) {
-                                      for (const auto& i : l) {
-                                        if (i.contains("Size") && i["Size"].is_number_unsigned()) {
-                                          ib += i["Size"].get<std::uint64_t>();
-                                        }
-                                      }
-                                    }
-                                    out += "; " + std::to_string(l.is_array() ? l.size() : 0) +
-                                           " dangling image(s), " + formatBytes(ib);
-                                  });
-                 });
+  listDockerPrunable(io, socket, std::chrono::seconds(30),
+                     [&out](const DockerPrunable& p) { out = p.summary(); });
   io.run();
   return out;
 }
@@ -80,20 +43,12 @@ std::string dockerSummary(const std::string& socket) {
 
 int diskReportCommand(const std::vector<std::string>& args) {
   std::string configPath = defaultConfigPath("disk-guard");
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--config" && i + 1 < args.size() && !args[i + 1].empty()) {
-      configPath = args[++i];
-    } else {
-      std::cerr << kUsage;
-      return kExitUsage;
-    }
+  if (!parseConfigOption(args, configPath)) {
+    std::cerr << kUsage;
+    return kExitUsage;
   }
   auto config = loadDiskGuardConfig(configPath);
-  if (!config) {
-    std::cerr << "openclaw-agentctl: " << configPath << " does not load:\n";
-    for (const auto& issue : config.error()) std::cerr << "  " << issue.text() << "\n";
-    return kExitConfig;
-  }
+  if (!configLoaded(configPath, config)) return kExitConfig;
   const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
