@@ -19,6 +19,12 @@ std::string text(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "?";
 }
 
+// An image id as `docker images` shows it: 12 hex digits, without "sha256:".
+std::string shortId(std::string id) {
+  if (id.starts_with("sha256:")) id.erase(0, 7);
+  return id.substr(0, 12);
+}
+
 std::uint64_t size(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<std::uint64_t>() : 0;
 }
@@ -79,7 +85,7 @@ void listDockerPrunable(boost::asio::io_context& io, const std::string& socket,
                         "GET", kDanglingImages, timeout,
                         [engine, result, done](const Expected<DockerReply, std::string>& images) {
                           for (const auto& i : listOf(images, result->error)) {
-                            result->images.push_back({text(i, "Id"), size(i, "Size")});
+                            result->images.push_back({shortId(text(i, "Id")), size(i, "Size")});
                           }
                           done(*result);
                         });

@@ -18,7 +18,7 @@ namespace openclaw::diskguard {
 
 struct DockerPrunable {
   struct Item {
-    std::string name;  // a container's first name, or an image's id
+    std::string name;  // a container's first name, or an image's short id
     std::uint64_t bytes = 0;
   };
   std::vector<Item> containers;  // bytes: the container's own layer (SizeRw)

@@ -107,7 +107,7 @@ grep -q '1 stopped container' <<<"$docker_report" || fail "disk-report does not 
 grep -q '1 dangling image' <<<"$docker_report" || fail "disk-report does not count the 1 dangling image: $docker_report"
 awk '{ print "   disk-report: " $0 }' <<<"$out"
 exists "/containers/$stopped_id/json" || fail "disk-report removed $stopped"
-pass "exit 0, names $mnt, counts the stopped container; $stopped still there"
+pass "exit 0, names $mnt, counts the stopped container and the dangling image; $stopped still there"
 
 step "docker_prune: the stopped container and the dangling image go, the space is reported"
 write_conf false
