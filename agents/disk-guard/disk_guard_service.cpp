@@ -52,16 +52,22 @@ DiskGuardService::~DiskGuardService() {
 }
 
 void DiskGuardService::apply(const DiskGuardConfig& config) {
-  config_ = config;
-  docker_ =
-      config_.dockerPrune ? std::make_unique<DockerEngine>(ctx_.io, config_.dockerSocket) : nullptr;
   if (checking_) {
-    recheck_ = true;  // the running check finishes on the config it started with
+    // The running check finishes on the config it started with (its steps index its mounts,
+    // and a Docker request may be using its engine); the new one takes over after it.
+    pending_ = config;
     return;
   }
+  install(config);
   boost::asio::post(ctx_.io, [this, alive = alive_] {
     if (*alive) check();
   });
+}
+
+void DiskGuardService::install(const DiskGuardConfig& config) {
+  config_ = config;
+  docker_ =
+      config_.dockerPrune ? std::make_unique<DockerEngine>(ctx_.io, config_.dockerSocket) : nullptr;
 }
 
 void DiskGuardService::armTimer() {
@@ -97,12 +103,14 @@ void DiskGuardService::nextMount(std::size_t index) {
     return;
   }
   checking_ = false;
-  setStatus();
-  if (recheck_) {
-    recheck_ = false;
+  if (pending_) {
+    install(*pending_);
+    pending_.reset();
+    setStatus();
     check();
     return;
   }
+  setStatus();
   armTimer();
 }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
 
  private:
   enum class Step { Prune, Journal, Docker, Done };
+  void install(const DiskGuardConfig& config);
   void check();
   void nextMount(std::size_t index);
   void runStep(std::size_t mount, Step step);
@@ -55,7 +57,7 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   std::unique_ptr<RunningCommand> command_;
   boost::asio::steady_timer timer_;
   bool checking_ = false;
-  bool recheck_ = false;
+  std::optional<DiskGuardConfig> pending_;  // applied while a check ran: installed after it
   std::map<std::string, std::string> usageText_;  // mount -> "42% (act 85%)"
   std::map<std::string, bool> critical_;          // mount -> alerted, not yet back under
   std::string lastAction_ = "none yet";

@@ -5,11 +5,18 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 
+#include "disk_guard_service.h"
 #include "disk_usage.h"
+#include "openclaw/notifier.h"
 #include "own_user_namespace.h"
 #include "prune.h"
 
@@ -261,6 +268,78 @@ TEST_F(APruneFolder, PatternsSelectTheFiles) {
   file("a/keep.md", 30);
   EXPECT_EQ(prune(UINT64_MAX), std::vector<std::string>{"a/s.jsonl"});
   EXPECT_TRUE(exists("a/keep.md"));
+}
+
+// A reload while a check waits on the Docker engine: the check finishes on the config it
+// started with, then the new one takes over.  (Replacing the config under it made its steps
+// index mounts the new config does not have.)  The engine is a local socket that holds its
+// answer until the test releases it.
+TEST(DiskGuardServiceTest, AReloadDuringACheckWaitsForIt) {
+  using boost::asio::local::stream_protocol;
+  char tmpl[] = "/tmp/openclaw-dgs-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string sock = dir + "/engine.sock";
+  boost::asio::io_context io;
+  stream_protocol::acceptor acceptor(io, stream_protocol::endpoint(sock));
+  const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]";
+  // The first request is held; any later one is answered at once.
+  stream_protocol::socket held(io);
+  boost::asio::streambuf request;
+  bool asked = false;
+  std::function<void()> accept = [&] {
+    auto peer = std::make_shared<stream_protocol::socket>(io);
+    acceptor.async_accept(*peer, [&, peer](const boost::system::error_code& ec) {
+      if (ec) return;
+      auto buffer = std::make_shared<boost::asio::streambuf>();
+      boost::asio::async_read_until(
+          *peer, *buffer, "\r\n\r\n",
+          [&, peer, buffer](const boost::system::error_code& e, std::size_t) {
+            if (e) return;
+            if (!asked) {
+              asked = true;
+              held = std::move(*peer);
+            } else {
+              boost::asio::write(*peer, boost::asio::buffer(answer));
+            }
+          });
+      accept();
+    });
+  };
+  accept();
+  const auto runUntil = [&](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+
+  Notifier notifier(io);
+  DaemonContext ctx{io, notifier, "disk-guard", dir};
+  DiskGuardService service(ctx);
+  DiskGuardConfig first;
+  first.mounts.push_back({dir, 0, 0, 100});  // always over act: every step runs
+  first.intervalSec = 3600;
+  first.dockerPrune = true;
+  first.dockerSocket = sock;
+  first.dryRun = true;  // the Docker step only asks what it would remove
+  service.apply(first);
+  ASSERT_TRUE(runUntil([&] { return asked; })) << "the check never asked the engine";
+
+  DiskGuardConfig second;
+  second.intervalSec = 60;
+  service.apply(second);  // no mounts
+  io.run_for(std::chrono::milliseconds(50));
+  EXPECT_NE(service.status().find(dir), std::string::npos) << service.status();
+
+  boost::asio::write(held, boost::asio::buffer(answer));
+  held.close();
+  EXPECT_TRUE(runUntil([&] {
+    return service.status().find("no mounts configured; every 60 s") != std::string::npos;
+  })) << service.status();
+  service.stop();
+  fs::remove_all(dir);
 }
 
 }  // namespace
