@@ -42,6 +42,60 @@ bool journalOn(dev_t device) {
   return false;
 }
 
+struct PruneResult {
+  std::uint64_t freed = 0;
+  std::uint64_t removed = 0;
+  std::string text;
+};
+
+// Age pruning of one mount's prune folders, run by the worker: scan, remove oldest first
+// until the mount is under its target, log each file (the first ones), and say what was done.
+PruneResult runPrune(const MountRule& m, const std::vector<PruneRule>& rules, bool dry,
+                     const std::atomic<bool>& cancel) {
+  std::vector<PrunePlan> plans;
+  std::uint64_t kept = 0;
+  for (const auto& rule : rules) {
+    auto plan = scanPrune(rule, nowNs(), dry ? ScanFor::Report : ScanFor::Removal, &cancel);
+    if (!plan) {
+      Log::warning("prune folder " + rule.path + " cannot be read: " + plan.error().message(),
+                   {{"OPENCLAW_EVENT", "prune-failed"}, {"OPENCLAW_TARGET", rule.path}});
+      continue;
+    }
+    kept += plan->keptNewest;
+    plans.push_back(std::move(*plan));
+  }
+  std::uint64_t needed = 0;
+  if (auto u = diskUsage(m.path)) needed = u->bytesAbove(m.targetPercent);
+  std::uint64_t named = 0;
+  const std::uint64_t toName = dry ? kNamedPerDryRun : kNamedPerAction;
+  const auto nowSec = std::time(nullptr);
+  auto out = removeOldest(
+      plans, [needed](std::uint64_t freed) { return freed >= needed; }, dry,
+      [&](const PrunePlan& plan, const PruneCandidate& c) {
+        if (++named > toName) return;
+        const std::string path = displayPath(plan, c.folder, c.name);
+        const auto days = (nowSec - c.mtimeNs / 1000000000LL) / 86400;
+        Log::info(
+            (dry ? "would remove " : "removed ") + path + " (" + std::to_string(days) +
+                " days old, " + std::to_string(c.bytes) + " bytes)",
+            {{"OPENCLAW_EVENT", dry ? "prune-would-remove" : "pruned"}, {"OPENCLAW_TARGET", path}});
+      },
+      &cancel);
+  PruneResult r{out.freedBytes, out.removed, {}};
+  r.text = std::string(dry ? "prune (dry run) on " : "prune on ") + m.path + ": " +
+           std::to_string(out.removed) + " old file(s) " +
+           (dry ? "would go, freeing " : "removed, freed ") + formatBytes(out.freedBytes) + " of " +
+           formatBytes(needed) + " needed";
+  if (out.foldersRemoved > 0)
+    r.text += ", " + std::to_string(out.foldersRemoved) + " empty folder(s) removed";
+  if (out.changed > 0)
+    r.text += ", " + std::to_string(out.changed) + " changed since the scan and kept";
+  if (kept > 0) r.text += ", " + std::to_string(kept) + " old kept as their folder's newest";
+  if (named > toName) r.text += "; the first " + std::to_string(toName) + " are named";
+  if (cancel.load() || out.cancelled) r.text += "; cut short: the daemon is stopping";
+  return r;
+}
+
 }  // namespace
 
 DiskGuardService::DiskGuardService(DaemonContext& ctx)
@@ -49,6 +103,12 @@ DiskGuardService::DiskGuardService(DaemonContext& ctx)
 
 DiskGuardService::~DiskGuardService() {
   *alive_ = false;
+  endWorker();
+}
+
+void DiskGuardService::endWorker() {
+  cancel_.store(true);
+  if (worker_.joinable()) worker_.join();
 }
 
 void DiskGuardService::apply(const DiskGuardConfig& config) {
@@ -168,52 +228,29 @@ void DiskGuardService::reportAction(std::size_t mount, const std::string& event,
 }
 
 void DiskGuardService::prune(std::size_t mount) {
-  const MountRule& m = config_.mounts[mount];
-  const auto start = Clock::now();
+  const MountRule m = config_.mounts[mount];
   const dev_t dev = deviceOf(m.path);
-  std::vector<PrunePlan> plans;
-  std::uint64_t kept = 0;
+  std::vector<PruneRule> rules;
   for (const auto& rule : config_.prune) {
-    if (deviceOf(rule.path) != dev) continue;
-    auto plan = scanPrune(rule, nowNs(), config_.dryRun ? ScanFor::Report : ScanFor::Removal);
-    if (!plan) {
-      Log::warning("prune folder " + rule.path + " cannot be read: " + plan.error().message(),
-                   {{"OPENCLAW_EVENT", "prune-failed"}, {"OPENCLAW_TARGET", rule.path}});
-      continue;
-    }
-    kept += plan->keptNewest;
-    plans.push_back(std::move(*plan));
+    if (deviceOf(rule.path) == dev) rules.push_back(rule);
   }
-  std::uint64_t needed = 0;
-  if (auto u = diskUsage(m.path)) needed = u->bytesAbove(m.targetPercent);
-  std::uint64_t named = 0;
   const bool dry = config_.dryRun;
-  const auto nowSec = std::time(nullptr);
-  auto out = removeOldest(
-      plans, [needed](std::uint64_t freed) { return freed >= needed; }, dry,
-      [&](const PrunePlan& plan, const PruneCandidate& c) {
-        if (++named > (dry ? kNamedPerDryRun : kNamedPerAction)) return;
-        const std::string path = displayPath(plan, c.folder, c.name);
-        const auto days = (nowSec - c.mtimeNs / 1000000000LL) / 86400;
-        Log::info(
-            (dry ? "would remove " : "removed ") + path + " (" + std::to_string(days) +
-                " days old, " + std::to_string(c.bytes) + " bytes)",
-            {{"OPENCLAW_EVENT", dry ? "prune-would-remove" : "pruned"}, {"OPENCLAW_TARGET", path}});
-      });
-  std::string text = std::string(dry ? "prune (dry run) on " : "prune on ") + m.path + ": " +
-                     std::to_string(out.removed) + " old file(s) " +
-                     (dry ? "would go, freeing " : "removed, freed ") +
-                     formatBytes(out.freedBytes) + " of " + formatBytes(needed) + " needed";
-  if (out.foldersRemoved > 0)
-    text += ", " + std::to_string(out.foldersRemoved) + " empty folder(s) removed";
-  if (out.changed > 0)
-    text += ", " + std::to_string(out.changed) + " changed since the scan and kept";
-  if (kept > 0) text += ", " + std::to_string(kept) + " old kept as their folder's newest";
-  if (named > (dry ? kNamedPerDryRun : kNamedPerAction)) {
-    text += "; the first " + std::to_string(dry ? kNamedPerDryRun : kNamedPerAction) + " are named";
-  }
-  reportAction(mount, "prune", out.freedBytes, out.removed, start, text);
-  afterStep(mount, Step::Prune);
+  const auto start = Clock::now();
+  // A big tree takes a while: the loop goes on (watchdog pings, reloads, a stop) while a
+  // worker scans and removes.
+  pruning_ = m.path + " since " + formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local);
+  setStatus();
+  cancel_.store(false);
+  worker_ = std::thread([this, m, rules = std::move(rules), dry, mount, start, alive = alive_] {
+    auto result = std::make_shared<PruneResult>(runPrune(m, rules, dry, cancel_));
+    boost::asio::post(ctx_.io, [this, mount, start, alive, result] {
+      if (!*alive) return;  // stop() has joined the worker
+      worker_.join();
+      pruning_.clear();
+      reportAction(mount, "prune", result->freed, result->removed, start, result->text);
+      afterStep(mount, Step::Prune);
+    });
+  });
 }
 
 void DiskGuardService::vacuumJournal(std::size_t mount) {
@@ -364,12 +401,14 @@ std::string DiskGuardService::status() const {
   if (s.empty()) s = "no mounts configured";
   s += "; every " + std::to_string(config_.intervalSec) + " s";
   if (config_.dryRun) s += "; DRY RUN";
+  if (!pruning_.empty()) s += "; pruning " + pruning_;
   s += "; last action: " + lastAction_;
   return s;
 }
 
 void DiskGuardService::stop() {
   *alive_ = false;
+  endWorker();  // a prune stops at its next folder or file
   timer_.cancel();
   command_.reset();
   docker_.reset();

@@ -6,11 +6,13 @@
 // Nothing is persisted: after a kill -9 the next check starts from the disks themselves.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "disk_guard_config.h"
@@ -38,6 +40,7 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   void runStep(std::size_t mount, Step step);
   void afterStep(std::size_t mount, Step step);
   void prune(std::size_t mount);
+  void endWorker();
   void vacuumJournal(std::size_t mount);
   void pruneDocker(std::size_t mount);
   void dockerCall(std::size_t mount, std::vector<std::string> targets, std::uint64_t reclaimed,
@@ -57,11 +60,14 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   std::unique_ptr<RunningCommand> command_;
   boost::asio::steady_timer timer_;
   bool checking_ = false;
-  std::optional<DiskGuardConfig> pending_;  // applied while a check ran: installed after it
+  std::optional<DiskGuardConfig> pending_;        // applied while a check ran: installed after it
   std::map<std::string, std::string> usageText_;  // mount -> "42% (act 85%)"
   std::map<std::string, bool> critical_;          // mount -> alerted, not yet back under
   std::string lastAction_ = "none yet";
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::string pruning_;              // "/srv 12:00:01" while a prune runs
+  std::thread worker_;               // the running prune, if any
+  std::atomic<bool> cancel_{false};  // tells it to stop
 };
 
 }  // namespace openclaw::diskguard

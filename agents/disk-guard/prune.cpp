@@ -126,10 +126,11 @@ class Helper {
 // a batch is large, and each folder's candidates are chosen once its files are known.
 class Scanner {
  public:
-  Scanner(PrunePlan& plan, std::int64_t cutoffNs)
-      : plan_(plan), cutoffNs_(cutoffNs), buffer_(32 * 1024) {}
+  Scanner(PrunePlan& plan, std::int64_t cutoffNs, const std::atomic<bool>* cancel)
+      : plan_(plan), cutoffNs_(cutoffNs), cancel_(cancel), buffer_(32 * 1024) {}
 
   void folder(int fd, std::uint32_t index, int depth) {
+    if (cancel_ && cancel_->load(std::memory_order_relaxed)) return;
     watch(fd, index);
     std::vector<std::string> subfolders;
     PendingFolder pending{index, fd, {}, files_.size(), 0};
@@ -304,6 +305,7 @@ class Scanner {
 
   PrunePlan& plan_;
   std::int64_t cutoffNs_;
+  const std::atomic<bool>* cancel_;
   std::vector<char> buffer_;
   std::vector<PendingFile> files_;
   std::vector<PendingFolder> folders_;
@@ -384,7 +386,8 @@ std::string displayPath(const PrunePlan& plan, std::uint32_t folder, const std::
   return out;
 }
 
-Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use) {
+Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use,
+                            const std::atomic<bool>* cancel) {
   PrunePlan plan;
   plan.rule = rule;
   UniqueFd root(::open(rule.path.c_str(), kFolderFlags));
@@ -400,7 +403,7 @@ Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor u
     plan.changes = UniqueFd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   }
   const std::int64_t cutoff = nowNs - rule.olderThanDays * 86400LL * 1000000000LL;
-  Scanner scanner(plan, cutoff);
+  Scanner scanner(plan, cutoff, cancel);
   scanner.folder(root.get(), 0, 0);
   scanner.flush();
   if (use == ScanFor::Removal) plan.folders[0].fd = std::move(root);  // every removal starts here
@@ -540,7 +543,9 @@ void visitOldestFirst(std::vector<PrunePlan>& plans, const std::function<bool()>
 
 PruneOutcome removeOldest(
     std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
-    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed) {
+    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed,
+    const std::atomic<bool>* cancel) {
+  const auto cancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
   std::uint64_t total = 0;
   std::size_t count = 0;
   for (const auto& plan : plans) {
@@ -560,12 +565,13 @@ PruneOutcome removeOldest(
   if (dryRun) {
     PruneOutcome out;
     visitOldestFirst(
-        plans, [&] { return !enough(out.freedBytes); },
+        plans, [&] { return !enough(out.freedBytes) && !cancelled(); },
         [&](std::size_t p, const PruneCandidate& c) {
           ++out.removed;
           out.freedBytes += c.bytes;
           removed(plans[p], c);
         });
+    out.cancelled = cancelled();
     return out;
   }
 
@@ -587,7 +593,7 @@ PruneOutcome removeOldest(
     std::size_t half = work.size() / 2;
     while (half < work.size() && folderOf(half) == folderOf(half - 1)) ++half;
     const auto run = [&](Remover& r, std::size_t from, std::size_t to) {
-      for (std::size_t w = from; w < to; ++w) {
+      for (std::size_t w = from; w < to && !cancelled(); ++w) {
         r.remove(work[w].first, plans[work[w].first].candidates[work[w].second]);
       }
     };
@@ -597,11 +603,12 @@ PruneOutcome removeOldest(
   } else {
     // Oldest first across the plans (or all, folder by folder), until enough is freed.
     visitOldestFirst(
-        plans, [&] { return !enough(first.out.freedBytes); },
+        plans, [&] { return !enough(first.out.freedBytes) && !cancelled(); },
         [&](std::size_t p, const PruneCandidate& c) { first.remove(p, c); });
   }
   PruneOutcome out = first.out;
   out.removers = twoRemovers ? 2 : 1;
+  out.cancelled = cancelled();
   out.removed += second.out.removed;
   out.freedBytes += second.out.freedBytes;
   out.changed += second.out.changed;

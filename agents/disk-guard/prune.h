@@ -22,6 +22,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -75,8 +76,10 @@ struct PrunePlan {
 enum class ScanFor { Report, Removal };
 
 // Scans one rule's tree; `nowNs` is the wall clock the age is measured against.  For
-// `Removal` the folders are watched for changes until the plan is destroyed.
-Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use);
+// `Removal` the folders are watched for changes until the plan is destroyed.  Once `cancel`
+// (if given) is true, no further folder is entered: the plan holds what was scanned.
+Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use,
+                            const std::atomic<bool>* cancel = nullptr);
 
 struct PruneOutcome {
   std::uint64_t removed = 0;
@@ -85,16 +88,19 @@ struct PruneOutcome {
   std::uint64_t rechecked = 0;  // candidates checked again with statx before removal
   std::uint64_t foldersRemoved = 0;
   std::uint32_t removers = 0;  // threads that removed (two when every candidate goes and many)
+  bool cancelled = false;      // stopped by `cancel` before the end
 };
 
 // Removes candidates of all plans, oldest first, until `enough(freedBytes)` is true (checked
 // before each removal).  When even all of them are not enough, all go, folder by folder, by
 // two threads when there are many.
 // `removed(plan, candidate)` is told of each file removed (displayPath names it).  With `dryRun`
-// nothing is removed: `removed` is told what would be, in the same order.
+// nothing is removed: `removed` is told what would be, in the same order.  Once `cancel` (if
+// given) is true, no further file is removed.
 PruneOutcome removeOldest(
     std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
-    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed);
+    const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed,
+    const std::atomic<bool>* cancel = nullptr);
 
 // The folder's path for people: control characters shown as '?'.
 std::string displayPath(const PrunePlan& plan, std::uint32_t folder, const std::string& name);

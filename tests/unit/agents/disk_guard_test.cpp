@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
@@ -339,6 +340,104 @@ TEST(DiskGuardServiceTest, AReloadDuringACheckWaitsForIt) {
     return service.status().find("no mounts configured; every 60 s") != std::string::npos;
   })) << service.status();
   service.stop();
+  fs::remove_all(dir);
+}
+
+// A prune runs on a worker: the loop goes on meanwhile (here a timer reads STATUS every
+// millisecond and sees the prune in it), and the prune's report comes back to the loop.
+// On one thread the loop would only run again after the prune: no timer would see it.
+TEST(DiskGuardServiceTest, TheLoopRunsWhileAPruneDoes) {
+  char tmpl[] = "/tmp/openclaw-dgw-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string sessions = dir + "/sessions";
+  constexpr int kFiles = 30000;
+  for (int d = 0; d < 30; ++d) {
+    const std::string folder = sessions + "/" + std::to_string(d);
+    fs::create_directories(folder);
+    const timespec old{std::time(nullptr) - 30 * kDay, 0};
+    const timespec times[2] = {old, old};
+    for (int f = 0; f < kFiles / 30; ++f) {
+      const std::string path = folder + "/" + std::to_string(f);
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      ASSERT_GE(fd, 0);
+      ASSERT_EQ(::futimens(fd, times), 0);
+      ::close(fd);
+    }
+  }
+  boost::asio::io_context io;
+  Notifier notifier(io);
+  DaemonContext ctx{io, notifier, "disk-guard", dir};
+  DiskGuardService service(ctx);
+  DiskGuardConfig config;
+  config.mounts.push_back({dir, 0, 0, 100});  // always over act: every old file goes
+  config.intervalSec = 3600;
+  PruneRule rule;
+  rule.path = sessions;
+  rule.olderThanDays = 7;
+  rule.keepNewest = 0;
+  config.prune.push_back(rule);
+  service.apply(config);
+
+  int seen = 0;
+  boost::asio::steady_timer timer(io);
+  std::function<void()> look = [&] {
+    if (service.status().find("pruning " + dir) != std::string::npos) ++seen;
+    timer.expires_after(std::chrono::milliseconds(1));
+    timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) look();
+    });
+  };
+  look();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (service.status().find("last action: none yet") != std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    io.run_for(std::chrono::milliseconds(5));
+  }
+  timer.cancel();
+  EXPECT_NE(service.status().find("prune on " + dir), std::string::npos) << service.status();
+  EXPECT_GT(seen, 1) << "no timer ran while the prune did";
+  EXPECT_TRUE(fs::is_empty(sessions));
+  service.stop();
+  fs::remove_all(dir);
+}
+
+// A cancelled prune (the daemon stopping) enters no further folder and removes no further
+// file.
+TEST(APruneCancelled, EntersAndRemovesNothingMore) {
+  char tmpl[] = "/tmp/openclaw-dgc-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string sessions = dir + "/sessions";
+  fs::create_directories(sessions);
+  const std::atomic<bool> cancel{true};
+  for (int f = 0; f < 10; ++f) {
+    const std::string path = sessions + "/" + std::to_string(f);
+    std::ofstream(path) << "x";
+    const timespec old{std::time(nullptr) - 30 * kDay, 0};
+    const timespec times[2] = {old, old};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  }
+  PruneRule rule;
+  rule.path = sessions;
+  rule.olderThanDays = 7;
+  rule.keepNewest = 0;
+  const std::int64_t now = std::time(nullptr) * 1000000000LL;
+  // Cancelled before it starts: the scan enters nothing, the removal removes nothing.
+  auto cut = scanPrune(rule, now, ScanFor::Removal, &cancel);
+  ASSERT_TRUE(cut.ok());
+  EXPECT_TRUE(cut->candidates.empty());
+  auto whole = scanPrune(rule, now, ScanFor::Removal);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->candidates.size(), 10u);
+  std::vector<PrunePlan> plans;
+  plans.push_back(std::move(*whole));
+  const auto out = removeOldest(
+      plans, [](std::uint64_t) { return false; }, false,
+      [](const PrunePlan&, const PruneCandidate&) {}, &cancel);
+  EXPECT_EQ(out.removed, 0u);
+  EXPECT_TRUE(out.cancelled);
+  EXPECT_EQ(std::distance(fs::directory_iterator(sessions), fs::directory_iterator()), 10);
   fs::remove_all(dir);
 }
 
