@@ -6,6 +6,8 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
+#include "openclaw/log.h"
+
 namespace openclaw {
 namespace {
 
@@ -109,14 +111,33 @@ void DockerEngine::restartContainer(const std::string& name, int stopTimeoutSec,
   // The engine waits up to t seconds for the stop, then starts: allow for both.
   request("POST", "/containers/" + name + "/restart?t=" + std::to_string(stopTimeoutSec),
           std::chrono::seconds(stopTimeoutSec + 60),
-          [name, done = std::move(done)](const Expected<DockerReply, std::string>& reply) {
+          [io = &io_, socket = socket_, name,
+           done = std::move(done)](const Expected<DockerReply, std::string>& reply) mutable {
             if (!reply) return done(Unexpected<std::string>{reply.error()});
             if (reply->status == 204) return done(Ok{});
             if (reply->status == 404) {
               return done(Unexpected<std::string>{"no such container '" + name + "'"});
             }
-            done(Unexpected<std::string>{"Docker engine answered " + std::to_string(reply->status) +
-                                         ": " + engineMessage(reply->body)});
+            std::string why = "Docker engine answered " + std::to_string(reply->status) + ": " +
+                              engineMessage(reply->body);
+            if (reply->status < 500) return done(Unexpected<std::string>{why});
+            // A restart can fail half-way: Podman answers 500 ("container state improper")
+            // when the container exits on SIGTERM while it is about to kill it, and leaves it
+            // stopped.  Start it: 204 means it was stopped and runs again; 304 means it was
+            // running all along, so the restart did not happen.
+            DockerEngine(*io, socket)
+                .request("POST", "/containers/" + name + "/start", std::chrono::seconds(60),
+                         [name, why, done = std::move(done)](
+                             const Expected<DockerReply, std::string>& started) {
+                           if (started && started->status == 204) {
+                             Log::warning("restart of container " + name + " failed (" + why +
+                                              "); it was stopped, so it was started",
+                                          {{"OPENCLAW_EVENT", "docker-restart-started"},
+                                           {"OPENCLAW_TARGET", name}});
+                             return done(Ok{});
+                           }
+                           done(Unexpected<std::string>{why});
+                         });
           });
 }
 
