@@ -49,20 +49,7 @@ CONF
 }
 prune_rule="[ { \"path\": \"$ses\", \"older_than_days\": 7, \"keep_newest\": 2, \"patterns\": [\"*.jsonl\"] } ]"
 
-mark=""
-restart() {
-  mark=$(journalctl -q -n 1 -o json --no-pager | jq -r .__CURSOR)
-  systemctl restart $dg || fail "systemctl restart $dg failed"
-  wait_until 10 "$dg is active" is_state $dg active
-}
-# The daemon's own entries since the last restart, as JSON lines; jr KEY=VALUE... keeps
-# those with every field given. Filtered by jq, not by journalctl's matches: systemd 252's
-# --after-cursor with a match skips the first matching entry.
-jr() {
-  local filter="select(._SYSTEMD_UNIT == \"$dg.service\")" kv
-  for kv in "$@"; do filter+=" | select(.${kv%%=*} == \"${kv#*=}\")"; done
-  journalctl -q --no-pager -o json --after-cursor "$mark" | jq -c "$filter"
-}
+restart() { restart_marked $dg; }
 field_of() { jr "OPENCLAW_EVENT=$1" | jq -r ".$2"; }
 # Whole outputs, never grep -q or head: under pipefail a writer cut off early fails the test.
 has_event() { [ -n "$(jr "OPENCLAW_EVENT=$1")" ]; }

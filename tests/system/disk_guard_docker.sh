@@ -24,21 +24,8 @@ exists() { api "$1" >/dev/null; }
 running() { api "/containers/$name/json" | jq -e '.State.Running' >/dev/null; }
 usage() { df --output=pcent $mnt | tail -n 1 | tr -d ' '; }
 
-mark=""
-restart() {
-  mark=$(journalctl -q -n 1 -o json --no-pager | jq -r .__CURSOR)
-  systemctl restart $dg || fail "systemctl restart $dg failed"
-  wait_until 10 "$dg is active" is_state $dg active
-}
 # Whole outputs, never grep -q or head: under pipefail a writer cut off early fails the test.
-# The daemon's own entries since the last restart, as JSON lines; jr KEY=VALUE... keeps
-# those with every field given. Filtered by jq, not by journalctl's matches: systemd 252's
-# --after-cursor with a match skips the first matching entry.
-jr() {
-  local filter="select(._SYSTEMD_UNIT == \"$dg.service\")" kv
-  for kv in "$@"; do filter+=" | select(.${kv%%=*} == \"${kv#*=}\")"; done
-  journalctl -q --no-pager -o json --after-cursor "$mark" | jq -c "$filter"
-}
+restart() { restart_marked $dg; }
 has_lines() { [ -n "$(jr "$@")" ]; }
 first_line() { jr "$@" | sed -n 1p; }
 write_conf() { # write_conf DRY_RUN

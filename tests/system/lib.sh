@@ -31,3 +31,20 @@ wait_until() {
 
 unit_prop() { systemctl show -P "$2" "$1"; }
 is_state() { [ "$(systemctl is-active "$1")" = "$2" ]; }
+
+# restart_marked UNIT: restarts UNIT and remembers where the journal was, so that
+# jr KEY=VALUE... prints UNIT's entries since then as JSON lines, those with every field
+# given. Filtered by jq, not by journalctl's matches: systemd 252's --after-cursor with a
+# match skips the first matching entry.
+mark="" mark_unit=""
+restart_marked() {
+  mark=$(journalctl -q -n 1 -o json --no-pager | jq -r .__CURSOR)
+  mark_unit=$1
+  systemctl restart "$1" || fail "systemctl restart $1 failed"
+  wait_until 10 "$1 is active" is_state "$1" active
+}
+jr() {
+  local filter="select(._SYSTEMD_UNIT == \"$mark_unit.service\")" kv
+  for kv in "$@"; do filter+=" | select(.${kv%%=*} == \"${kv#*=}\")"; done
+  journalctl -q --no-pager -o json --after-cursor "$mark" | jq -c "$filter"
+}
