@@ -15,26 +15,37 @@ std::uint64_t monotonicNowUsec() {
 
 }  // namespace
 
-AsioBus::AsioBus(boost::asio::io_context& io, BusPtr bus)
-    : io_(io), bus_(std::move(bus)), fd_(io, sd_bus_get_fd(bus_.get())), timer_(io) {}
+AsioBus::AsioBus(boost::asio::io_context& io, BusPtr bus, bool busClient)
+    : io_(io),
+      bus_(std::move(bus)),
+      fd_(io, sd_bus_get_fd(bus_.get())),
+      timer_(io),
+      busClient_(busClient) {}
 
 Result<std::unique_ptr<AsioBus>> AsioBus::openSystem(boost::asio::io_context& io) {
   sd_bus* raw = nullptr;
   if (int r = sd_bus_open_system(&raw); r < 0) return fromErrno(-r);
-  std::unique_ptr<AsioBus> bus(new AsioBus(io, BusPtr(raw)));
+  std::unique_ptr<AsioBus> bus(new AsioBus(io, BusPtr(raw), true));
   bus->arm();
   return bus;
 }
 
 Result<std::unique_ptr<AsioBus>> AsioBus::openAddress(boost::asio::io_context& io,
                                                       const std::string& address) {
+  return open(io, ManagerEndpoint{address, true, address});
+}
+
+Result<std::unique_ptr<AsioBus>> AsioBus::open(boost::asio::io_context& io,
+                                               const ManagerEndpoint& endpoint) {
+  if (endpoint.address.empty()) return openSystem(io);
   sd_bus* raw = nullptr;
   if (int r = sd_bus_new(&raw); r < 0) return fromErrno(-r);
   BusPtr owned(raw);
-  if (int r = sd_bus_set_address(raw, address.c_str()); r < 0) return fromErrno(-r);
-  if (int r = sd_bus_set_bus_client(raw, 1); r < 0) return fromErrno(-r);
+  if (int r = sd_bus_set_address(raw, endpoint.address.c_str()); r < 0) return fromErrno(-r);
+  if (int r = sd_bus_set_bus_client(raw, endpoint.busClient ? 1 : 0); r < 0) return fromErrno(-r);
+  // A unix socket connects at once or fails at once (ENOENT, ECONNREFUSED): no blocking here.
   if (int r = sd_bus_start(raw); r < 0) return fromErrno(-r);
-  std::unique_ptr<AsioBus> bus(new AsioBus(io, std::move(owned)));
+  std::unique_ptr<AsioBus> bus(new AsioBus(io, std::move(owned), endpoint.busClient));
   bus->arm();
   return bus;
 }

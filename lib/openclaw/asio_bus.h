@@ -19,6 +19,7 @@
 
 #include "openclaw/handles.h"
 #include "openclaw/result.h"
+#include "openclaw/systemd_scope.h"
 
 namespace openclaw {
 
@@ -28,6 +29,10 @@ class AsioBus {
   // For tests: a bus at an address such as "unix:path=/run/dbus/system_bus_socket".
   static Result<std::unique_ptr<AsioBus>> openAddress(boost::asio::io_context& io,
                                                       const std::string& address);
+  // A manager's endpoint: the system bus, a user's bus, or a direct connection to a manager's
+  // private socket (no bus daemon: no unique names, no server-side matches).
+  static Result<std::unique_ptr<AsioBus>> open(boost::asio::io_context& io,
+                                               const ManagerEndpoint& endpoint);
   ~AsioBus();
   AsioBus(const AsioBus&) = delete;
   AsioBus& operator=(const AsioBus&) = delete;
@@ -38,9 +43,11 @@ class AsioBus {
   void arm();
   void onDisconnect(std::function<void()> callback) { onDisconnect_ = std::move(callback); }
   bool connected() const { return connected_; }
+  // False for a direct connection: signals then carry no sender, and matches are local.
+  bool busClient() const { return busClient_; }
 
  private:
-  AsioBus(boost::asio::io_context& io, BusPtr bus);
+  AsioBus(boost::asio::io_context& io, BusPtr bus, bool busClient);
   void onFdReady(const boost::system::error_code& ec);
   void process();
   void stopWatchingFd();
@@ -52,6 +59,7 @@ class AsioBus {
   bool waitingRead_ = false;
   bool waitingWrite_ = false;
   bool connected_ = true;
+  bool busClient_ = true;
   std::function<void()> onDisconnect_;
   // Handlers check it so a wait completing after destruction touches nothing.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

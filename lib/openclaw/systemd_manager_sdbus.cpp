@@ -13,6 +13,12 @@ constexpr const char* kPropertiesIface = "org.freedesktop.DBus.Properties";
 
 using ReplyFn = std::function<void(sd_bus_message* reply, const std::string& error)>;
 
+// Signals that come over a direct connection carry no sender: matching on the manager's
+// bus name would then match nothing.
+const char* signalSender(const AsioBus& bus) {
+  return bus.busClient() ? kService : nullptr;
+}
+
 std::string errorText(const sd_bus_error* e, int r) {
   if (e != nullptr && sd_bus_error_is_set(e)) {
     return std::string(e->name) + ": " + (e->message ? e->message : "");
@@ -133,6 +139,13 @@ class SdBusUnitWatch : public UnitWatch {
     return 0;
   }
 
+  void installedLocally() {
+    std::weak_ptr<bool> alive = alive_;
+    boost::asio::post(io_, [this, alive] {
+      if (!alive.expired()) refresh();
+    });
+  }
+
   static int onChanged(sd_bus_message*, void* userdata, sd_bus_error*) {
     static_cast<SdBusUnitWatch*>(userdata)->refresh();
     return 0;
@@ -211,8 +224,9 @@ Result<std::unique_ptr<SdBusSystemdManager>> SdBusSystemdManager::create(AsioBus
   sd_bus_slot* slot = nullptr;
   // Installed before any job is issued: the bus daemon applies it before our later calls,
   // because it handles one connection's messages in order.
-  int r = sd_bus_match_signal_async(bus.get(), &slot, kService, kManagerPath, kManagerIface,
-                                    "JobRemoved", jobRemovedTrampoline, nullptr, m.get());
+  int r =
+      sd_bus_match_signal_async(bus.get(), &slot, signalSender(bus), kManagerPath, kManagerIface,
+                                "JobRemoved", jobRemovedTrampoline, nullptr, m.get());
   if (r < 0) return fromErrno(-r);
   m->jobRemovedSlot_.reset(slot);
   if ((r = sd_bus_add_filter(bus.get(), &slot, disconnectFilter, m.get())) < 0) {
@@ -260,12 +274,18 @@ void SdBusSystemdManager::resetFailedUnit(const std::string& unit, ErrorCallback
   callAsync(
       bus_, kManagerPath, kManagerIface, "ResetFailedUnit",
       [unit](sd_bus_message* m) { return sd_bus_message_append(m, "s", unit.c_str()); },
-      [done = std::move(done)](sd_bus_message*, const std::string& error) { done(error); });
+      [alive = std::weak_ptr<bool>(alive_), done = std::move(done)](sd_bus_message*,
+                                                                    const std::string& error) {
+        if (!alive.expired()) done(error);
+      });
 }
 
 void SdBusSystemdManager::daemonReload(ErrorCallback done) {
   callAsync(bus_, kManagerPath, kManagerIface, "Reload", nullptr,
-            [done = std::move(done)](sd_bus_message*, const std::string& error) { done(error); });
+            [alive = std::weak_ptr<bool>(alive_), done = std::move(done)](
+                sd_bus_message*, const std::string& error) {
+              if (!alive.expired()) done(error);
+            });
 }
 
 void SdBusSystemdManager::getUnitState(const std::string& unit, StateCallback done) {
@@ -274,7 +294,9 @@ void SdBusSystemdManager::getUnitState(const std::string& unit, StateCallback do
   callAsync(
       bus_, unitObjectPath(unit), kPropertiesIface, "GetAll",
       [](sd_bus_message* m) { return sd_bus_message_append(m, "s", ""); },
-      [done = std::move(done)](sd_bus_message* reply, const std::string& error) {
+      [alive = std::weak_ptr<bool>(alive_), done = std::move(done)](sd_bus_message* reply,
+                                                                    const std::string& error) {
+        if (alive.expired()) return;
         if (!error.empty()) return done(Unexpected<std::string>{error});
         UnitState state;
         if (int r = readProperties(reply, state); r < 0) {
@@ -290,13 +312,16 @@ std::unique_ptr<UnitWatch> SdBusSystemdManager::watchUnit(const std::string& uni
   sd_bus_slot* slot = nullptr;
   const std::string path = unitObjectPath(unit);
   const int r = sd_bus_match_signal_async(
-      bus_.get(), &slot, kService, path.c_str(), kPropertiesIface, "PropertiesChanged",
+      bus_.get(), &slot, signalSender(bus_), path.c_str(), kPropertiesIface, "PropertiesChanged",
       SdBusUnitWatch::onChanged, SdBusUnitWatch::onInstalled, watch.get());
   if (r < 0) {
     watch->fail(errorText(nullptr, r));
     return watch;
   }
   watch->slot.reset(slot);
+  // On a direct connection the match is local and in place at once: no bus daemon answers
+  // AddMatch, so the baseline read is started here.
+  if (!bus_.busClient()) watch->installedLocally();
   bus_.arm();
   return watch;
 }
