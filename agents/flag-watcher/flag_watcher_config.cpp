@@ -21,6 +21,8 @@ void readTarget(const std::string& name, ConfigObject& obj, FlagWatcherConfig& c
   } else if (hasContainer && !isSafeName(target.container)) {
     obj.fail("container", "is not a container name");
   }
+  target.scope = readManagerScope(obj);
+  if (hasContainer && !target.scope.isSystem()) obj.fail("user", "applies to units only");
   config.targets[name] = target;
 }
 

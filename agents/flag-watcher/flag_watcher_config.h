@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/systemd_scope.h"
 
 namespace openclaw::flagwatcher {
 
@@ -19,6 +20,7 @@ struct FlagDirectory {
 struct FlagTarget {
   std::string unit;  // exactly one of unit and container is set
   std::string container;
+  ManagerScope scope;  // units: the manager the unit lives in ("user": "root")
 };
 
 struct FlagWatcherConfig {

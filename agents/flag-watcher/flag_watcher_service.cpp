@@ -65,6 +65,7 @@ void FlagWatcherService::apply(const FlagWatcherConfig& config) {
   config_ = config;
   policy_ = std::make_unique<RevivePolicy>(config.minIntervalSec, config.maxPerHour);
   if (!started_) startOnce();
+  retainManagers();
   openFolders();
   scanAll(started_ ? "reload" : "start");
   started_ = true;
@@ -88,11 +89,7 @@ void FlagWatcherService::startOnce() {
     inotify_ = std::move(inotify).value();
     inotify_->start();
   }
-  if (auto bus = AsioBus::openSystem(ctx_.io); bus) {
-    bus_ = std::move(bus).value();
-    if (auto m = SdBusSystemdManager::create(*bus_); m) systemd_ = std::move(m).value();
-  }
-  if (!systemd_) Log::error("cannot reach systemd over D-Bus: unit targets cannot be revived");
+  managers_ = std::make_unique<SystemdManagers>(ctx_.io, [this] { setStatus(); });
   resumeInterrupted();
 }
 
@@ -223,49 +220,59 @@ void FlagWatcherService::sendRestart(const std::string& target) {
   const auto it = config_.targets.find(target);
   if (it == config_.targets.end()) return finish(target, "target no longer configured", false);
   if (!it->second.unit.empty()) {
-    restartUnit(target, it->second.unit);
+    restartUnit(target, it->second);
   } else {
     restartContainer(target, it->second.container);
   }
 }
 
-void FlagWatcherService::restartUnit(const std::string& target, const std::string& unit) {
-  if (!systemd_) return finish(target, "no connection to systemd", false);
-  systemd_->getUnitState(unit, [this, target, unit](const auto& state) {
+void FlagWatcherService::restartUnit(const std::string& target, const FlagTarget& t) {
+  SystemdManager& systemd = managers_->get(t.scope);
+  const std::string unit = t.unit;
+  systemd.getUnitState(unit, [this, &systemd, target, t](const auto& state) {
     if (state.ok()) {
       ledgers_[target].startStampBefore = state->execMainStartTimestampMonotonic;
       persist();
     }
-    auto restart = [this, target, unit] {
-      systemd_->restartUnit(unit, [this, target, unit](const JobOutcome& o) {
-        if (o.result == JobResult::Failed) return retryIfLatched(target, unit);
+    auto restart = [this, &systemd, target, t] {
+      systemd.restartUnit(t.unit, [this, target, t](const JobOutcome& o) {
+        if (o.result == JobResult::Failed) return retryIfLatched(target, t);
         finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
       });
     };
     // A failed unit (notably start-limit-hit) stays latched until reset.
     if (state.ok() && state->activeState == "failed") {
-      Log::info(unit + " is failed (" + state->result + "): resetting it first",
+      Log::info(t.unit + " is failed (" + state->result + "): resetting it first",
                 {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
-      systemd_->resetFailedUnit(unit, [restart](const std::string&) { restart(); });
+      systemd.resetFailedUnit(t.unit, [restart](const std::string&) { restart(); });
     } else {
       restart();
     }
   });
 }
 
-void FlagWatcherService::retryIfLatched(const std::string& target, const std::string& unit) {
+void FlagWatcherService::retryIfLatched(const std::string& target, const FlagTarget& t) {
   // Our own restart can be the start that trips the unit's start limit; the operator
   // asked for the bot to run, so reset the latch and try once more.
-  systemd_->getUnitState(unit, [this, target, unit](const auto& state) {
+  SystemdManager& systemd = managers_->get(t.scope);
+  systemd.getUnitState(t.unit, [this, &systemd, target, t](const auto& state) {
     if (!state.ok() || state->result != "start-limit-hit") return finish(target, "failed", false);
-    Log::info(unit + " hit its start limit on this restart: resetting it and retrying once",
+    Log::info(t.unit + " hit its start limit on this restart: resetting it and retrying once",
               {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
-    systemd_->resetFailedUnit(unit, [this, target, unit](const std::string&) {
-      systemd_->restartUnit(unit, [this, target](const JobOutcome& o) {
+    systemd.resetFailedUnit(t.unit, [this, &systemd, target, t](const std::string&) {
+      systemd.restartUnit(t.unit, [this, target](const JobOutcome& o) {
         finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
       });
     });
   });
+}
+
+void FlagWatcherService::retainManagers() {
+  std::set<ManagerScope> inUse;
+  for (const auto& [name, target] : config_.targets) {
+    if (!target.unit.empty()) inUse.insert(target.scope);
+  }
+  managers_->retain(inUse);
 }
 
 void FlagWatcherService::restartContainer(const std::string& target, const std::string& container) {
@@ -335,8 +342,8 @@ void FlagWatcherService::resumeInterrupted() {
     if (!ledger.inFlightSince) continue;
     const auto it = config_.targets.find(target);
     const bool sameBoot = ledger.bootId == bootId_ && ledger.startStampBefore != 0;
-    if (it != config_.targets.end() && !it->second.unit.empty() && sameBoot && systemd_) {
-      resumeUnit(target, it->second.unit, ledger.startStampBefore);
+    if (it != config_.targets.end() && !it->second.unit.empty() && sameBoot) {
+      resumeUnit(target, it->second, ledger.startStampBefore);
       continue;
     }
     Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
@@ -346,7 +353,7 @@ void FlagWatcherService::resumeInterrupted() {
   }
 }
 
-void FlagWatcherService::resumeUnit(const std::string& target, const std::string& unit,
+void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget& t,
                                     std::uint64_t stampBefore) {
   // The restart we issued before dying may still be running in systemd: wait until the
   // unit settles, then look at its start stamp.  Issuing another restart while the first
@@ -372,10 +379,11 @@ void FlagWatcherService::resumeUnit(const std::string& target, const std::string
     }
     return true;
   };
-  resumeWatches_[target] = systemd_->watchUnit(unit, [decide](const auto& state) {
+  SystemdManager& systemd = managers_->get(t.scope);
+  resumeWatches_[target] = systemd.watchUnit(t.unit, [decide](const auto& state) {
     if (state.ok()) decide(*state);
   });
-  systemd_->getUnitState(unit, [decide](const auto& state) {
+  systemd.getUnitState(t.unit, [decide](const auto& state) {
     if (state.ok()) decide(*state);
   });
 }
@@ -394,15 +402,17 @@ void FlagWatcherService::setStatus() {
 std::string FlagWatcherService::status() const {
   std::size_t watching = 0;
   for (const auto& f : folders_) watching += f.fd ? 1 : 0;
+  const std::string problems = managers_ ? managers_->problems() : "";
   return "watching " + std::to_string(watching) + "/" + std::to_string(folders_.size()) +
          " folder(s) for " + std::to_string(config_.targets.size()) + " target(s); " +
-         std::to_string(revives_) + " revive(s); last: " + lastAction_;
+         std::to_string(revives_) + " revive(s); last: " + lastAction_ +
+         (problems.empty() ? "" : "; " + problems);
 }
 
 void FlagWatcherService::stop() {
   inotify_.reset();
-  systemd_.reset();
-  bus_.reset();
+  resumeWatches_.clear();
+  managers_.reset();
 }
 
 }  // namespace openclaw::flagwatcher

@@ -16,7 +16,7 @@
 #include "openclaw/docker_engine.h"
 #include "openclaw/durable_file.h"
 #include "openclaw/inotify_watcher.h"
-#include "openclaw/systemd_manager_sdbus.h"
+#include "openclaw/systemd_managers.h"
 #include "revive_policy.h"
 
 namespace openclaw::flagwatcher {
@@ -45,13 +45,14 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void handleName(Folder& folder, const std::string& name);
   void beginRestart(const std::string& target, bool countAgainstBudget);
   void sendRestart(const std::string& target);
-  void restartUnit(const std::string& target, const std::string& unit);
-  void retryIfLatched(const std::string& target, const std::string& unit);
+  void restartUnit(const std::string& target, const FlagTarget& unit);
+  void retryIfLatched(const std::string& target, const FlagTarget& unit);
   void restartContainer(const std::string& target, const std::string& container);
   void finish(const std::string& target, const std::string& result, bool ok);
   void appendHumanLog(const std::string& line);
   void resumeInterrupted();
-  void resumeUnit(const std::string& target, const std::string& unit, std::uint64_t stampBefore);
+  void resumeUnit(const std::string& target, const FlagTarget& unit, std::uint64_t stampBefore);
+  void retainManagers();
   void persist();
   void setStatus();
 
@@ -64,8 +65,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   StateFile state_;
   std::string bootId_;
   std::unique_ptr<InotifyWatcher> inotify_;
-  std::unique_ptr<AsioBus> bus_;
-  std::unique_ptr<SdBusSystemdManager> systemd_;
+  std::unique_ptr<SystemdManagers> managers_;
   std::map<std::string, std::unique_ptr<UnitWatch>> resumeWatches_;
   std::string lastAction_ = "nothing yet";
   std::uint64_t revives_ = 0;
