@@ -11,6 +11,7 @@
 
 #include "openclaw/alerter.h"
 #include "openclaw/systemd_manager.h"
+#include "openclaw/systemd_scope.h"
 #include "openclaw/time_text.h"
 #include "repair_policy.h"
 
@@ -18,7 +19,8 @@ namespace openclaw::supervisor {
 
 struct BotEnv {
   boost::asio::io_context& io;
-  SystemdManager* systemd = nullptr;  // null while D-Bus is unreachable
+  // The manager a unit lives in (the system's or a user's); it reconnects by itself.
+  std::function<SystemdManager&(const ManagerScope& scope)> systemd;
   Alerter& alerter;
   std::string stateDir;
   std::string dockerSocket;

@@ -70,6 +70,13 @@ std::vector<RestoreCandidate> listCandidates(const std::vector<std::string>& bac
       if (seen.insert(c.path).second) all.push_back(std::move(c));
     }
   };
+  // OpenClaw keeps the config of its last good start beside the live one: the newest config
+  // known to start, and the one OpenClaw's own start-time check compares against, so a
+  // restore of it is never undone by that check.  First, unless `backups` places it.
+  const std::string lastGood = liveConfig + kLastGoodSuffix;
+  if (std::find(backups.begin(), backups.end(), lastGood) == backups.end()) {
+    add(matchesNewestFirst(lastGood, "last-good"));
+  }
   for (std::size_t i = 0; i < backups.size(); ++i) {
     add(matchesNewestFirst(backups[i], "backups[" + std::to_string(i) + "]"));
   }

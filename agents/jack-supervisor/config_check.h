@@ -5,8 +5,9 @@
 // it must parse as JSON with comments and trailing commas, and every `required` JSON
 // pointer must exist.  The optional validator command then runs on a private copy of that
 // same content, so what was validated is exactly what gets installed.
-// `listCandidates` gives the restore order: each `backups` entry in turn (a glob's matches
-// newest first), then the supervisor's own last-known-good snapshots, newest first.
+// `listCandidates` gives the restore order: OpenClaw's own `<config>.last-good` (unless
+// `backups` names it, then where it stands there), each `backups` entry in turn (a glob's
+// matches newest first), then the supervisor's own last-known-good snapshots, newest first.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,9 @@ ConfigVerdict checkConfigText(std::string_view text, const std::vector<std::stri
 
 // The file's content, refusing symlinks, FIFOs, devices and oversized files.
 Expected<std::string, std::string> readConfigFile(const std::string& path);
+
+// What OpenClaw calls the config of its last good start: `<config>.last-good`.
+inline constexpr const char* kLastGoodSuffix = ".last-good";
 
 struct RestoreCandidate {
   std::string path;

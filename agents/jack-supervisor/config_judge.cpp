@@ -2,60 +2,219 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/post.hpp>
+
 #include "openclaw/durable_file.h"
 
 namespace openclaw::supervisor {
+namespace {
 
-void ConfigJudge::judge(const std::string& content, VerdictCallback done) {
-  ConfigVerdict structural = checkConfigText(content, rules_.required);
-  if (!structural.valid || rules_.validator.empty()) return done(structural);
-  // The validator reads our own copy: a name in the bot's folder could be swapped by the
-  // bot between the check and the install.
-  const std::string copy = rules_.scratchDir + "/candidate-" + std::to_string(::getpid()) + ".json";
-  if (auto w = atomicWriteFile(copy, content, 0600); !w) {
-    return done({false, "cannot write a copy for the validator: " + w.error().message()});
-  }
-  const std::uint64_t generation = ++generation_;
-  running_ =
-      runCommand(io_, rules_.validator, {{"OPENCLAW_CONFIG_PATH", copy}}, rules_.validatorTimeout,
-                 [this, generation, copy, done](const CommandResult& r) {
-                   ::unlink(copy.c_str());
-                   if (generation != generation_) return;
-                   done(r.ok() ? ConfigVerdict{true, "ok (validator passed)"}
-                               : ConfigVerdict{false, "validator: " + r.describe()});
-                 });
+// Every judgement writes its own copy: two bots judged at once must never read each other's.
+std::atomic<std::uint64_t> copies{0};
+
+std::string copyPath(const std::string& scratchDir) {
+  return scratchDir + "/candidate-" + std::to_string(::getpid()) + "-" + std::to_string(++copies) +
+         ".json";
 }
 
-void ConfigJudge::judgeCandidates(std::vector<RestoreCandidate> candidates, bool stopAtFirstValid,
-                                  CandidatesCallback done) {
-  auto results = std::make_shared<std::vector<CandidateResult>>();
-  for (auto& c : candidates) results->push_back({std::move(c), {}, {}});
-  judgeNext(results, 0, stopAtFirstValid, std::move(done));
-}
+}  // namespace
 
-void ConfigJudge::judgeNext(std::shared_ptr<std::vector<CandidateResult>> results,
-                            std::size_t index, bool stopAtFirstValid, CandidatesCallback done) {
-  if (index >= results->size()) return done(*results);
-  CandidateResult& r = (*results)[index];
-  auto content = readConfigFile(r.candidate.path);
-  if (!content) {
-    r.verdict = {false, content.error()};
-    return judgeNext(results, index + 1, stopAtFirstValid, std::move(done));
-  }
-  r.content = std::move(content).value();
-  judge(r.content, [this, results, index, stopAtFirstValid, done](const ConfigVerdict& v) {
-    (*results)[index].verdict = v;
-    if (v.valid && stopAtFirstValid) {
-      results->resize(index + 1);
-      return done(*results);
+std::optional<ConfigVerdict> VerdictCache::find(const std::string& content,
+                                                Clock::time_point now) const {
+  const std::size_t hash = std::hash<std::string>{}(content);
+  for (const Entry& e : entries_) {
+    if (e.hash == hash && e.content == content) {
+      if (now - e.at < ttl_) return e.verdict;
+      return std::nullopt;
     }
-    judgeNext(results, index + 1, stopAtFirstValid, done);
+  }
+  return std::nullopt;
+}
+
+void VerdictCache::store(const std::string& content, const ConfigVerdict& verdict,
+                         Clock::time_point now) {
+  if (content.size() > kMaxBytes) return;
+  const std::size_t hash = std::hash<std::string>{}(content);
+  std::erase_if(entries_, [&](const Entry& e) {
+    const bool same = e.hash == hash && e.content == content;
+    if (same) bytes_ -= e.content.size();
+    return same;
   });
+  entries_.push_front({hash, content, verdict, now});
+  bytes_ += content.size();
+  while (entries_.size() > kMaxEntries || bytes_ > kMaxBytes) {
+    bytes_ -= entries_.back().content.size();
+    entries_.pop_back();
+  }
+}
+
+std::optional<ConfigVerdict> ConfigJudge::known(const std::string& content) const {
+  ConfigVerdict structural = checkConfigText(content, rules_.required);
+  if (!structural.valid || rules_.validator.empty()) return structural;
+  return cache_.find(content, VerdictCache::Clock::now());
+}
+
+void ConfigJudge::judge(const std::string& content, Urgency urgency, VerdictCallback done) {
+  if (auto verdict = known(content)) return done(*verdict);
+  enqueue(content, urgency, std::move(done));
+}
+
+void ConfigJudge::enqueue(const std::string& content, Urgency urgency, VerdictCallback done) {
+  const bool now = urgency == Urgency::Now;
+  if (current_ && current_->content == content) {
+    current_->waiting.push_back(std::move(done));
+    if (now) current_->urgency = Urgency::Now;
+    return;
+  }
+  auto same = std::find_if(queue_.begin(), queue_.end(),
+                           [&](const Request& r) { return r.content == content; });
+  Request request{content, urgency, {}};
+  if (same != queue_.end()) {
+    request = std::move(*same);
+    queue_.erase(same);
+    if (now) request.urgency = Urgency::Now;
+  }
+  request.waiting.push_back(std::move(done));
+  if (request.urgency == Urgency::Now) {
+    // After the other urgent requests, before every background one.
+    auto firstBackground = std::find_if(queue_.begin(), queue_.end(), [](const Request& r) {
+      return r.urgency == Urgency::Background;
+    });
+    queue_.insert(firstBackground, std::move(request));
+  } else {
+    queue_.push_back(std::move(request));
+  }
+  if (current_ && current_->urgency == Urgency::Background && now) {
+    // Judging ahead must never delay a repair: stop it and judge that content later.
+    running_.reset();
+    ::unlink(runningCopy_.c_str());
+    runningCopy_.clear();
+    queue_.push_back(std::move(*current_));
+    current_.reset();
+  }
+  startNext();
+}
+
+void ConfigJudge::startNext() {
+  while (!current_ && !queue_.empty()) {
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    // Judged meanwhile (another request for the same bytes finished first).
+    if (auto verdict = cache_.find(current_->content, VerdictCache::Clock::now())) {
+      auto waiting = std::move(current_->waiting);
+      current_.reset();
+      for (auto& w : waiting) w(*verdict);
+      continue;
+    }
+    // The validator reads our own copy: a name in the bot's folder could be swapped by the
+    // bot between the check and the install.
+    const std::string copy = copyPath(rules_.scratchDir);
+    if (auto w = atomicWriteFile(copy, current_->content, 0600); !w) {
+      // Not a verdict on the content: nothing is cached.
+      return finished({false, "cannot write a copy for the validator: " + w.error().message()},
+                      false);
+    }
+    ++runs_;
+    std::weak_ptr<bool> alive = alive_;
+    running_ = runCommand(io_, rules_.validator, {{"OPENCLAW_CONFIG_PATH", copy}},
+                          rules_.validatorTimeout, [this, alive, copy](const CommandResult& r) {
+                            ::unlink(copy.c_str());
+                            if (alive.expired()) return;
+                            // A validator that timed out or could not start said nothing
+                            // about the content: judge it again next time.
+                            const bool verdictOnContent =
+                                r.error.empty() && !r.timedOut && r.signal == 0;
+                            finished(r.ok() ? ConfigVerdict{true, "ok (validator passed)"}
+                                            : ConfigVerdict{false, "validator: " + r.describe()},
+                                     verdictOnContent);
+                          });
+    runningCopy_ = copy;
+  }
+}
+
+void ConfigJudge::finished(const ConfigVerdict& verdict, bool cacheable) {
+  Request done = std::move(*current_);
+  current_.reset();
+  runningCopy_.clear();
+  if (cacheable) cache_.store(done.content, verdict, VerdictCache::Clock::now());
+  // The next run starts before anyone hears of this one, whose callbacks may queue more.
+  boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.expired()) startNext();
+  });
+  for (auto& w : done.waiting) w(verdict);
+}
+
+void ConfigJudge::cancelBackground() {
+  std::erase_if(queue_, [](const Request& r) { return r.urgency == Urgency::Background; });
 }
 
 void ConfigJudge::cancel() {
-  ++generation_;
+  queue_.clear();
   running_.reset();
+  if (!runningCopy_.empty()) ::unlink(runningCopy_.c_str());
+  runningCopy_.clear();
+  current_.reset();
+}
+
+ConfigJudge::~ConfigJudge() {
+  *alive_ = false;
+  cancel();
+}
+
+// One walk over restore candidates, resumed after each verdict that needed a validator.
+struct ConfigJudge::Walk {
+  std::vector<CandidateResult> results;
+  std::size_t next = 0;
+  bool stopAtFirstValid = false;
+  Urgency urgency = Urgency::Now;
+  CandidatesCallback done;
+};
+
+void ConfigJudge::judgeCandidates(std::vector<RestoreCandidate> candidates, bool stopAtFirstValid,
+                                  Urgency urgency, CandidatesCallback done) {
+  auto w = std::make_shared<Walk>();
+  for (auto& c : candidates) w->results.push_back({std::move(c), {}, {}});
+  w->stopAtFirstValid = stopAtFirstValid;
+  w->urgency = urgency;
+  w->done = std::move(done);
+  walk(w);
+}
+
+void ConfigJudge::walk(const std::shared_ptr<Walk>& w) {
+  // A loop, not recursion: thousands of candidates judged at once (cached, unreadable)
+  // must not each take a stack frame.
+  while (w->next < w->results.size()) {
+    CandidateResult& r = w->results[w->next];
+    auto content = readConfigFile(r.candidate.path);
+    if (!content) {
+      r.verdict = {false, content.error()};
+      ++w->next;
+      continue;
+    }
+    // 0: judging now; 1: answered before judge() returned; 2: the answer comes later.
+    auto phase = std::make_shared<int>(0);
+    std::weak_ptr<bool> alive = alive_;
+    judge(*content, w->urgency, [this, alive, w, phase, text = *content](const ConfigVerdict& v) {
+      CandidateResult& mine = w->results[w->next];
+      mine.verdict = v;
+      if (v.valid) mine.content = text;
+      ++w->next;
+      if (v.valid && w->stopAtFirstValid) w->results.resize(w->next);
+      if (*phase == 0) {
+        *phase = 1;
+      } else if (!alive.expired()) {
+        walk(w);
+      }
+    });
+    if (*phase == 0) {
+      *phase = 2;
+      return;
+    }
+  }
+  auto done = std::move(w->done);
+  done(w->results);
 }
 
 }  // namespace openclaw::supervisor

@@ -36,6 +36,7 @@ void readProbe(ConfigObject& obj, HealthProbe& probe) {
 
 void readUnitBot(ConfigObject& obj, BotConfig& bot) {
   if (!isUnitName(bot.unit)) obj.fail("unit", "is not a unit name such as \"x.service\"");
+  bot.scope = readManagerScope(obj);
   if (obj.get("config", bot.config) && !isAbsolutePath(bot.config)) {
     obj.fail("config", "must be an absolute path");
   }
@@ -78,6 +79,10 @@ BotConfig readBot(ConfigObject& obj) {
     readUnitBot(obj, bot);
   } else if (!isSafeName(bot.container)) {
     obj.fail("container", "is not a container name");
+  }
+  if (hasContainer && obj.has("user")) {
+    (void)readManagerScope(obj);
+    obj.fail("user", "applies to units only");
   }
   HealthProbe probe;
   if (hasContainer) {

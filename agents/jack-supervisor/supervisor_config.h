@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/systemd_scope.h"
 
 namespace openclaw::supervisor {
 
@@ -30,6 +31,7 @@ struct BotConfig {
   std::string name;
   std::string unit;  // exactly one of unit and container
   std::string container;
+  ManagerScope scope;                   // units: the manager the unit lives in ("user": "root")
   std::string config;                   // the bot's live config file (units only)
   std::vector<std::string> required;    // JSON pointers that must exist in a valid config
   std::vector<std::string> validator;   // optional command; gets OPENCLAW_CONFIG_PATH

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <set>
+
 #include "openclaw/log.h"
 
 namespace openclaw::supervisor {
@@ -46,6 +48,11 @@ void SupervisorService::apply(const SupervisorConfig& config) {
       containers_.back()->start();
     }
   }
+  std::set<ManagerScope> inUse;
+  for (const auto& bot : config_.bots) {
+    if (!bot.unit.empty()) inUse.insert(bot.scope);
+  }
+  managers_->retain(inUse);
   persist();
   watchConfigFolders();
   ctx_.notifier.status(status());
@@ -62,18 +69,17 @@ void SupervisorService::startOnce() {
                {{"OPENCLAW_EVENT", "state-reset"}});
   }
   ::mkdir((ctx_.stateDir + "/snapshots").c_str(), 0700);
-  if (auto bus = AsioBus::openSystem(ctx_.io); bus) {
-    bus_ = std::move(bus).value();
-    if (auto m = SdBusSystemdManager::create(*bus_); m) systemd_ = std::move(m).value();
-  }
-  if (!systemd_) Log::error("cannot reach systemd over D-Bus: unit bots cannot be supervised");
+  managers_ =
+      std::make_unique<SystemdManagers>(ctx_.io, [this] { ctx_.notifier.status(status()); });
   if (auto in = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onInotify(e); });
       in) {
     inotify_ = std::move(in).value();
     inotify_->start();
   }
   env_ = std::make_unique<BotEnv>(
-      BotEnv{ctx_.io, systemd_.get(), alerter_, ctx_.stateDir, config_.dockerSocket,
+      BotEnv{ctx_.io,
+             [this](const ManagerScope& scope) -> SystemdManager& { return managers_->get(scope); },
+             alerter_, ctx_.stateDir, config_.dockerSocket,
              [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
              [this] { persist(); }, [this] { ctx_.notifier.status(status()); }});
 }
@@ -83,16 +89,16 @@ void SupervisorService::watchConfigFolders() {
   for (const auto& [wd, folder] : folderOfWatch_) inotify_->remove(wd);
   folderOfWatch_.clear();
   for (const auto& bot : units_) {
-    if (bot->config().config.empty()) continue;
-    const std::string folder = splitPath(bot->config().config).first;
-    auto wd = inotify_->add(folder, kConfigFolderEvents);
-    if (!wd) {
-      Log::warning("cannot watch " + folder + ": " + wd.error().message() +
-                       "; a config fixed by hand is noticed at the next reload",
-                   {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", bot->config().name}});
-      continue;
+    for (const std::string& folder : bot->watchedFolders()) {
+      auto wd = inotify_->add(folder, kConfigFolderEvents);
+      if (!wd) {
+        Log::warning("cannot watch " + folder + ": " + wd.error().message() +
+                         "; changes there are noticed when a repair needs them",
+                     {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", bot->config().name}});
+        continue;
+      }
+      folderOfWatch_[*wd] = folder;
     }
-    folderOfWatch_[*wd] = folder;
   }
 }
 
@@ -101,8 +107,13 @@ void SupervisorService::onInotify(const InotifyEvent& event) {
   const bool overflow = (event.mask & IN_Q_OVERFLOW) != 0;
   if (it == folderOfWatch_.end() && !overflow) return;
   for (auto& bot : units_) {
-    const auto [folder, name] = splitPath(bot->config().config);
-    if (overflow || (folder == it->second && name == event.name)) bot->configChanged();
+    if (overflow) {
+      // Events were lost: every file may have changed.
+      const auto [folder, name] = splitPath(bot->config().config);
+      if (!name.empty()) bot->filesChanged(folder, name);
+    } else {
+      bot->filesChanged(it->second, event.name);
+    }
   }
 }
 
@@ -119,15 +130,16 @@ std::string SupervisorService::status() const {
   for (const auto& b : units_) s += (s.empty() ? "" : "; ") + b->status();
   for (const auto& b : containers_) s += (s.empty() ? "" : "; ") + b->status();
   const std::string tg = alerter_.telegramStatus();
-  return tg.empty() ? s : s + "; " + tg;
+  if (!tg.empty()) s += "; " + tg;
+  const std::string problems = managers_ ? managers_->problems() : "";
+  return problems.empty() ? s : s + "; " + problems;
 }
 
 void SupervisorService::stop() {
   units_.clear();
   containers_.clear();
   inotify_.reset();
-  systemd_.reset();
-  bus_.reset();
+  managers_.reset();
 }
 
 }  // namespace openclaw::supervisor

@@ -13,11 +13,10 @@
 #include "bot_env.h"
 #include "container_bot.h"
 #include "openclaw/alerter.h"
-#include "openclaw/asio_bus.h"
 #include "openclaw/daemon.h"
 #include "openclaw/durable_file.h"
 #include "openclaw/inotify_watcher.h"
-#include "openclaw/systemd_manager_sdbus.h"
+#include "openclaw/systemd_managers.h"
 #include "supervisor_config.h"
 #include "unit_bot.h"
 
@@ -42,8 +41,7 @@ class SupervisorService : public AgentService<SupervisorConfig> {
   Alerter alerter_;
   StateFile state_;
   std::map<std::string, BotLedger> ledgers_;
-  std::unique_ptr<AsioBus> bus_;
-  std::unique_ptr<SdBusSystemdManager> systemd_;
+  std::unique_ptr<SystemdManagers> managers_;
   std::unique_ptr<InotifyWatcher> inotify_;
   std::map<int, std::string> folderOfWatch_;
   std::unique_ptr<BotEnv> env_;

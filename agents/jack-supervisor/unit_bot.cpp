@@ -20,12 +20,14 @@ constexpr milliseconds kConfigSettle{300};
 UnitBot::UnitBot(BotEnv& env, BotConfig config)
     : env_(env),
       config_(std::move(config)),
+      systemd_(env.systemd(config_.scope)),
       policy_(config_.maxRestoresPerHour),
       snapshots_(env.stateDir + "/snapshots/" + config_.name, config_.keepSnapshots),
       probeTimer_(env.io),
       retryTimer_(env.io),
       stableTimer_(env.io),
-      resumeTimer_(env.io) {
+      resumeTimer_(env.io),
+      aheadTimer_(env.io) {
   JudgeRules rules;
   rules.required = config_.required;
   rules.validator = config_.validator;
@@ -38,10 +40,6 @@ UnitBot::~UnitBot() {
 }
 
 void UnitBot::start() {
-  if (!env_.systemd) {
-    lastAction_ = "cannot watch " + config_.unit + ": no connection to systemd";
-    return;
-  }
   BotLedger& l = ledger();
   if (l.givenUp) {
     phase_ = Phase::GivenUp;
@@ -51,15 +49,17 @@ void UnitBot::start() {
     // done (a config installed, a restart issued) is seen as done and not charged again.
     resumeRepair_ = true;
   }
-  watch_ = env_.systemd->watchUnit(
+  watch_ = systemd_.watchUnit(
       config_.unit, guarded([this](const Expected<UnitState, std::string>& s) {
         if (s.ok()) return onUnitState(*s);
-        lastAction_ = "cannot watch " + config_.unit + ": " + s.error();
-        Log::error(lastAction_,
-                   {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", config_.name}});
+        // The manager went away (its STATUS says so) or refused the watch; the watch comes
+        // back with the unit's fresh state when the manager does.
+        Log::warning("lost sight of " + config_.unit + ": " + s.error(),
+                     {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", config_.name}});
       }));
   if (phase_ == Phase::GivenUp) tryResume("the supervisor started");
   if (config_.health) scheduleProbe(seconds(config_.health->intervalSec));
+  judgeAheadSoon(milliseconds(0));
 }
 
 void UnitBot::onUnitState(const UnitState& s) {
@@ -104,29 +104,24 @@ void UnitBot::onAutoRestart() {
   while (!autoRestarts_.empty() && autoRestarts_.front() < now - kCrashLoopWindow) {
     autoRestarts_.pop_front();
   }
-  judgeLive(guarded([this](const ConfigVerdict& v) {
-    if (phase_ != Phase::Watching) return;
-    if (!v.valid) return trouble(config_.unit + " exited and its config is invalid: " + v.reason);
-    if (static_cast<int>(autoRestarts_.size()) >= kCrashLoopRestarts && !crashLoopWarned_) {
-      crashLoopWarned_ = true;
-      env_.alerter.raise({"warning",
-                          "jack-supervisor",
-                          "crash-loop",
-                          config_.name,
-                          config_.name + " is in a crash loop (" +
-                              std::to_string(autoRestarts_.size()) +
-                              " restarts in a minute) although its config is valid; systemd "
-                              "keeps restarting it",
-                          {{"unit", config_.unit}, {"n_restarts", state_.nRestarts}}});
-    }
-  }));
-}
-
-void UnitBot::judgeLive(ConfigJudge::VerdictCallback done) {
-  if (config_.config.empty()) return done({true, "no config to check"});
-  auto content = readConfigFile(config_.config);
-  if (!content) return done({false, config_.config + " " + content.error()});
-  judge_->judge(*content, std::move(done));
+  judgeLive(
+      Urgency::Now, guarded([this](const ConfigVerdict& v) {
+        if (phase_ != Phase::Watching) return;
+        if (!v.valid)
+          return trouble(config_.unit + " exited and its config is invalid: " + v.reason);
+        if (static_cast<int>(autoRestarts_.size()) >= kCrashLoopRestarts && !crashLoopWarned_) {
+          crashLoopWarned_ = true;
+          env_.alerter.raise({"warning",
+                              "jack-supervisor",
+                              "crash-loop",
+                              config_.name,
+                              config_.name + " is in a crash loop (" +
+                                  std::to_string(autoRestarts_.size()) +
+                                  " restarts in a minute) although its config is valid; systemd "
+                                  "keeps restarting it",
+                              {{"unit", config_.unit}, {"n_restarts", state_.nRestarts}}});
+        }
+      }));
 }
 
 void UnitBot::trouble(const std::string& why) {
@@ -141,11 +136,11 @@ void UnitBot::trouble(const std::string& why) {
       return recheckLater(v.notBefore);
     case RepairDecision::RefusedBudget:
       // A config that cannot start would leave systemd's Restart= storming: stop it then.
-      return judgeLive(guarded([this, why](const ConfigVerdict& v) {
-        giveUp("the budget of " + std::to_string(config_.maxRestoresPerHour) +
-                   " repairs an hour is spent; last trouble: " + why,
-               {{"repairs_last_hour", ledger().repairs}}, /*stopUnit=*/!v.valid);
-      }));
+      return judgeLive(Urgency::Now, guarded([this, why](const ConfigVerdict& v) {
+                         giveUp("the budget of " + std::to_string(config_.maxRestoresPerHour) +
+                                    " repairs an hour is spent; last trouble: " + why,
+                                {{"repairs_last_hour", ledger().repairs}}, /*stopUnit=*/!v.valid);
+                       }));
     case RepairDecision::InFlight:
     case RepairDecision::GivenUp:
       return;
@@ -162,33 +157,33 @@ void UnitBot::configChanged() {
 
 void UnitBot::tryResume(const std::string& why, bool alreadyHealthy) {
   if (phase_ != Phase::GivenUp) return;
-  judgeLive(guarded([this, why, alreadyHealthy](const ConfigVerdict& v) {
-    if (phase_ != Phase::GivenUp || !v.valid) return;
-    BotLedger& l = ledger();
-    l.givenUp = false;
-    l.givenUpWhy.clear();
-    l.failedRepairs = 0;
-    env_.persist();
-    phase_ = Phase::Watching;
-    Log::notice(
-        "resuming supervision of " + config_.name + ": " + why + " and the config is " + v.reason,
-        {{"OPENCLAW_EVENT", "resumed"}, {"OPENCLAW_TARGET", config_.name}});
-    // The operator's fix is not a repair of ours: it does not spend the budget.
-    if (alreadyHealthy || (state_.activeState == "active" && !config_.health)) {
-      repairStarted_ = Clock::now();
-      repairWhy_ = why;
-      return recovered("resumed: " + why);
-    }
-    repair("resumed: " + why, /*counted=*/false);
-  }));
+  judgeLive(Urgency::Now, guarded([this, why, alreadyHealthy](const ConfigVerdict& v) {
+              if (phase_ != Phase::GivenUp || !v.valid) return;
+              BotLedger& l = ledger();
+              l.givenUp = false;
+              l.givenUpWhy.clear();
+              l.failedRepairs = 0;
+              env_.persist();
+              phase_ = Phase::Watching;
+              Log::notice("resuming supervision of " + config_.name + ": " + why +
+                              " and the config is " + v.reason,
+                          {{"OPENCLAW_EVENT", "resumed"}, {"OPENCLAW_TARGET", config_.name}});
+              // The operator's fix is not a repair of ours: it does not spend the budget.
+              if (alreadyHealthy || (state_.activeState == "active" && !config_.health)) {
+                repairStarted_ = Clock::now();
+                repairWhy_ = why;
+                return recovered("resumed: " + why);
+              }
+              repair("resumed: " + why, /*counted=*/false);
+            }));
 }
 
 void UnitBot::recheckLater(Seconds notBefore) {
   retryTimer_.expires_after(seconds(std::max<Seconds>(notBefore - wallNow(), 0)));
   retryTimer_.async_wait(guarded([this](boost::system::error_code ec) {
-    if (ec || phase_ != Phase::Watching || !env_.systemd) return;
+    if (ec || phase_ != Phase::Watching) return;
     // Still in trouble?  The unit's state, then the config, then the probe say.
-    env_.systemd->getUnitState(
+    systemd_.getUnitState(
         config_.unit, guarded([this](const Expected<UnitState, std::string>& s) {
           if (!s.ok() || phase_ != Phase::Watching) return;
           state_ = *s;

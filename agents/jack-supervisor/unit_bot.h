@@ -17,6 +17,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bot_env.h"
 #include "config_install.h"
@@ -34,8 +35,10 @@ class UnitBot {
   UnitBot& operator=(const UnitBot&) = delete;
 
   void start();
-  // Something wrote or renamed the bot's config file.
-  void configChanged();
+  // Something wrote or renamed `name` in `folder`, one of watchedFolders().
+  void filesChanged(const std::string& folder, const std::string& name);
+  // The folders of the live config and of every backup pattern.
+  std::vector<std::string> watchedFolders() const;
   const BotConfig& config() const { return config_; }
   std::string status() const;
 
@@ -61,7 +64,12 @@ class UnitBot {
   void markHealthy();
   void markUnhealthy();
   void snapshotIfStable();
-  void judgeLive(ConfigJudge::VerdictCallback done);
+  void configChanged();
+  void judgeLive(Urgency urgency, ConfigJudge::VerdictCallback done);
+  std::vector<RestoreCandidate> candidates() const;
+  void judgeAheadSoon(std::chrono::milliseconds delay);
+  void judgeAhead();
+  void logRunningConfig();
   BotLedger& ledger() { return env_.ledger(config_.name); }
   ProbeSpec probeSpec() const;
   template <class F>
@@ -71,6 +79,7 @@ class UnitBot {
 
   BotEnv& env_;
   BotConfig config_;
+  SystemdManager& systemd_;
   RepairPolicy policy_;
   SnapshotStore snapshots_;
   std::shared_ptr<ConfigJudge> judge_;
@@ -80,6 +89,7 @@ class UnitBot {
   boost::asio::steady_timer retryTimer_;
   boost::asio::steady_timer stableTimer_;
   boost::asio::steady_timer resumeTimer_;
+  boost::asio::steady_timer aheadTimer_;
   UnitState state_;
   bool haveState_ = false;
   bool resumeRepair_ = false;
@@ -93,6 +103,10 @@ class UnitBot {
   std::uint64_t stampBeforeRestart_ = 0;  // ExecMainStartTimestampMonotonic before it
   std::string repairWhy_;
   std::string lastAction_ = "nothing yet";
+  std::string ready_;          // the candidate a repair would restore now, judged ahead
+  std::string warnedInvalid_;  // the invalid live content already warned about
+  std::string installedFrom_;  // the candidate the last repair restored ("" if none)
+  std::string installed_;      // and its content
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

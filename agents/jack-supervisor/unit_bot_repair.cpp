@@ -33,16 +33,18 @@ void UnitBot::repair(const std::string& why, bool counted) {
   env_.persist();  // durable before anything is changed: never lost, never charged twice
   Log::notice("repairing " + config_.name + ": " + why,
               {{"OPENCLAW_EVENT", "repair"}, {"OPENCLAW_TARGET", config_.name}});
-  judgeLive(guarded([this](const ConfigVerdict& v) {
-    if (v.valid) return restartUnit("restarted " + config_.unit + " (config " + v.reason + ")");
-    restoreThenRestart(v.reason);
-  }));
+  installedFrom_.clear();
+  installed_.clear();
+  judgeLive(Urgency::Now, guarded([this](const ConfigVerdict& v) {
+              if (v.valid)
+                return restartUnit("restarted " + config_.unit + " (config " + v.reason + ")");
+              restoreThenRestart(v.reason);
+            }));
 }
 
 void UnitBot::restoreThenRestart(const std::string& liveWhy) {
-  auto candidates = listCandidates(config_.backups, config_.config, snapshots_.folder());
   judge_->judgeCandidates(
-      std::move(candidates), /*stopAtFirstValid=*/true,
+      candidates(), /*stopAtFirstValid=*/true, Urgency::Now,
       guarded([this, liveWhy](const std::vector<CandidateResult>& results) {
         if (!results.empty() && results.back().verdict.valid) {
           return installAndRestart(results.back(), liveWhy);
@@ -61,6 +63,8 @@ void UnitBot::restoreThenRestart(const std::string& liveWhy) {
 void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string& liveWhy) {
   auto kept = installConfig(config_.config, chosen.content, wallNow());
   if (!kept) return repairFailed("cannot install " + chosen.candidate.path + ": " + kept.error());
+  installedFrom_ = chosen.candidate.path;
+  installed_ = chosen.content;
   Log::notice("restored " + config_.config + " from " + chosen.candidate.path + " (" +
                   chosen.candidate.source + "); the invalid config (" + liveWhy + ") is kept as " +
                   (kept->empty() ? std::string("nothing: there was none") : *kept),
@@ -73,17 +77,16 @@ void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string
 }
 
 void UnitBot::restartUnit(const std::string& what) {
-  if (!env_.systemd) return repairFailed("no connection to systemd");
   // The start stamp before our restart, read fresh: an exit seen later ends the wait early
   // only if it is of a newer start (ours), never the exit that brought us here, whose state
   // change may still be on its way.
-  env_.systemd->getUnitState(
+  systemd_.getUnitState(
       config_.unit, guarded([this, what](const Expected<UnitState, std::string>& before) {
         stampBeforeRestart_ = before.ok() ? before->execMainStartTimestampMonotonic : 0;
         // ResetFailedUnit first: a unit latched in failed (start-limit-hit) ignores a restart.
-        env_.systemd->resetFailedUnit(
+        systemd_.resetFailedUnit(
             config_.unit, guarded([this, what](const std::string&) {
-              env_.systemd->restartUnit(
+              systemd_.restartUnit(
                   config_.unit, guarded([this, what](const JobOutcome& o) {
                     if (!o.ok()) {
                       return repairFailed(
@@ -121,7 +124,7 @@ void UnitBot::awaitHealthy(const std::string& what, Clock::time_point deadline) 
                       }));
     return;
   }
-  env_.systemd->getUnitState(
+  systemd_.getUnitState(
       config_.unit, guarded([this, what, again](const Expected<UnitState, std::string>& s) {
         if (s.ok() && s->activeState == "active") return recovered(what);
         again(s.ok() ? "unit " + s->activeState + " (" + s->subState + ")" : s.error());
@@ -144,7 +147,9 @@ void UnitBot::recovered(const std::string& what) {
                       config_.name,
                       config_.name + " is healthy again (" + std::to_string(took) + " ms): " + what,
                       {{"cause", repairWhy_}, {"recovery_ms", took}, {"unit", config_.unit}}});
+  logRunningConfig();
   if (config_.health) scheduleProbe(seconds(config_.health->intervalSec));
+  judgeAheadSoon(milliseconds(0));
   env_.statusChanged();
 }
 
@@ -178,9 +183,8 @@ void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUn
                       config_.name + ": stopped acting, " + why, std::move(details)});
   // A config that cannot start makes systemd's own Restart= a storm: stop the unit until a
   // valid config appears (tryResume starts it again).
-  if (stopUnit && env_.systemd && state_.activeState != "inactive" &&
-      state_.activeState != "failed") {
-    env_.systemd->stopUnit(config_.unit, [](const JobOutcome&) {});
+  if (stopUnit && state_.activeState != "inactive" && state_.activeState != "failed") {
+    systemd_.stopUnit(config_.unit, [](const JobOutcome&) {});
   }
   env_.statusChanged();
 }

@@ -97,7 +97,7 @@ int restoreCommand(const std::vector<std::string>& args) {
   if (!liveText) {
     live = {false, liveText.error()};
   } else {
-    judge->judge(*liveText, [&](const ConfigVerdict& v) {
+    judge->judge(*liveText, supervisor::Urgency::Now, [&](const ConfigVerdict& v) {
       live = v;
       judged = true;
     });
@@ -111,7 +111,7 @@ int restoreCommand(const std::vector<std::string>& args) {
   auto candidates = supervisor::listCandidates(bot->backups, bot->config, snapshots);
   std::vector<CandidateResult> results;
   bool done = false;
-  judge->judgeCandidates(candidates, /*stopAtFirstValid=*/false,
+  judge->judgeCandidates(candidates, /*stopAtFirstValid=*/false, supervisor::Urgency::Now,
                          [&](const std::vector<CandidateResult>& r) {
                            results = r;
                            done = true;

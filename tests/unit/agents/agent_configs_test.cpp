@@ -115,6 +115,32 @@ TEST(SupervisorConfig, ReportsBadPointersProbesAndDuplicateNames) {
   }
 }
 
+TEST(UnitsInAUsersManager, AreNamedByAUserOfThisHost) {
+  auto fw = flagwatcher::parseFlagWatcherConfig(json::parse(R"({"targets": {
+      "jack": { "unit": "openclaw-gateway.service", "user": "root" },
+      "sys": { "unit": "x.service" } } })"),
+                                                "f");
+  ASSERT_TRUE(fw.ok()) << formatIssues(fw.error());
+  EXPECT_EQ(fw->targets["jack"].scope.user, "root");
+  EXPECT_TRUE(fw->targets["sys"].scope.isSystem());
+  auto js = supervisor::parseSupervisorConfig(
+      json::parse(R"({"bots": [ { "name": "jack", "unit": "g.service", "user": "root" } ]})"), "f");
+  ASSERT_TRUE(js.ok()) << formatIssues(js.error());
+  EXPECT_EQ(js->bots[0].scope.describe(), "root's user manager");
+
+  EXPECT_EQ(keysOf(flagwatcher::parseFlagWatcherConfig(json::parse(R"({"targets": {
+      "a": { "unit": "a.service", "user": "no-such-user-here" },
+      "b": { "unit": "b.service", "user": "../etc" },
+      "c": { "container": "c", "user": "root" } } })"),
+                                                       "f")),
+            (std::vector<std::string>{"targets.a.user", "targets.b.user", "targets.c.user"}));
+  EXPECT_EQ(keysOf(supervisor::parseSupervisorConfig(
+                json::parse(R"({"bots": [ { "name": "r", "container": "c", "user": "root" },
+                                          { "name": "j", "unit": "j.service", "user": "" } ]})"),
+                "f")),
+            (std::vector<std::string>{"bots[0].user", "bots[1].user"}));
+}
+
 TEST(AclEntries, ParseSetfaclSyntax) {
   auto e = aclkeeper::parseAclEntry("u:101000:rwx");
   ASSERT_TRUE(e.has_value());

@@ -135,6 +135,23 @@ TEST_F(ConfigFolder, CandidatesComeInPatternOrderNewestFirstWithinAGlob) {
   EXPECT_EQ(c.back().source, "snapshot");
 }
 
+TEST_F(ConfigFolder, OpenClawsLastGoodComesFirstUnlessBackupsPlaceIt) {
+  const std::string live = write("openclaw.json", "{}");
+  write("openclaw.json.bak", "{}", 1);
+  write("openclaw.json.last-good", "{}", 500);
+  auto names = [&](const std::vector<RestoreCandidate>& c) {
+    std::vector<std::string> out;
+    for (const auto& x : c) out.push_back(fs::path(x.path).filename().string() + "/" + x.source);
+    return out;
+  };
+  EXPECT_EQ(names(listCandidates({live + ".bak"}, live, "")),
+            (std::vector<std::string>{"openclaw.json.last-good/last-good",
+                                      "openclaw.json.bak/backups[0]"}));
+  EXPECT_EQ(names(listCandidates({live + ".bak", live + ".last-good"}, live, "")),
+            (std::vector<std::string>{"openclaw.json.bak/backups[0]",
+                                      "openclaw.json.last-good/backups[1]"}));
+}
+
 TEST_F(ConfigFolder, ASymlinkedCandidateIsListedButNeverRead) {
   const std::string secret = write("secret", R"({"gateway": {"mode": "x"}})");
   ASSERT_EQ(::symlink(secret.c_str(), (dir_ + "/openclaw.json.bak").c_str()), 0);

@@ -48,8 +48,8 @@ class UnitBotTest : public ::testing::Test {
     fake_.states[kUnit] = unitIn("active", "running", 100);
     alerter_ = std::make_unique<Alerter>(io_, "jack-supervisor", dir_, dir_ + "/alerts.jsonl");
     env_ = std::make_unique<BotEnv>(
-        BotEnv{io_, &fake_, *alerter_, dir_, "",
-               [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
+        BotEnv{io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_,
+               dir_, "", [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
                [this] { ++persisted_; }, [] {}});
   }
   void TearDown() override {
@@ -159,7 +159,7 @@ TEST_F(UnitBotTest, AValidConfigAfterGivingUpResumesWithoutSpendingTheBudget) {
   ASSERT_TRUE(ledger().givenUp);
   const auto spent = ledger().repairs.size();
   write(live_, kValid);
-  bot_->configChanged();
+  bot_->filesChanged(dir_, "openclaw.json");
   ASSERT_TRUE(runUntil(
       io_, [&] { return count("RestartUnit") == 1; }, std::chrono::seconds(5)));
   EXPECT_FALSE(ledger().givenUp);
@@ -198,6 +198,48 @@ TEST_F(UnitBotTest, AnInterruptedRepairOfARunningUnitIsConfirmedNotRepeated) {
   EXPECT_EQ(count("RestartUnit"), 0) << "the unit runs: confirm its health instead";
   EXPECT_FALSE(ledger().inFlightSince.has_value());
   EXPECT_EQ(ledger().repairs.size(), 1u) << "not charged twice";
+}
+
+// A validator that counts its runs in `runs` and passes a config whose mode is "local".
+std::vector<std::string> countingValidator(const std::string& dir) {
+  return {"/bin/sh", "-c",
+          "echo run >> " + dir + "/runs; grep -q '\"mode\": \"local\"' \"$OPENCLAW_CONFIG_PATH\""};
+}
+
+TEST_F(UnitBotTest, JudgesAheadSoThatTheRepairRunsNoValidator) {
+  config_.validator = countingValidator(dir_);
+  write(live_, kValid);
+  write(live_ + ".last-good", R"({"gateway": {"mode": "remote"}})");  // invalid for the validator
+  write(live_ + ".bak", kValid);
+  start();
+  // Ahead of any trouble: the live config, then candidates until the first valid one.
+  auto runs = [&] {
+    std::ifstream in(dir_ + "/runs");
+    return std::count(std::istreambuf_iterator<char>(in), {}, '\n');
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (runs() < 2 && std::chrono::steady_clock::now() < deadline) {
+    runUntil(
+        io_, [] { return false; }, std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(runs(), 2) << "live (valid, shared with .bak) and .last-good (invalid)";
+  EXPECT_NE(bot_->status().find("jack active"), std::string::npos) << bot_->status();
+
+  // The live config breaks (a syntax error needs no validator) and the gateway dies.
+  write(live_, kBroken);
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(read(live_), kValid) << "restored at once, from verdicts already known";
+  EXPECT_EQ(count("RestartUnit"), 1);
+  EXPECT_EQ(runs(), 2) << "no validator ran during the repair";
+}
+
+TEST_F(UnitBotTest, OpenClawsLastGoodIsRestoredBeforeItsBak) {
+  write(live_, kBroken);
+  write(live_ + ".bak", R"({"gateway": {"mode": "bak"}})");
+  write(live_ + ".last-good", R"({"gateway": {"mode": "last-good"}})");
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(read(live_), R"({"gateway": {"mode": "last-good"}})");
 }
 
 }  // namespace
