@@ -7,7 +7,7 @@
 #include <set>
 
 #include "openclaw/durable_file.h"
-#include "openclaw/json_text.h"
+#include "openclaw/json5_reader.h"
 
 namespace openclaw::supervisor {
 namespace {
@@ -39,7 +39,9 @@ bool isKeptBrokenCopy(const std::string& path, const std::string& liveConfig) {
 }  // namespace
 
 ConfigVerdict checkConfigText(std::string_view text, const std::vector<std::string>& required) {
-  auto doc = parseRelaxedJson(text);
+  // OpenClaw reads JSON5: anything it accepts must parse here, or a valid hand-edited
+  // config would be "repaired" away.
+  auto doc = parseJson5(text, Json5Limits{kMaxConfigBytes});
   if (!doc) return {false, doc.error()};
   if (!doc->is_object()) return {false, "is not a JSON object"};
   for (const auto& pointer : required) {

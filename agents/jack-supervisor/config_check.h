@@ -2,9 +2,10 @@
 //
 // A config is judged on its *content*, read once, bounded and without following a symlink
 // (the folder is shared with a bot container, so any name there may be an adversary's):
-// it must parse as JSON with comments and trailing commas, and every `required` JSON
-// pointer must exist.  The optional validator command then runs on a private copy of that
-// same content, so what was validated is exactly what gets installed.
+// it must parse as JSON5 (OpenClaw's format: comments, trailing commas, unquoted keys,
+// single quotes, ...), and every `required` JSON pointer must exist.  The optional
+// validator command then runs on a private copy of that same content, so what was
+// validated is exactly what gets installed.
 // `listCandidates` gives the restore order: OpenClaw's own `<config>.last-good` (unless
 // `backups` names it, then where it stands there), each `backups` entry in turn (a glob's
 // matches newest first), then the supervisor's own last-known-good snapshots, newest first.
@@ -24,7 +25,7 @@ inline constexpr std::size_t kMaxConfigBytes = 4u << 20;
 
 struct ConfigVerdict {
   bool valid = false;
-  std::string reason;  // "ok", "lacks /gateway/mode", "not valid JSON at line 3, column 7: ..."
+  std::string reason;  // "ok", "lacks /gateway/mode", "not valid JSON5 at line 3, column 7: ..."
 };
 
 ConfigVerdict checkConfigText(std::string_view text, const std::vector<std::string>& required);

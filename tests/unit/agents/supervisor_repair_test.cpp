@@ -96,6 +96,20 @@ TEST(ConfigVerdict, AcceptsJson5CommentsAndTrailingCommasAndChecksPointers) {
   EXPECT_FALSE(checkConfigText("[1, 2]", {}).valid);
 }
 
+TEST(ConfigVerdict, AcceptsEveryJson5FormOpenClawAccepts) {
+  // Unquoted keys and single quotes once made a valid hand-edited config "invalid", and the
+  // supervisor replaced it with an older backup.
+  const std::string edited = R"(// edited by hand
+{
+  gateway: { mode: 'local', port: 0x4965, auth: { token: 'it\'s', }, },
+  channels: { telegram: { enabled: true, limit: +1e999 } },
+})";
+  const ConfigVerdict v = checkConfigText(edited, {"/gateway/mode", "/channels/telegram"});
+  EXPECT_TRUE(v.valid) << v.reason;
+  EXPECT_EQ(checkConfigText("{gateway: {mode: 'local'}", {}).reason,
+            "not valid JSON5 at line 1, column 26: expected ',' or '}', found end of text");
+}
+
 class ConfigFolder : public ::testing::Test {
  protected:
   void SetUp() override {
