@@ -1,19 +1,10 @@
 #include "openclaw/asio_bus.h"
 
 #include <poll.h>
-#include <time.h>
+
+#include "openclaw/time_text.h"
 
 namespace openclaw {
-namespace {
-
-std::uint64_t monotonicNowUsec() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000u +
-         static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
-}
-
-}  // namespace
 
 AsioBus::AsioBus(boost::asio::io_context& io, BusPtr bus, bool busClient)
     : io_(io),
@@ -23,11 +14,7 @@ AsioBus::AsioBus(boost::asio::io_context& io, BusPtr bus, bool busClient)
       busClient_(busClient) {}
 
 Result<std::unique_ptr<AsioBus>> AsioBus::openSystem(boost::asio::io_context& io) {
-  sd_bus* raw = nullptr;
-  if (int r = sd_bus_open_system(&raw); r < 0) return fromErrno(-r);
-  std::unique_ptr<AsioBus> bus(new AsioBus(io, BusPtr(raw), true));
-  bus->arm();
-  return bus;
+  return open(io, ManagerEndpoint{"", true, "the system bus"});
 }
 
 Result<std::unique_ptr<AsioBus>> AsioBus::openAddress(boost::asio::io_context& io,
@@ -37,17 +24,11 @@ Result<std::unique_ptr<AsioBus>> AsioBus::openAddress(boost::asio::io_context& i
 
 Result<std::unique_ptr<AsioBus>> AsioBus::open(boost::asio::io_context& io,
                                                const ManagerEndpoint& endpoint) {
-  if (endpoint.address.empty()) return openSystem(io);
-  sd_bus* raw = nullptr;
-  if (int r = sd_bus_new(&raw); r < 0) return fromErrno(-r);
-  BusPtr owned(raw);
-  if (int r = sd_bus_set_address(raw, endpoint.address.c_str()); r < 0) return fromErrno(-r);
-  if (int r = sd_bus_set_bus_client(raw, endpoint.busClient ? 1 : 0); r < 0) return fromErrno(-r);
-  // A unix socket connects at once or fails at once (ENOENT, ECONNREFUSED): no blocking here.
-  if (int r = sd_bus_start(raw); r < 0) return fromErrno(-r);
-  std::unique_ptr<AsioBus> bus(new AsioBus(io, std::move(owned), endpoint.busClient));
-  bus->arm();
-  return bus;
+  auto bus = connectEndpoint(endpoint);
+  if (!bus) return Unexpected<std::error_code>{bus.error()};
+  std::unique_ptr<AsioBus> asioBus(new AsioBus(io, std::move(bus).value(), endpoint.busClient));
+  asioBus->arm();
+  return asioBus;
 }
 
 AsioBus::~AsioBus() {
@@ -93,7 +74,7 @@ void AsioBus::arm() {
   std::uint64_t until = UINT64_MAX;
   timer_.cancel();
   if (sd_bus_get_timeout(bus_.get(), &until) >= 0 && until != UINT64_MAX) {
-    const std::uint64_t now = monotonicNowUsec();
+    const std::uint64_t now = monotonicUsec();
     timer_.expires_after(std::chrono::microseconds(until > now ? until - now : 0));
     timer_.async_wait([this, alive](const boost::system::error_code& ec) {
       if (ec || alive.expired()) return;

@@ -75,8 +75,12 @@ class SignalLoop {
 
 }  // namespace
 
+std::string configDirectory() {
+  return "/etc/openclaw-agents";
+}
+
 std::string defaultConfigPath(const std::string& agentName) {
-  return "/etc/openclaw-agents/" + agentName + ".json";
+  return configDirectory() + "/" + agentName + ".json";
 }
 
 std::string stateDirectory(const std::string& agentName) {

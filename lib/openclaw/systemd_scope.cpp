@@ -59,6 +59,20 @@ ManagerScope readManagerScope(ConfigObject& obj) {
   return scope;
 }
 
+Result<BusPtr> connectEndpoint(const ManagerEndpoint& endpoint) {
+  sd_bus* raw = nullptr;
+  if (endpoint.address.empty()) {
+    if (int r = sd_bus_open_system(&raw); r < 0) return fromErrno(-r);
+    return BusPtr(raw);
+  }
+  if (int r = sd_bus_new(&raw); r < 0) return fromErrno(-r);
+  BusPtr bus(raw);
+  if (int r = sd_bus_set_address(raw, endpoint.address.c_str()); r < 0) return fromErrno(-r);
+  if (int r = sd_bus_set_bus_client(raw, endpoint.busClient ? 1 : 0); r < 0) return fromErrno(-r);
+  if (int r = sd_bus_start(raw); r < 0) return fromErrno(-r);
+  return bus;
+}
+
 Expected<std::vector<ManagerEndpoint>, std::string> managerEndpoints(const ManagerScope& scope) {
   if (scope.isSystem()) return std::vector<ManagerEndpoint>{{"", true, "the system bus"}};
   auto uid = lookupUserId(scope.user);

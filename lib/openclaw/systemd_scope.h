@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/handles.h"
 #include "openclaw/result.h"
 
 namespace openclaw {
@@ -38,6 +39,10 @@ struct ManagerEndpoint {
 
 // The ways to reach `scope`'s manager, best first, or why there is none (no such user).
 Expected<std::vector<ManagerEndpoint>, std::string> managerEndpoints(const ManagerScope& scope);
+
+// A started connection to one endpoint (for blocking calls, or to hand to AsioBus).  A
+// unix socket connects at once or fails at once (ENOENT, ECONNREFUSED): this never blocks.
+Result<BusPtr> connectEndpoint(const ManagerEndpoint& endpoint);
 
 // The user's uid from the password database, or a sentence saying why not.
 Expected<uid_t, std::string> lookupUserId(const std::string& name);

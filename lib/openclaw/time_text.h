@@ -3,6 +3,8 @@
 // local wall-clock forms for people.  A time no calendar can hold prints as its number.
 #pragma once
 
+#include <time.h>
+
 #include <cstdint>
 #include <string>
 
@@ -15,6 +17,15 @@ std::string formatTime(std::int64_t unixSeconds, const char* format, Zone zone);
 
 inline std::string isoUtc(std::int64_t unixSeconds) {
   return formatTime(unixSeconds, "%Y-%m-%dT%H:%M:%SZ", Zone::Utc);
+}
+
+// CLOCK_MONOTONIC in microseconds: the clock of sd-bus timeouts and of systemd's
+// *TimestampMonotonic properties.
+inline std::uint64_t monotonicUsec() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000u +
+         static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
 }
 
 }  // namespace openclaw

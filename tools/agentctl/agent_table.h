@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/daemon.h"
 
 namespace openclaw::agentctl {
 
 struct AgentEntry {
   std::string name;  // "flag-watcher"
   std::string unit() const { return "openclaw-" + name + ".service"; }
-  std::string configPath() const { return "/etc/openclaw-agents/" + name + ".json"; }
+  std::string configPath() const { return defaultConfigPath(name); }
   std::function<ConfigIssues(const std::string& path)> check;
 };
 

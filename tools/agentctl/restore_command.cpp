@@ -146,7 +146,9 @@ int restoreCommand(const std::vector<std::string>& args) {
   std::cout << "restored " << bot->config << " from " << chosen->candidate.path
             << (kept->empty() ? std::string() : "; the old config is kept as " + *kept) << "\n"
             << "openclaw-jack-supervisor sees the change and restarts " << bot->name
-            << " if it had given up on it; otherwise: systemctl restart " << bot->unit << "\n";
+            << " if it had given up on it; otherwise: systemctl "
+            << (bot->scope.isSystem() ? "" : "--user -M " + bot->scope.user + "@ ") << "restart "
+            << bot->unit << "\n";
   return 0;
 }
 

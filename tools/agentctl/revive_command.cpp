@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "flag_watcher_config.h"
+#include "openclaw/daemon.h"
 #include "openclaw/handles.h"
 
 namespace openclaw::agentctl {
@@ -70,7 +71,7 @@ int reviveCommand(const std::vector<std::string>& args) {
     return 2;
   }
   const std::string& target = args[0];
-  const std::string path = "/etc/openclaw-agents/flag-watcher.json";
+  const std::string path = defaultConfigPath("flag-watcher");
   auto config = flagwatcher::loadFlagWatcherConfig(path);
   if (!config) {
     std::cerr << formatIssues(config.error());
