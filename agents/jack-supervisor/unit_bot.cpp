@@ -228,6 +228,12 @@ void UnitBot::probeOnce() {
                    }
                    return scheduleProbe(next);
                  }
+                 if (startingUp()) {
+                   // A gateway needs seconds to answer after any start (systemd's own
+                   // restarts too): not a failure until grace_sec has passed.
+                   lastProbe_ = r.detail + " (starting up)";
+                   return scheduleProbe(next);
+                 }
                  markUnhealthy();
                  if (++probeFailures_ >= config_.health->failures && phase_ == Phase::Watching) {
                    probeFailures_ = 0;
@@ -236,6 +242,12 @@ void UnitBot::probeOnce() {
                  }
                  if (phase_ != Phase::Repairing) scheduleProbe(next);
                }));
+}
+
+bool UnitBot::startingUp() const {
+  const std::uint64_t started = state_.execMainStartTimestampMonotonic;
+  const std::uint64_t graceUsec = static_cast<std::uint64_t>(config_.graceSec) * 1000000u;
+  return started != 0 && monotonicUsec() < started + graceUsec;
 }
 
 void UnitBot::markHealthy() {
@@ -293,7 +305,8 @@ std::string UnitBot::status() const {
                       : phase_ == Phase::GivenUp ? "GIVEN UP"
                       : !haveState_              ? "unknown"
                                                  : state_.activeState;
-  return config_.name + " " + phase + ", last: " + lastAction_;
+  return config_.name + " " + phase + (ready_.empty() ? "" : ", ready to restore " + ready_) +
+         ", last: " + lastAction_;
 }
 
 }  // namespace openclaw::supervisor

@@ -61,6 +61,9 @@ class UnitBot {
   void recheckLater(Seconds notBefore);
   void scheduleProbe(std::chrono::milliseconds delay);
   void probeOnce();
+  // The unit's main process started less than grace_sec ago (CLOCK_MONOTONIC, as systemd's
+  // ExecMainStartTimestampMonotonic).
+  bool startingUp() const;
   void markHealthy();
   void markUnhealthy();
   void snapshotIfStable();
