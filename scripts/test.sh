@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: builds (warnings are errors), checks formatting, runs the unit tests, builds
-# the .deb, then runs the system tests, each in a disposable real systemd machine.
+# the .deb, fetches the real OpenClaw once (cached), then runs the system tests, each in a
+# disposable real systemd machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -34,7 +35,12 @@ deb=$(bash scripts/build-deb.sh "$build/deb" | tail -n 1)
 echo "built $deb"
 done_phase package
 
+phase "OpenClaw from npm (once per machine, then cached)"
+openclaw_cache=$(bash scripts/openclaw-cache.sh | tail -n 1)
+echo "OpenClaw: $openclaw_cache"
+done_phase "OpenClaw from npm"
+
 phase "system tests (real systemd in a disposable machine)"
-cmake -S . -B "$build" -DOPENCLAW_DEB="$deb" >/dev/null
+cmake -S . -B "$build" -DOPENCLAW_DEB="$deb" -DOPENCLAW_CACHE="$openclaw_cache" >/dev/null
 ctest --test-dir "$build" -L system --output-on-failure
 done_phase "system tests"
