@@ -13,5 +13,7 @@ bash scripts/install-deps.sh
 echo "$(ts) building the package"
 deb=$(bash scripts/build-deb.sh "$build/deb" | tail -n 1)
 echo "$(ts) built $(basename "$deb")"
+echo "$(ts) fetching the real OpenClaw gateway from npm (once; cached after)"
+cache=$(bash scripts/openclaw-cache.sh | tail -n 1)
 echo "$(ts) booting a disposable systemd machine and installing the package"
-exec tests/system/machine.sh --deb "$deb" -- tests/system/demo-scenario.sh
+exec tests/system/machine.sh --deb "$deb" -- tests/system/demo-scenario.sh "$cache"

@@ -32,88 +32,57 @@ at "it kept running on the previous config (pid $pid -> $(systemctl show -P Main
 cp /root/flag-watcher.json.good $conf
 systemctl reload openclaw-flag-watcher
 
-at "a bot's gateway hangs (SIGSTOP); its watchdog bot in a container drops revive-jack.flag"
-mkdir -p /root/openclaw-watchdog/flags
-cat > /run/systemd/system/openclaw-gateway.service <<'UNIT'
-[Unit]
-Description=Stand-in OpenClaw gateway (demo)
-[Service]
-ExecStart=/bin/sleep infinity
-UNIT
-systemctl daemon-reload && systemctl start openclaw-gateway
-cat > $conf <<'CONF'
-{ "directories": [ { "path": "/root/openclaw-watchdog/flags", "allow": ["jack"] } ],
-  "targets": { "jack": { "unit": "openclaw-gateway.service" } },
-  "min_interval_sec": 10, "max_per_hour": 6,
-  "log_file": "/root/openclaw-watchdog/watchdog.log" }
-CONF
-systemctl reload openclaw-flag-watcher
-gw=$(systemctl show -P MainPID openclaw-gateway)
-kill -STOP "$gw"
-printf '  gateway pid %s is %s\n' "$gw" "$(ps -o stat= -p "$gw" | sed 's/T.*/stopped (hung)/')"
-# The container's user (uid 101000 on the host) writes the flag.
-# The container user may pass through /root to its flag folder (acl-keeper's job on a host).
-setfacl -m u:101000:x /root /root/openclaw-watchdog
-setfacl -m u:101000:rwx /root/openclaw-watchdog/flags
-setpriv --reuid=101000 --regid=101000 --clear-groups touch /root/openclaw-watchdog/flags/revive-jack.flag
-at "flag written by uid 101000"
-healed() { p=$(systemctl show -P MainPID openclaw-gateway); [ "$p" != 0 ] && [ "$p" != "$gw" ]; }
-wait_until 10 "gateway restarted" healed >/dev/null
-at "healed: openclaw-gateway is $(systemctl is-active openclaw-gateway) as pid $(systemctl show -P MainPID openclaw-gateway); the flag is $( [ -e /root/openclaw-watchdog/flags/revive-jack.flag ] && echo still there || echo gone)"
-journalctl -u openclaw-flag-watcher -o short-precise --no-pager OPENCLAW_EVENT=revive | tail -n 1 | sed 's/^/  /'
-echo "  watchdog.log: $(tail -n 1 /root/openclaw-watchdog/watchdog.log)"
-echo "  STATUS: $(systemctl show -P StatusText openclaw-flag-watcher)"
+at "the real OpenClaw gateway ($(PATH="$1/bin:$PATH" openclaw --version)), installed as OpenClaw installs itself: openclaw gateway install, root's user unit"
+. "$(dirname "$0")/openclaw_lib.sh" "$1" user
+t0=$(now_ms)
+oc_install_gateway >/dev/null
+at "the gateway answers /healthz ($(( $(now_ms) - t0 )) ms to install and start it twice); unit: $(grep -m1 ExecStart /root/.config/systemd/user/$oc_unit | cut -c1-80)..."
+oc_write_agent_configs
+at "flag-watcher and jack-supervisor watch it in root's user manager (\"user\": \"root\" in their configs)"
+openclaw-agentctl status | sed -n '/^Bots:/,$p' | sed 's/^/  /'
 
-at "a bad edit breaks the gateway's config, then the gateway crashes (kill -9)"
-oc=/root/.openclaw
-mkdir -p $oc
-printf '{ "gateway": { "mode": "local" }, "channels": { "telegram": {} } }\n' > $oc/openclaw.json.bak
-cp $oc/openclaw.json.bak $oc/openclaw.json
-# Like OpenClaw's gateway, the stand-in refuses to start without gateway.mode.
-cat > /run/systemd/system/openclaw-gateway.service <<'UNIT'
-[Unit]
-Description=Stand-in OpenClaw gateway (demo)
-[Service]
-ExecStartPre=/usr/bin/jq -e .gateway.mode /root/.openclaw/openclaw.json
-ExecStart=/bin/sleep infinity
-Restart=always
-RestartSec=2
-UNIT
-cat > /etc/openclaw-agents/jack-supervisor.json <<'CONF'
-{ "bots": [ { "name": "jack", "unit": "openclaw-gateway.service",
-              "config": "/root/.openclaw/openclaw.json",
-              "required": ["/gateway/mode", "/channels/telegram"],
-              "backups": ["/root/.openclaw/openclaw.json.bak", "/root/.openclaw/openclaw.json.bak.*"] } ] }
-CONF
-systemctl daemon-reload && systemctl restart openclaw-gateway && systemctl reload openclaw-jack-supervisor
-printf '{ "gateway": { "mo' > $oc/openclaw.json
-gw=$(systemctl show -P MainPID openclaw-gateway)
-kill -9 "$gw"
-at "gateway pid $gw killed; its config: $(cat $oc/openclaw.json)"
-repaired() { is_state openclaw-gateway active && jq -e .gateway.mode $oc/openclaw.json; }
-wait_until 10 "gateway repaired" repaired >/dev/null
-at "healed: openclaw-gateway is $(systemctl is-active openclaw-gateway) as pid $(systemctl show -P MainPID openclaw-gateway), on the restored config"
-journalctl -u openclaw-jack-supervisor -o short-precise --no-pager | grep -E 'repairing|restored|healthy again' | tail -n 3 | cut -c1-300 | sed 's/^/  /'
-echo "  kept: $(ls $oc | grep broken)"
-echo "  alert: $(grep '"agent":"jack-supervisor"' /var/lib/openclaw-agents/alerts.jsonl | tail -n 1 | cut -c1-200)"
-echo "  STATUS: $(systemctl show -P StatusText openclaw-jack-supervisor | cut -c1-200)"
+at "the gateway hangs (SIGSTOP); its watchdog bot in a container drops revive-jack.flag"
+gw=$(oc_prop MainPID)
+kill -STOP "$gw"
+before=$(oc_prop ExecMainStartTimestampMonotonic)
+setpriv --reuid=101000 --regid=101000 --clear-groups touch /srv/oc-flags/revive-jack.flag
+t0=$(now_ms)
+at "flag written by uid 101000"
+wait_until 90 "the gateway is back" oc_restarted_since "$before" >/dev/null
+at "healed: the gateway answers again as pid $(oc_prop MainPID), $(( $(now_ms) - t0 )) ms after the flag (most of it OpenClaw's own start)"
+journalctl -u openclaw-flag-watcher -o short-precise --no-pager OPENCLAW_EVENT=revive | tail -n 1 | sed 's/^/  /'
+
+ready() { systemctl show -P StatusText $js | grep -q "ready to restore"; }
+wait_until 60 "the supervisor judged the backups" ready >/dev/null
+at "jack-supervisor judged OpenClaw's backups ahead with openclaw config validate"
+echo "  STATUS: $(systemctl show -P StatusText $js | cut -c1-160)"
+
+at "a bad edit breaks openclaw.json, then the gateway crashes (kill -9)"
+before=$(oc_prop ExecMainStartTimestampMonotonic)
+t0=$(now_ms)
+oc_corrupt_and_kill
+at "gateway killed; its config: $(cat $oc_cfg)"
+wait_until 90 "the gateway is back" oc_restarted_since "$before" >/dev/null
+at "healed: the gateway answers again, $(( $(now_ms) - t0 )) ms after the kill, on a config OpenClaw accepts: $(oc_validate | jq -c .valid)"
+journalctl -u $js -o short-precise --no-pager | grep -E 'repairing|restored|runs on' | tail -n 3 | cut -c1-260 | sed 's/^/  /'
+echo "  kept: $(ls $oc_dir | grep broken)"
 
 at "acl-keeper: the container user (uid 101000) is given /root/.openclaw, and keeps it"
 cat > /etc/openclaw-agents/acl-keeper.json <<'CONF'
 { "rules": [ { "path": "/root/.openclaw", "entries": ["u:101000:rwX"], "default": true } ] }
 CONF
-ln -s /etc/shadow $oc/evil
+ln -s /etc/shadow $oc_dir/evil
 systemctl reload openclaw-acl-keeper
 swept() { journalctl -u openclaw-acl-keeper -o cat --no-pager OPENCLAW_EVENT=acl-sweep | grep -q '(reload)'; }
 wait_until 10 "the reload's sweep" swept >/dev/null
 journalctl -u openclaw-acl-keeper -o short-precise --no-pager OPENCLAW_EVENT=acl-sweep | tail -n 1 | sed 's/^/  /'
 echo "  /etc/shadow, planted as a symlink in the tree: $(getfacl -cp /etc/shadow 2>/dev/null | tr '\n' ' ')(untouched)"
-printf 'remember: the user likes tea\n' > $oc/memory.md
-chmod 600 $oc/memory.md
+printf 'remember: the user likes tea\n' > $oc_dir/memory.md
+chmod 600 $oc_dir/memory.md
 at "a bot wrote memory.md and chmod-ed it 600"
-granted() { getfacl -cp $oc/memory.md 2>/dev/null | grep -q '^mask::rw'; }
+granted() { getfacl -cp $oc_dir/memory.md 2>/dev/null | grep -q '^mask::rw'; }
 wait_until 5 "memory.md's ACL" granted >/dev/null
-at "$(getfacl -cp $oc/memory.md | tr '\n' ' ')"
+at "$(getfacl -cp $oc_dir/memory.md | tr '\n' ' ')"
 journalctl -u openclaw-acl-keeper -o short-precise --no-pager OPENCLAW_EVENT=acl-fix | tail -n 1 | cut -c1-220 | sed 's/^/  /'
 echo "  openclaw-agentctl acl-verify: $(openclaw-agentctl acl-verify | tail -n 1)"
 
