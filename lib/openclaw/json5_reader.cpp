@@ -230,7 +230,9 @@ class Reader {
         // Identifiers may spell a character as \uXXXX.
         if (peek(1) != 'u') fail("invalid escape in a key");
         i_ += 2;
-        appendUtf8(key, readHex(4));
+        keyEscape(key);
+      } else if (c >= 0x80 && spaceLength(s_, i_) != 0) {
+        break;  // Unicode white space ends the key, as ASCII space does
       } else if (c >= 0x80) {
         const std::size_t n = utf8Length(s_, i_);
         if (n == 0) fail("invalid UTF-8 in a key");
@@ -244,6 +246,22 @@ class Reader {
       }
     }
     return key;
+  }
+
+  // JavaScript takes only identifier characters here; a surrogate (no UTF-8 form), white
+  // space or an ASCII character that is not a letter, digit, '_' or '$' is refused.
+  void keyEscape(std::string& key) {
+    const std::size_t at = i_ - 2;
+    const std::uint32_t cp = readHex(4);
+    std::string ch;
+    appendUtf8(ch, cp);
+    const bool ascii = cp < 0x80;
+    const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+    if ((ascii && !isIdentifierPart(static_cast<unsigned char>(cp))) ||
+        (!ascii && (surrogate || spaceLength(ch, 0) != 0))) {
+      failAt(at, "invalid escape in a key");
+    }
+    key += ch;
   }
 
   std::uint32_t readHex(std::size_t digits) {

@@ -103,6 +103,23 @@ TEST(Json5, ReplacesBytesThatAreNotUtf8InStringsSoTheResultCanBeDumped) {
   EXPECT_NE(error("{k\xFF: 2}").find("UTF-8"), std::string::npos);
 }
 
+TEST(Json5, EndsAnUnquotedKeyAtUnicodeWhiteSpace) {
+  EXPECT_EQ(ok("{a\xC2\xA0: 1, b\xE3\x80\x80: 2}"), nlohmann::json::parse(R"({"a": 1, "b": 2})"));
+  EXPECT_NE(error("{a\xC2\xA0"
+                  "b: 1}")
+                .find("expected ':' after a key"),
+            std::string::npos);
+}
+
+TEST(Json5, RefusesKeyEscapesThatAreNotIdentifierCharactersSoDumpNeverThrows) {
+  EXPECT_EQ(ok(R"({\u0061b\u00e9: 1})"), nlohmann::json::parse("{\"ab\xC3\xA9\": 1}"));
+  EXPECT_EQ(error(R"({\uD800: 1})"),
+            "not valid JSON5 at line 1, column 2: invalid escape in a key");
+  EXPECT_NE(error(R"({\uD83D\uDE00: 1})").find("invalid escape in a key"), std::string::npos);
+  EXPECT_NE(error(R"({a\u0020b: 1})").find("invalid escape in a key"), std::string::npos);
+  EXPECT_NE(error(R"({\u0000: 1})").find("invalid escape in a key"), std::string::npos);
+}
+
 TEST(Json5, AcceptsUnicodeWhiteSpaceAndABom) {
   EXPECT_EQ(ok("\xEF\xBB\xBF{\xC2\xA0"
                "a:\xE2\x80\xA8"
