@@ -36,6 +36,7 @@ class ReconnectingSystemdManager::LinkedWatch : public UnitWatch {
       if (!alive.expired()) changed_(s);
     });
   }
+  void drop() { inner_.reset(); }
   // The connection is gone: drop the inner watch now, tell the holder from the loop.
   void uninstall(boost::asio::io_context& io, const std::string& why) {
     inner_.reset();
@@ -69,6 +70,8 @@ ReconnectingSystemdManager::~ReconnectingSystemdManager() {
   retryTimer_.cancel();
   callTimer_.cancel();
   // Inner watches refer to the inner manager: they go first, then the manager, then its bus.
+  // The linked watches themselves may outlive this; they then hold nothing.
+  for (LinkedWatch* watch : *watches_) watch->drop();
   watches_.reset();
   manager_.reset();
   bus_.reset();
