@@ -8,7 +8,9 @@
 # --bind DIR makes a host folder (e.g. one holding a Docker API socket) appear inside.
 #
 # The host's root filesystem is the clone's lower layer, so the repository and build tree
-# are visible inside at the same paths. Several machines may run at once.
+# are visible inside at the same paths. Machines share the host's network (a gateway's port,
+# a stand-in's, the clone's own services), so one runs at a time: a second waits for the
+# first (a lock on /var/tmp/openclaw-machine.lock).
 set -euo pipefail
 
 deb=""
@@ -26,6 +28,12 @@ done
 [ $# -gt 0 ] || { echo "usage: machine.sh [--deb FILE] [--keep] -- COMMAND [ARGS...]" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "machine.sh: needs root" >&2; exit 2; }
 command -v systemd-nspawn >/dev/null || { echo "machine.sh: systemd-nspawn missing (apt-get install systemd-container)" >&2; exit 2; }
+
+exec 9>/var/tmp/openclaw-machine.lock
+if ! flock -n 9; then
+  printf '%s machine: waiting for another disposable machine to finish\n' "$(date +%H:%M:%S.%3N)" >&2
+  flock 9
+fi
 
 name="oc$$$(date +%s%N | tail -c 5)"
 base=$(mktemp -d /var/tmp/openclaw-machine.XXXXXX)
