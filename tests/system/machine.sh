@@ -42,7 +42,8 @@ leader=""
 
 say() { printf '%s machine %s: %s\n' "$(date +%H:%M:%S.%3N)" "$name" "$*" >&2; }
 
-inside() { nsenter -t "$leader" -a "$@"; }
+# Nothing but this script holds the lock: children get no copy of its descriptor.
+inside() { nsenter -t "$leader" -a "$@" 9>&-; }
 
 teardown() {
   local rc=$?
@@ -83,7 +84,7 @@ rm -f "$base/root/usr/sbin/policy-rc.d"
 t0=$(date +%s.%N)
 setsid systemd-nspawn --directory="$base/root" --register=no --keep-unit --boot -M "$name" \
   "${binds[@]}" \
-  -- systemd.firstboot=off </dev/null >"$base/console.log" 2>&1 &
+  -- systemd.firstboot=off </dev/null >"$base/console.log" 2>&1 9>&- &
 nspawn_pid=$!
 
 # The machine's PID 1 is the nspawn process's child named systemd.
