@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "openclaw/handles.h"
+#include "openclaw/json_text.h"
 
 namespace openclaw {
 namespace {
@@ -121,7 +122,8 @@ Expected<nlohmann::json, std::string> StateFile::load() const {
 }
 
 Result<Ok> StateFile::save(const nlohmann::json& document) const {
-  return atomicWriteFile(path_, document.dump(2) + "\n", 0600);
+  // Reasons and paths in a state document may carry any bytes a bot put in a name.
+  return atomicWriteFile(path_, toJsonText(document, 2) + "\n", 0600);
 }
 
 }  // namespace openclaw

@@ -103,7 +103,20 @@ Expected<nlohmann::json, std::string> parseRelaxedJson(std::string_view text) {
     if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
     return Unexpected<std::string>{"not valid JSON at line " + std::to_string(pos.line) +
                                    ", column " + std::to_string(pos.column) + ": " + what};
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse errors: a number beyond double's range (1e999) is out_of_range.406.
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    return Unexpected<std::string>{"not valid JSON: " + what};
+  } catch (const std::exception& e) {
+    return Unexpected<std::string>{std::string("cannot read it: ") + e.what()};
   }
+}
+
+std::string toJsonText(const nlohmann::json& doc, int indent) {
+  return doc.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace openclaw

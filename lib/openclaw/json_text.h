@@ -29,4 +29,9 @@ TextPosition positionOfByte(std::string_view text, std::size_t byteOffset);
 // "not valid JSON at line 3, column 7: unexpected '}'".
 Expected<nlohmann::json, std::string> parseRelaxedJson(std::string_view text);
 
+// The document as text, never throwing: strings that came from files or names in any
+// encoding have their bytes that are not UTF-8 replaced by U+FFFD (a plain dump() throws
+// type_error.316 on them).  `indent` as nlohmann's dump(): -1 for one line.
+std::string toJsonText(const nlohmann::json& doc, int indent = -1);
+
 }  // namespace openclaw

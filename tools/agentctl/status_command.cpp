@@ -6,6 +6,7 @@
 #include "agent_table.h"
 #include "bot_status.h"
 #include "openclaw/daemon.h"
+#include "openclaw/json_text.h"
 #include "unit_view.h"
 
 namespace openclaw::agentctl {
@@ -61,7 +62,7 @@ int statusCommand(const std::vector<std::string>& args) {
       printBot(bot);
     }
   }
-  if (json) std::cout << nlohmann::json{{"agents", agents}, {"bots", botList}}.dump(2) << "\n";
+  if (json) std::cout << toJsonText({{"agents", agents}, {"bots", botList}}, 2) << "\n";
   return allUp ? kExitAllUp : kExitSomethingDown;
 }
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "openclaw/durable_file.h"
+
 namespace openclaw {
 namespace {
 
@@ -39,6 +43,32 @@ TEST(RelaxedJson, ReportsLineAndColumnOfASyntaxError) {
 
 TEST(RelaxedJson, RejectsAnUnterminatedBlockComment) {
   EXPECT_FALSE(parseRelaxedJson("{\"a\": 1 /* open").ok());
+}
+
+TEST(RelaxedJson, RefusesANumberBeyondDoubleWithoutThrowing) {
+  // nlohmann throws out_of_range.406 here, not a parse_error: it once escaped to the loop.
+  auto parsed = parseRelaxedJson(R"({"max_per_hour": 1e999})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().find("not valid JSON"), std::string::npos) << parsed.error();
+}
+
+TEST(JsonText, ReplacesBytesThatAreNotUtf8InsteadOfThrowing) {
+  const nlohmann::json doc = {{"why", "cannot read /x/openclaw.json.bak.\xff\xfe"}};
+  EXPECT_THROW((void)doc.dump(), nlohmann::json::type_error);
+  EXPECT_EQ(toJsonText(doc),
+            "{\"why\":\"cannot read /x/openclaw.json.bak.\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+}
+
+TEST(AStateFile, SavesADocumentWithAnyBytesInItsStrings) {
+  char templ[] = "/tmp/oc-state-XXXXXX";
+  ASSERT_NE(::mkdtemp(templ), nullptr);
+  const std::string dir = templ;
+  StateFile state(dir + "/state.json");
+  ASSERT_TRUE(state.save({{"given_up_why", "no backup in /r/\xc3("}}).ok());
+  auto loaded = state.load();
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ((*loaded)["given_up_why"], "no backup in /r/\xEF\xBF\xBD(");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(TextPositionOf, CountsLinesAndColumnsFromOne) {
