@@ -1,9 +1,12 @@
 #include "config_check.h"
 
-#include <glob.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fnmatch.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "openclaw/durable_file.h"
@@ -12,24 +15,55 @@
 namespace openclaw::supervisor {
 namespace {
 
-std::vector<RestoreCandidate> matchesNewestFirst(const std::string& pattern,
-                                                 const std::string& source) {
-  std::vector<RestoreCandidate> out;
-  glob_t g{};
-  // GLOB_NOCHECK is not set: a pattern that matches nothing yields nothing.
-  if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
-    for (std::size_t i = 0; i < g.gl_pathc; ++i) {
-      struct stat st {};
-      // lstat: a symlink is listed as itself, never resolved here.
-      if (::lstat(g.gl_pathv[i], &st) != 0 || S_ISDIR(st.st_mode)) continue;
-      out.push_back({g.gl_pathv[i], source, static_cast<std::int64_t>(st.st_mtime)});
+// Newest first; on equal times the greater name first, so the order is stable.
+bool newerFirst(const RestoreCandidate& a, const RestoreCandidate& b) {
+  return a.mtime != b.mtime ? a.mtime > b.mtime : a.path > b.path;
+}
+
+// The regular files `pattern` matches (wildcards in its last component only), the newest
+// `limit` of them.  A folder a bot can write may hold any number of names: they are read
+// one at a time and only the newest `limit` are kept, so 60 000 names cost 60 000 lstat
+// calls and no more memory than `limit` candidates.
+void addMatches(const std::string& pattern, const std::string& source, std::size_t limit,
+                CandidateList& out) {
+  const auto [folder, namePattern] = splitPath(pattern);
+  std::vector<RestoreCandidate> kept;  // a heap: the oldest kept on top
+  auto olderOnTop = [](const RestoreCandidate& a, const RestoreCandidate& b) {
+    return newerFirst(a, b);
+  };
+  struct CloseDir {
+    void operator()(DIR* d) const { ::closedir(d); }
+  };
+  std::unique_ptr<DIR, CloseDir> dir(::opendir(folder.c_str()));
+  if (!dir) return;
+  while (const dirent* e = ::readdir(dir.get())) {
+    const std::string name = e->d_name;
+    if (name == "." || name == ".." || ::fnmatch(namePattern.c_str(), name.c_str(), 0) != 0) {
+      continue;
     }
+    struct stat st {};
+    // lstat, relative to nothing a bot could swap mid-walk: the name is never followed.
+    if (::fstatat(::dirfd(dir.get()), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(st.st_mode)) {
+      ++out.notRegular;
+      continue;
+    }
+    RestoreCandidate c{folder == "/" ? "/" + name : folder + "/" + name, source,
+                       static_cast<std::int64_t>(st.st_mtime)};
+    if (kept.size() == limit) {
+      if (limit == 0 || !newerFirst(c, kept.front())) {
+        ++out.overLimit;
+        continue;
+      }
+      std::pop_heap(kept.begin(), kept.end(), olderOnTop);
+      kept.pop_back();
+      ++out.overLimit;
+    }
+    kept.push_back(std::move(c));
+    std::push_heap(kept.begin(), kept.end(), olderOnTop);
   }
-  ::globfree(&g);
-  std::sort(out.begin(), out.end(), [](const RestoreCandidate& a, const RestoreCandidate& b) {
-    return a.mtime != b.mtime ? a.mtime > b.mtime : a.path > b.path;
-  });
-  return out;
+  std::sort(kept.begin(), kept.end(), newerFirst);
+  for (auto& k : kept) out.candidates.push_back(std::move(k));
 }
 
 bool isKeptBrokenCopy(const std::string& path, const std::string& liveConfig) {
@@ -61,15 +95,24 @@ Expected<std::string, std::string> readConfigFile(const std::string& path) {
   return readSmallFile(path, kMaxConfigBytes, Symlinks::NoFollow);
 }
 
-std::vector<RestoreCandidate> listCandidates(const std::vector<std::string>& backups,
-                                             const std::string& liveConfig,
-                                             const std::string& snapshotDir) {
-  std::vector<RestoreCandidate> all;
+bool isCandidatePattern(std::string_view pattern) {
+  const std::size_t slash = pattern.rfind('/');
+  return slash != std::string_view::npos && slash + 1 < pattern.size() &&
+         pattern.substr(0, slash).find_first_of("*?[") == std::string_view::npos;
+}
+
+CandidateList listCandidates(const std::vector<std::string>& backups, const std::string& liveConfig,
+                             const std::string& snapshotDir, std::size_t perPattern) {
+  CandidateList all;
   std::set<std::string> seen;
-  auto add = [&](std::vector<RestoreCandidate> found) {
-    for (auto& c : found) {
+  auto add = [&](const std::string& pattern, const std::string& source) {
+    CandidateList found;
+    addMatches(pattern, source, perPattern, found);
+    all.notRegular += found.notRegular;
+    all.overLimit += found.overLimit;
+    for (auto& c : found.candidates) {
       if (c.path == liveConfig || isKeptBrokenCopy(c.path, liveConfig)) continue;
-      if (seen.insert(c.path).second) all.push_back(std::move(c));
+      if (seen.insert(c.path).second) all.candidates.push_back(std::move(c));
     }
   };
   // OpenClaw keeps the config of its last good start beside the live one: the newest config
@@ -77,13 +120,22 @@ std::vector<RestoreCandidate> listCandidates(const std::vector<std::string>& bac
   // restore of it is never undone by that check.  First, unless `backups` places it.
   const std::string lastGood = liveConfig + kLastGoodSuffix;
   if (std::find(backups.begin(), backups.end(), lastGood) == backups.end()) {
-    add(matchesNewestFirst(lastGood, "last-good"));
+    add(lastGood, "last-good");
   }
   for (std::size_t i = 0; i < backups.size(); ++i) {
-    add(matchesNewestFirst(backups[i], "backups[" + std::to_string(i) + "]"));
+    add(backups[i], "backups[" + std::to_string(i) + "]");
   }
-  if (!snapshotDir.empty()) add(matchesNewestFirst(snapshotDir + "/*.json", "snapshot"));
+  if (!snapshotDir.empty()) add(snapshotDir + "/*.json", "snapshot");
   return all;
+}
+
+std::string CandidateList::skipped() const {
+  std::string s;
+  if (notRegular != 0) s = std::to_string(notRegular) + " name(s) that are not regular files";
+  if (overLimit != 0) {
+    s += (s.empty() ? "" : " and ") + std::to_string(overLimit) + " older file(s) past the limit";
+  }
+  return s;
 }
 
 }  // namespace openclaw::supervisor

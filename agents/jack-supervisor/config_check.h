@@ -42,10 +42,25 @@ struct RestoreCandidate {
   std::int64_t mtime = 0;
 };
 
-// Every existing name the patterns match (symlinks included, so they can be reported),
-// excluding the live config and kept broken copies; each path once.
-std::vector<RestoreCandidate> listCandidates(const std::vector<std::string>& backups,
-                                             const std::string& liveConfig,
-                                             const std::string& snapshotDir);
+// A pattern names a folder and, in its last component only, a file name with wildcards.
+bool isCandidatePattern(std::string_view pattern);
+
+// How many candidates one pattern may give: the newest this many regular files.  OpenClaw
+// keeps five backups; an operator's folder of dated copies needs no more than the newest.
+inline constexpr std::size_t kDefaultCandidatesPerPattern = 20;
+
+struct CandidateList {
+  std::vector<RestoreCandidate> candidates;
+  std::size_t notRegular = 0;  // symlinks, FIFOs, folders ...: never candidates
+  std::size_t overLimit = 0;   // regular files older than the newest `perPattern`
+  // "" or "60000 name(s) that are not regular files and 3 older file(s) past the limit"
+  std::string skipped() const;
+};
+
+// The regular files the patterns match, in restore order, excluding the live config and
+// kept broken copies; each path once.  Names are never followed.
+CandidateList listCandidates(const std::vector<std::string>& backups, const std::string& liveConfig,
+                             const std::string& snapshotDir,
+                             std::size_t perPattern = kDefaultCandidatesPerPattern);
 
 }  // namespace openclaw::supervisor

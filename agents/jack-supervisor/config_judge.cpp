@@ -165,6 +165,7 @@ ConfigJudge::~ConfigJudge() {
 
 // One walk over restore candidates, resumed after each verdict that needed a validator.
 struct ConfigJudge::Walk {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::vector<CandidateResult> results;
   std::size_t next = 0;
   bool stopAtFirstValid = false;
@@ -187,6 +188,14 @@ void ConfigJudge::walk(const std::shared_ptr<Walk>& w) {
   // must not each take a stack frame.
   while (w->next < w->results.size()) {
     CandidateResult& r = w->results[w->next];
+    if (std::chrono::steady_clock::now() - w->started > rules_.walkBudget) {
+      const auto ms = rules_.walkBudget.count();
+      r.verdict = {false, "not judged: judging this list took over " +
+                              (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s"
+                                              : std::to_string(ms) + " ms")};
+      ++w->next;
+      continue;
+    }
     auto content = readConfigFile(r.candidate.path);
     if (!content) {
       r.verdict = {false, content.error()};

@@ -32,6 +32,9 @@ struct JudgeRules {
   std::vector<std::string> validator;  // empty: structural check only
   std::string scratchDir;              // private folder for the copies the validator reads
   std::chrono::milliseconds validatorTimeout{30000};
+  // One walk over the candidates stops judging after this: a folder full of slow-to-judge
+  // files must not hold a repair (or the operator's dry run) for hours.
+  std::chrono::milliseconds walkBudget{120000};
 };
 
 struct CandidateResult {

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "config_check.h"
+
 namespace openclaw::supervisor {
 namespace {
 // Probing more often than every second only adds load to a bot that is already slow.
@@ -14,6 +16,8 @@ constexpr std::int64_t kMaxGraceSec = 600;
 // A day: beyond that, "stable" no longer says anything about the config.
 constexpr std::int64_t kMaxStableSec = 86400;
 constexpr std::int64_t kMaxSnapshots = 100;
+// Each candidate may cost a validator run (about a second for OpenClaw's).
+constexpr std::int64_t kMaxBackupsPerPattern = 1000;
 
 void readProbe(ConfigObject& obj, HealthProbe& probe) {
   const int kinds = int(obj.get("http", probe.http)) + int(obj.get("tcp", probe.tcp)) +
@@ -52,11 +56,13 @@ void readUnitBot(ConfigObject& obj, BotConfig& bot) {
   obj.get("validator", bot.validator);
   if (obj.get("backups", bot.backups)) {
     for (std::size_t i = 0; i < bot.backups.size(); ++i) {
-      if (!isAbsolutePath(bot.backups[i])) {
-        obj.fail("backups[" + std::to_string(i) + "]", "must be an absolute path or glob");
+      if (!isAbsolutePath(bot.backups[i]) || !isCandidatePattern(bot.backups[i])) {
+        obj.fail("backups[" + std::to_string(i) + "]",
+                 "must be an absolute path, wildcards in the file name only");
       }
     }
   }
+  obj.getInRange("backups_per_pattern", bot.backupsPerPattern, 1, kMaxBackupsPerPattern);
   if (obj.get("jobs_dir", bot.jobsDir) && !isAbsolutePath(bot.jobsDir)) {
     obj.fail("jobs_dir", "must be an absolute path");
   }

@@ -36,6 +36,7 @@ struct BotConfig {
   std::vector<std::string> required;    // JSON pointers that must exist in a valid config
   std::vector<std::string> validator;   // optional command; gets OPENCLAW_CONFIG_PATH
   std::vector<std::string> backups;     // files or globs, tried in order
+  std::int64_t backupsPerPattern = 20;  // the newest this many files of each pattern
   std::optional<HealthProbe> health;    // units only
   ContainerHealth containerHealth;      // containers only ("health": {"interval_sec": N})
   std::int64_t maxRestoresPerHour = 2;  // repairs (restore and/or restart) in any hour

@@ -33,7 +33,9 @@ void UnitBot::judgeLive(Urgency urgency, ConfigJudge::VerdictCallback done) {
 }
 
 std::vector<RestoreCandidate> UnitBot::candidates() const {
-  return listCandidates(config_.backups, config_.config, snapshots_.folder());
+  return listCandidates(config_.backups, config_.config, snapshots_.folder(),
+                        static_cast<std::size_t>(config_.backupsPerPattern))
+      .candidates;
 }
 
 std::vector<std::string> UnitBot::watchedFolders() const {

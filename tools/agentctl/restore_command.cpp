@@ -108,7 +108,10 @@ int restoreCommand(const std::vector<std::string>& args) {
             << live.reason << ")\n";
 
   const std::string snapshots = stateDirectory("jack-supervisor") + "/snapshots/" + bot->name;
-  auto candidates = supervisor::listCandidates(bot->backups, bot->config, snapshots);
+  const auto listed = supervisor::listCandidates(bot->backups, bot->config, snapshots,
+                                                 static_cast<std::size_t>(bot->backupsPerPattern));
+  const auto& candidates = listed.candidates;
+  if (!listed.skipped().empty()) std::cout << "skipped: " << listed.skipped() << "\n";
   std::vector<CandidateResult> results;
   bool done = false;
   judge->judgeCandidates(candidates, /*stopAtFirstValid=*/false, supervisor::Urgency::Now,

@@ -180,6 +180,25 @@ TEST_F(ConfigJudgeTest, AWalkOverManyCandidatesKnownAtOnceUsesNoStackPerCandidat
   EXPECT_EQ(*judged, c.size());
 }
 
+TEST_F(ConfigJudgeTest, AWalkStopsJudgingWhenItsTimeIsSpent) {
+  JudgeRules rules{
+      {}, {"/bin/sh", "-c", "sleep 0.3; grep -q good \"$OPENCLAW_CONFIG_PATH\""}, dir_};
+  rules.walkBudget = std::chrono::milliseconds(500);
+  ConfigJudge j(io_, rules);
+  std::vector<RestoreCandidate> c;
+  for (int i = 0; i < 10; ++i) {
+    c.push_back(
+        {file("c" + std::to_string(i), R"({"x": "bad )" + std::to_string(i) + "\"}"), "b", 0});
+  }
+  std::optional<std::vector<CandidateResult>> results;
+  j.judgeCandidates(c, true, Urgency::Now, [&](const auto& r) { results = r; });
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return results.has_value(); }, 10s));
+  ASSERT_EQ(results->size(), 10u);
+  EXPECT_EQ(results->back().verdict.reason, "not judged: judging this list took over 500 ms");
+  EXPECT_LE(j.validatorRuns(), 3u);
+}
+
 TEST(AVerdictCache, ForgetsTheOldestBeyondItsBoundsAndAfterItsLifetime) {
   VerdictCache cache(std::chrono::seconds(60));
   const auto t0 = VerdictCache::Clock::now();

@@ -141,7 +141,8 @@ TEST_F(ConfigFolder, CandidatesComeInPatternOrderNewestFirstWithinAGlob) {
   fs::create_directory(dir_ + "/snaps");
   write("snaps/20260101T000000Z.json", "{}", 10);
   const auto c =
-      listCandidates({live + ".bak", live + ".bak.*", dir_ + "/none/*"}, live, dir_ + "/snaps");
+      listCandidates({live + ".bak", live + ".bak.*", dir_ + "/none/*"}, live, dir_ + "/snaps")
+          .candidates;
   std::vector<std::string> names;
   for (const auto& x : c) names.push_back(fs::path(x.path).filename());
   EXPECT_EQ(names, (std::vector<std::string>{"openclaw.json.bak", "openclaw.json.bak.2",
@@ -153,9 +154,10 @@ TEST_F(ConfigFolder, OpenClawsLastGoodComesFirstUnlessBackupsPlaceIt) {
   const std::string live = write("openclaw.json", "{}");
   write("openclaw.json.bak", "{}", 1);
   write("openclaw.json.last-good", "{}", 500);
-  auto names = [&](const std::vector<RestoreCandidate>& c) {
+  auto names = [&](const CandidateList& c) {
     std::vector<std::string> out;
-    for (const auto& x : c) out.push_back(fs::path(x.path).filename().string() + "/" + x.source);
+    for (const auto& x : c.candidates)
+      out.push_back(fs::path(x.path).filename().string() + "/" + x.source);
     return out;
   };
   EXPECT_EQ(names(listCandidates({live + ".bak"}, live, "")),
@@ -166,16 +168,44 @@ TEST_F(ConfigFolder, OpenClawsLastGoodComesFirstUnlessBackupsPlaceIt) {
                                       "openclaw.json.last-good/backups[1]"}));
 }
 
-TEST_F(ConfigFolder, ASymlinkedCandidateIsListedButNeverRead) {
+TEST_F(ConfigFolder, OnlyRegularFilesAreCandidatesAndNoneIsFollowed) {
   const std::string secret = write("secret", R"({"gateway": {"mode": "x"}})");
   ASSERT_EQ(::symlink(secret.c_str(), (dir_ + "/openclaw.json.bak").c_str()), 0);
-  const auto c = listCandidates({dir_ + "/openclaw.json.bak"}, dir_ + "/openclaw.json", "");
-  ASSERT_EQ(c.size(), 1u);
-  auto content = readConfigFile(c[0].path);
+  ASSERT_EQ(::mkfifo((dir_ + "/openclaw.json.bak.1").c_str(), 0600), 0);
+  const auto c = listCandidates({dir_ + "/openclaw.json.bak", dir_ + "/openclaw.json.bak.*"},
+                                dir_ + "/openclaw.json", "");
+  EXPECT_TRUE(c.candidates.empty());
+  EXPECT_EQ(c.notRegular, 2u);
+  EXPECT_EQ(c.skipped(), "2 name(s) that are not regular files");
+  auto content = readConfigFile(dir_ + "/openclaw.json.bak");
   ASSERT_FALSE(content.ok());
   EXPECT_EQ(content.error(), "is a symlink: not followed");
-  ASSERT_EQ(::mkfifo((dir_ + "/fifo").c_str(), 0600), 0);
-  EXPECT_FALSE(readConfigFile(dir_ + "/fifo").ok()) << "a FIFO must not block or be read";
+  EXPECT_FALSE(readConfigFile(dir_ + "/openclaw.json.bak.1").ok())
+      << "a FIFO must not block or be read";
+}
+
+TEST_F(ConfigFolder, EachPatternGivesOnlyItsNewestFilesHoweverManyMatch) {
+  const std::string live = write("openclaw.json", "{}");
+  for (int i = 0; i < 3000; ++i) {
+    const std::string link = dir_ + "/openclaw.json.bak." + std::to_string(i);
+    ASSERT_EQ(::symlink("/nonexistent", link.c_str()), 0);
+  }
+  for (int i = 0; i < 30; ++i) write("openclaw.json.bak.f" + std::to_string(i), "{}", 100 + i);
+  const auto c = listCandidates({live + ".bak.*"}, live, "", 5);
+  std::vector<std::string> names;
+  for (const auto& x : c.candidates) names.push_back(fs::path(x.path).filename());
+  EXPECT_EQ(names, (std::vector<std::string>{"openclaw.json.bak.f0", "openclaw.json.bak.f1",
+                                             "openclaw.json.bak.f2", "openclaw.json.bak.f3",
+                                             "openclaw.json.bak.f4"}));
+  EXPECT_EQ(c.notRegular, 3000u);
+  EXPECT_EQ(c.overLimit, 25u);
+}
+
+TEST(CandidatePatterns, HaveWildcardsInTheFileNameOnly) {
+  EXPECT_TRUE(isCandidatePattern("/root/.openclaw/openclaw.json.bak.*"));
+  EXPECT_TRUE(isCandidatePattern("/root/backups/jack/*"));
+  EXPECT_FALSE(isCandidatePattern("/root/*/openclaw.json"));
+  EXPECT_FALSE(isCandidatePattern("/root/backups/"));
 }
 
 TEST_F(ConfigFolder, InstallKeepsTheBrokenFileAndTheOwnerAndMode) {
