@@ -39,19 +39,28 @@ std::string utcStamp(std::int64_t unixSeconds) {
   return formatTime(unixSeconds, "%Y%m%dT%H%M%SZ", Zone::Utc);
 }
 
+std::optional<ConfigAttrs> readConfigAttrs(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return ConfigAttrs{st.st_uid, st.st_gid, static_cast<std::uint32_t>(st.st_mode & 07777)};
+}
+
 Expected<std::string, std::string> installConfig(const std::string& liveConfig,
-                                                 std::string_view content, std::int64_t nowUnix) {
+                                                 std::string_view content, std::int64_t nowUnix,
+                                                 const std::optional<ConfigAttrs>& healthy) {
   const auto [dir, name] = splitPath(liveConfig);
   UniqueFd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dirFd) return failure("cannot open " + dir);
 
-  // Owner, mode and ACL come from the old file only when it is a regular file; anything
-  // else there was planted, and the new file gets root's safe defaults.
   struct stat old {};
   const bool hadOld = ::fstatat(dirFd.get(), name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;
   const bool oldRegular = hadOld && S_ISREG(old.st_mode);
+  const ConfigAttrs attrs = healthy.value_or(ConfigAttrs{});
+  // A bot may own its config and pick its mode, but it must not make root write a setuid,
+  // setgid or world-writable file.
+  const mode_t mode = attrs.mode & 0777 & ~static_cast<mode_t>(S_IWOTH);
   AclPtr acl;
-  if (oldRegular) {
+  if (oldRegular && old.st_uid == attrs.uid) {
     UniqueFd oldFd(::openat(dirFd.get(), name.c_str(),
                             O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
     if (oldFd) acl.reset(::acl_get_fd(oldFd.get()));
@@ -68,13 +77,12 @@ Expected<std::string, std::string> installConfig(const std::string& liveConfig,
     return err;
   };
   if (!writeAll(fd.get(), content)) return abandon("cannot write the new config");
-  if (oldRegular) {
-    if (::fchown(fd.get(), old.st_uid, old.st_gid) != 0) return abandon("cannot set the owner");
-    if (::fchmod(fd.get(), old.st_mode & 07777) != 0) return abandon("cannot set the mode");
-    // An ACL the old file had (e.g. for a container user) is carried over; failing to is
-    // not worth refusing the restore for.
-    if (acl) (void)::acl_set_fd(fd.get(), acl.get());
-  }
+  if (::fchown(fd.get(), attrs.uid, attrs.gid) != 0) return abandon("cannot set the owner");
+  // Named entries the old file's ACL had (e.g. for a container user) are carried over;
+  // failing to is not worth refusing the restore for.  A plain file's "ACL" is its mode
+  // bits: never taken.  The mode set after it decides owner, mask and other entries.
+  if (acl && ::acl_equiv_mode(acl.get(), nullptr) == 1) (void)::acl_set_fd(fd.get(), acl.get());
+  if (::fchmod(fd.get(), mode) != 0) return abandon("cannot set the mode");
   if (::fsync(fd.get()) != 0) return abandon("cannot sync the new config");
   fd.reset();
 

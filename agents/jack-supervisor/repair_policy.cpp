@@ -66,9 +66,32 @@ nlohmann::json toJson(const std::map<std::string, BotLedger>& ledgers) {
                         {"given_up_why", l.givenUpWhy}};
     if (l.inFlightSince) j["in_flight_since"] = *l.inFlightSince;
     if (l.healthySince) j["healthy_since"] = *l.healthySince;
+    if (l.healthyConfig) {
+      j["healthy_config"] = {{"uid", l.healthyConfig->uid},
+                             {"gid", l.healthyConfig->gid},
+                             {"mode", l.healthyConfig->mode}};
+    }
     bots[name] = std::move(j);
   }
   return {{"version", 1}, {"bots", std::move(bots)}};
+}
+
+// Only what a file's owner and mode can be: anything else loses the entry, not the ledger.
+std::optional<ConfigAttrs> configAttrsFromJson(const nlohmann::json& bot) {
+  const auto a = bot.find("healthy_config");
+  if (a == bot.end() || !a->is_object()) return std::nullopt;
+  auto field = [&](const char* key, std::uint64_t max) -> std::optional<std::uint32_t> {
+    const auto f = a->find(key);
+    if (f == a->end() || !f->is_number_unsigned() || f->get<std::uint64_t>() > max) {
+      return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(f->get<std::uint64_t>());
+  };
+  const auto uid = field("uid", 0xFFFFFFFEu);
+  const auto gid = field("gid", 0xFFFFFFFEu);
+  const auto mode = field("mode", 07777);
+  if (!uid || !gid || !mode) return std::nullopt;
+  return ConfigAttrs{*uid, *gid, *mode};
 }
 
 std::map<std::string, BotLedger> ledgersFromJson(const nlohmann::json& doc) {
@@ -98,6 +121,7 @@ std::map<std::string, BotLedger> ledgersFromJson(const nlohmann::json& doc) {
     if (auto h = j.find("healthy_since"); h != j.end() && h->is_number_integer()) {
       l.healthySince = h->get<Seconds>();
     }
+    l.healthyConfig = configAttrsFromJson(j);
     out[name] = std::move(l);
   }
   return out;

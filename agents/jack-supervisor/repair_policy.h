@@ -22,6 +22,14 @@ namespace openclaw::supervisor {
 
 using Seconds = std::int64_t;  // Unix time
 
+// The owner and mode of a bot's config file as the supervisor last saw it while the bot was
+// healthy: what a restored config gets (see config_install.h).
+struct ConfigAttrs {
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::uint32_t mode = 0600;
+};
+
 struct BotLedger {
   std::deque<Seconds> repairs;     // when repairs were issued, oldest first, last hour
   std::int64_t failedRepairs = 0;  // repairs since the last stable run that did not heal
@@ -29,6 +37,7 @@ struct BotLedger {
   bool givenUp = false;
   std::string givenUpWhy;
   std::optional<Seconds> healthySince;  // when the bot was last seen turning healthy
+  std::optional<ConfigAttrs> healthyConfig;
 };
 
 enum class RepairDecision {

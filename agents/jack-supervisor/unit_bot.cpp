@@ -68,6 +68,7 @@ void UnitBot::onUnitState(const UnitState& s) {
   state_ = s;
   haveState_ = true;
   if (first || previous.activeState != s.activeState) env_.statusChanged();
+  if (s.activeState == "active") rememberConfigAttrs(/*refresh=*/false);
   if (resumeRepair_) {
     resumeRepair_ = false;
     Log::info("resuming the repair of " + config_.name + " interrupted by a supervisor restart",
@@ -244,6 +245,17 @@ void UnitBot::probeOnce() {
                }));
 }
 
+void UnitBot::rememberConfigAttrs(bool refresh) {
+  // The owner and mode the bot runs with are what a restore gives it, not what a bot may
+  // later leave at the path.  Taken when it turns healthy, and once when first seen running.
+  BotLedger& l = ledger();
+  if (config_.config.empty() || (l.healthyConfig && !refresh)) return;
+  if (auto attrs = readConfigAttrs(config_.config)) {
+    l.healthyConfig = attrs;
+    if (!refresh) env_.persist();
+  }
+}
+
 bool UnitBot::startingUp() const {
   const std::uint64_t started = state_.execMainStartTimestampMonotonic;
   const std::uint64_t graceUsec = static_cast<std::uint64_t>(config_.graceSec) * 1000000u;
@@ -254,6 +266,7 @@ void UnitBot::markHealthy() {
   BotLedger& l = ledger();
   if (!l.healthySince) {
     l.healthySince = wallNow();
+    rememberConfigAttrs(/*refresh=*/true);
     env_.persist();
   } else if (stableArmed_) {
     return;

@@ -64,6 +64,7 @@ class UnitBot {
   // The unit's main process started less than grace_sec ago (CLOCK_MONOTONIC, as systemd's
   // ExecMainStartTimestampMonotonic).
   bool startingUp() const;
+  void rememberConfigAttrs(bool refresh);
   void markHealthy();
   void markUnhealthy();
   void snapshotIfStable();

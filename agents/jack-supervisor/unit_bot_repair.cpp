@@ -61,7 +61,7 @@ void UnitBot::restoreThenRestart(const std::string& liveWhy) {
 }
 
 void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string& liveWhy) {
-  auto kept = installConfig(config_.config, chosen.content, wallNow());
+  auto kept = installConfig(config_.config, chosen.content, wallNow(), ledger().healthyConfig);
   if (!kept) return repairFailed("cannot install " + chosen.candidate.path + ": " + kept.error());
   installedFrom_ = chosen.candidate.path;
   installed_ = chosen.content;

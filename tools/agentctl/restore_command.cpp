@@ -12,6 +12,7 @@
 #include "config_install.h"
 #include "config_judge.h"
 #include "openclaw/daemon.h"
+#include "openclaw/durable_file.h"
 #include "openclaw/systemd_manager_sdbus.h"
 #include "openclaw/time_text.h"
 #include "supervisor_config.h"
@@ -64,6 +65,15 @@ struct ScratchDir {
     if (!path.empty()) std::filesystem::remove_all(path, ec);
   }
 };
+
+// The owner and mode the supervisor saw the bot's config with while it was healthy.
+std::optional<supervisor::ConfigAttrs> healthyAttrs(const std::string& bot) {
+  auto state = StateFile(stateDirectory("jack-supervisor") + "/state.json").load();
+  if (!state) return std::nullopt;
+  const auto ledgers = supervisor::ledgersFromJson(*state);
+  const auto it = ledgers.find(bot);
+  return it == ledgers.end() ? std::nullopt : it->second.healthyConfig;
+}
 
 }  // namespace
 
@@ -141,7 +151,8 @@ int restoreCommand(const std::vector<std::string>& args) {
     return 0;
   }
   auto kept = supervisor::installConfig(bot->config, chosen->content,
-                                        static_cast<std::int64_t>(std::time(nullptr)));
+                                        static_cast<std::int64_t>(std::time(nullptr)),
+                                        healthyAttrs(bot->name));
   if (!kept) {
     std::cerr << "openclaw-agentctl: restore failed: " << kept.error() << "\n";
     return kExitNothingValid;

@@ -10,6 +10,7 @@
 
 #include "config_check.h"
 #include "config_install.h"
+#include "openclaw/handles.h"
 #include "repair_policy.h"
 
 namespace openclaw::supervisor {
@@ -208,13 +209,12 @@ TEST(CandidatePatterns, HaveWildcardsInTheFileNameOnly) {
   EXPECT_FALSE(isCandidatePattern("/root/backups/"));
 }
 
-TEST_F(ConfigFolder, InstallKeepsTheBrokenFileAndTheOwnerAndMode) {
+TEST_F(ConfigFolder, InstallKeepsTheBrokenFileAndGivesTheOwnerAndModeSeenHealthy) {
   const std::string live = write("openclaw.json", "{ broken");
   ASSERT_EQ(::chmod(live.c_str(), 0640), 0);
-  if (::geteuid() == 0) {
-    ASSERT_EQ(::chown(live.c_str(), 101000, 101000), 0);
-  }
-  auto kept = installConfig(live, "{\"good\": 1}", 1795392000);
+  const auto healthy = readConfigAttrs(live);
+  ASSERT_TRUE(healthy.has_value());
+  auto kept = installConfig(live, "{\"good\": 1}", 1795392000, healthy);
   ASSERT_TRUE(kept.ok()) << kept.error();
   EXPECT_EQ(*kept, live + ".broken-20261123T000000Z");
   EXPECT_EQ(read(*kept), "{ broken");
@@ -222,19 +222,72 @@ TEST_F(ConfigFolder, InstallKeepsTheBrokenFileAndTheOwnerAndMode) {
   struct stat st {};
   ASSERT_EQ(::stat(live.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0640u);
-  if (::geteuid() == 0) {
-    EXPECT_EQ(st.st_uid, 101000u);
-  }
-  auto again = installConfig(live, "{\"good\": 2}", 1795392000);
+  auto again = installConfig(live, "{\"good\": 2}", 1795392000, healthy);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, live + ".broken-20261123T000000Z-1") << "same second, new name";
+}
+
+TEST_F(ConfigFolder, APlantedSetuidWorldWritableConfigLendsNothingToTheRestoredOne) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to plant a file of another owner";
+  const std::string live = write("openclaw.json", "{ broken");
+  // What a container user could leave at the path: its own file, setuid, world-writable.
+  ASSERT_EQ(::chown(live.c_str(), 101000, 101000), 0);
+  ASSERT_EQ(::chmod(live.c_str(), 06777), 0);
+  for (const auto& healthy :
+       {std::optional<ConfigAttrs>{}, std::optional<ConfigAttrs>{{0, 0, 0600}}}) {
+    ASSERT_TRUE(installConfig(live, "{}", 1795392000, healthy).ok());
+    struct stat st {};
+    ASSERT_EQ(::stat(live.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 0u);
+    EXPECT_EQ(st.st_gid, 0u);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
+    ASSERT_EQ(::chown(live.c_str(), 101000, 101000), 0);
+    ASSERT_EQ(::chmod(live.c_str(), 06777), 0);
+  }
+  // Even the mode seen healthy never carries those bits.
+  ASSERT_TRUE(installConfig(live, "{}", 1795392000, ConfigAttrs{101000, 101000, 06666}).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(live.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 101000u);
+  EXPECT_EQ(st.st_mode & 07777, 0664u);
+}
+
+TEST_F(ConfigFolder, InstallCarriesTheNamedEntriesOfTheOldFilesAcl) {
+  const std::string live = write("openclaw.json", "{ broken");
+  ASSERT_EQ(::chmod(live.c_str(), 0640), 0);
+  AclPtr acl(::acl_from_text("u::rw-,g::r--,u:101000:rw-,m::rw-,o::---"));
+  ASSERT_TRUE(acl);
+  ASSERT_EQ(::acl_set_file(live.c_str(), ACL_TYPE_ACCESS, acl.get()), 0);
+  const auto healthy = readConfigAttrs(live);  // 0660: the mask shows as the group bits
+  ASSERT_TRUE(installConfig(live, "{}", 1795392000, healthy).ok());
+  AclPtr now(::acl_get_file(live.c_str(), ACL_TYPE_ACCESS));
+  char* text = ::acl_to_any_text(now.get(), nullptr, ',', TEXT_ABBREVIATE | TEXT_NUMERIC_IDS);
+  EXPECT_STREQ(text, "u::rw-,u:101000:rw-,g::r--,m::rw-,o::---");
+  ::acl_free(text);
+}
+
+TEST(RepairLedger, KeepsTheConfigsHealthyOwnerAndModeAndRefusesImpossibleOnes) {
+  std::map<std::string, BotLedger> ledgers;
+  ledgers["jack"].healthyConfig = ConfigAttrs{101000, 101000, 0640};
+  const auto back = ledgersFromJson(toJson(ledgers));
+  ASSERT_TRUE(back.at("jack").healthyConfig.has_value());
+  EXPECT_EQ(back.at("jack").healthyConfig->uid, 101000u);
+  EXPECT_EQ(back.at("jack").healthyConfig->mode, 0640u);
+  for (const char* bad :
+       {R"({"uid": -1, "gid": 0, "mode": 384})", R"({"uid": 0, "gid": 0, "mode": 99999})",
+        R"({"uid": 1e999, "gid": 0, "mode": 384})", R"({"uid": "0", "gid": 0, "mode": 384})"}) {
+    nlohmann::json doc = {
+        {"bots", {{"jack", {{"healthy_config", nlohmann::json::parse(bad, nullptr, false)}}}}}};
+    const auto l = ledgersFromJson(doc);
+    EXPECT_FALSE(l.at("jack").healthyConfig.has_value()) << bad;
+  }
 }
 
 TEST_F(ConfigFolder, InstallReplacesAPlantedSymlinkWithoutWritingThroughIt) {
   const std::string target = write("target", "untouched");
   const std::string live = dir_ + "/openclaw.json";
   ASSERT_EQ(::symlink(target.c_str(), live.c_str()), 0);
-  auto kept = installConfig(live, "{}", 1795392000);
+  auto kept = installConfig(live, "{}", 1795392000, std::nullopt);
   ASSERT_TRUE(kept.ok()) << kept.error();
   EXPECT_EQ(read(target), "untouched");
   EXPECT_FALSE(fs::is_symlink(live));
