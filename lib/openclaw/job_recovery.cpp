@@ -29,6 +29,8 @@ constexpr const char* kRecoveredBy = "openclaw-agentctl recover-jobs";
 // Job documents nest a few levels; anything deeper is hostile, and writing it back would
 // recurse once per level.
 constexpr int kMaxJsonDepth = 64;
+// A job document has a few dozen keys; this many is no job document.
+constexpr std::size_t kMaxJobKeys = 10000;
 // A temporary name that already exists was probably planted; a few fresh names beat
 // giving up on the job.
 constexpr int kTempNameAttempts = 8;
@@ -122,15 +124,31 @@ Expected<std::string, EntryOutcome> readBounded(int fd) {
   }
 }
 
+// Thrown from the parser's callback to stop reading at once.
+struct TooLargeToRead {
+  std::string why;
+};
+
 Expected<Json, std::string> parseJobDocument(const std::string& text) {
-  bool tooDeep = false;
-  const Json::parser_callback_t watchDepth = [&tooDeep](int depth, Json::parse_event_t, Json&) {
-    if (depth > kMaxJsonDepth) tooDeep = true;
-    return !tooDeep;
+  std::size_t keys = 0;
+  // An ordered object finds each key by scanning the ones before it: 400 000 keys in 4 MiB
+  // would take minutes, longer than the gateway's start timeout.  Stop early instead.
+  const Json::parser_callback_t watch = [&keys](int depth, Json::parse_event_t event, Json&) {
+    if (depth > kMaxJsonDepth) {
+      throw TooLargeToRead{"nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+    }
+    if (event == Json::parse_event_t::key && ++keys > kMaxJobKeys) {
+      throw TooLargeToRead{"more than " + std::to_string(kMaxJobKeys) + " keys"};
+    }
+    return true;
   };
-  Json doc = Json::parse(text, watchDepth, /*allow_exceptions=*/false);
-  if (tooDeep) {
-    return Unexpected{"nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+  Json doc;
+  try {
+    doc = Json::parse(text, watch, /*allow_exceptions=*/false);
+  } catch (const TooLargeToRead& e) {
+    return Unexpected{e.why};
+  } catch (const std::exception& e) {
+    return Unexpected<std::string>{std::string("cannot read it: ") + e.what()};
   }
   if (doc.is_discarded()) return Unexpected<std::string>{"not valid JSON"};
   if (!doc.is_object()) return Unexpected<std::string>{"not a JSON object"};

@@ -8,8 +8,9 @@
 //
 // The folder may be writable by a bot container, so every entry is treated as hostile:
 // everything goes through the folder's descriptor, symlinks are never followed, only
-// regular files are opened (never waiting on a FIFO), reads stop at a bound, and the
-// folder is not descended into.  A second run over the same folder changes nothing.
+// regular files are opened (never waiting on a FIFO), reads stop at a bound (4 MiB, 64
+// levels, 10 000 keys: reading is linear in the size), and the folder is not descended
+// into.  A second run over the same folder changes nothing.
 #pragma once
 
 #include <cstddef>

@@ -210,5 +210,18 @@ TEST_F(JobRecoveryTest, OversizedAndDeeplyNestedFilesAreSkipped) {
   EXPECT_TRUE(report.recovered.empty());
 }
 
+TEST_F(JobRecoveryTest, AFileOfCountlessKeysIsSkippedInLinearTime) {
+  // 4 MiB of distinct keys: an ordered object would scan them all for each insert (minutes).
+  std::string many = R"({"phase_status":"running")";
+  for (int i = 0; many.size() < kMaxJobFileBytes - 32; ++i)
+    many += ",\"k" + std::to_string(i) + "\":1";
+  many += "}";
+  write("many-keys.json", many);
+  const auto report = recover();
+  ASSERT_EQ(report.skipped.size(), 1u);
+  EXPECT_EQ(report.skipped[0].reason, "more than 10000 keys");
+  EXPECT_TRUE(report.recovered.empty());
+}
+
 }  // namespace
 }  // namespace openclaw
