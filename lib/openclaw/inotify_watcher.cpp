@@ -42,25 +42,26 @@ void InotifyWatcher::start() {
 
 void InotifyWatcher::read() {
   std::weak_ptr<bool> alive = alive_;
-  fd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                 [this, alive](const boost::system::error_code& ec) {
-                   if (ec || alive.expired()) return;
-                   for (;;) {
-                     const ssize_t n = ::read(fd_.native_handle(), buffer_.get(), kBufferSize);
-                     if (n <= 0) break;
-                     std::size_t off = 0;
-                     while (off + sizeof(inotify_event) <= static_cast<std::size_t>(n)) {
-                       inotify_event ev;
-                       std::memcpy(&ev, buffer_.get() + off, sizeof ev);
-                       InotifyEvent out{ev.wd, ev.mask, {}};
-                       if (ev.len > 0) out.name = buffer_.get() + off + sizeof(inotify_event);
-                       off += sizeof(inotify_event) + ev.len;
-                       handler_(out);
-                       if (alive.expired()) return;
-                     }
-                   }
-                   read();
-                 });
+  fd_.async_wait(
+      boost::asio::posix::stream_descriptor::wait_read,
+      [this, alive](const boost::system::error_code& ec) {
+        if (ec || alive.expired()) return;
+        // One buffer a wake, then back to the loop: a producer that keeps the queue
+        // full must not keep timers (the watchdog's among them) from running.
+        const ssize_t n = ::read(fd_.native_handle(), buffer_.get(), kBufferSize);
+        std::size_t off = 0;
+        while (n > 0 && off + sizeof(inotify_event) <= static_cast<std::size_t>(n)) {
+          inotify_event ev;
+          std::memcpy(&ev, buffer_.get() + off, sizeof ev);
+          const char* name = buffer_.get() + off + sizeof(inotify_event);
+          off += sizeof(inotify_event) + ev.len;
+          if (off > static_cast<std::size_t>(n)) break;
+          // The name is NUL-padded to ev.len.
+          handler_(InotifyEvent{ev.wd, ev.mask, std::string(name, ::strnlen(name, ev.len))});
+          if (alive.expired()) return;
+        }
+        read();
+      });
 }
 
 }  // namespace openclaw
