@@ -153,7 +153,12 @@ TelegramReply TelegramCourier::perform(const Job& job) {
   headers.reset(curl_slist_append(headers.release(), "Expect:"));
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, job.url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  // Ubuntu 22.04 has libcurl 7.81: the string form came in 7.85 (and deprecated this one).
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // signals would hit the daemon's other threads
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, job.body.c_str());
