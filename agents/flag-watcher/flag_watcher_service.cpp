@@ -273,6 +273,9 @@ void FlagWatcherService::retainManagers() {
     if (!target.unit.empty()) inUse.insert(target.scope);
   }
   managers_->retain(inUse);
+  // Connected now, not at the first flag: STATUS then says at once whether each manager a
+  // target lives in can be reached, and the first revive does not pay for the connection.
+  for (const ManagerScope& scope : inUse) (void)managers_->get(scope);
 }
 
 void FlagWatcherService::restartContainer(const std::string& target, const std::string& container) {
