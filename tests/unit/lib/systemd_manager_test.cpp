@@ -4,6 +4,8 @@
 
 #include "fakes/fake_systemd_manager.h"
 #include "openclaw/systemd_manager.h"
+#include "openclaw/systemd_manager_reconnecting.h"
+#include "openclaw/systemd_manager_sdbus.h"
 
 namespace openclaw {
 namespace {
@@ -61,6 +63,34 @@ TEST(TheFakeSystemdManager, NotifiesWatchersUntilTheWatchIsDropped) {
   watch.reset();
   fake.setState("a.service", UnitState{});
   EXPECT_EQ(seen, 1);
+}
+
+TEST(AManagerThatCannotBeReached, HoldsABoundedNumberOfCallsAndFailsTheRestAtOnce) {
+  // No user manager runs for "nobody" here: nothing listens under /run/user/65534.
+  boost::asio::io_context io;
+  ReconnectingSystemdManager manager(io, ManagerScope{"nobody"}, std::chrono::seconds(60));
+  manager.start();
+  ASSERT_FALSE(manager.connected());
+  std::vector<std::string> errors;
+  for (std::size_t i = 0; i <= ReconnectingSystemdManager::kMaxWaitingCalls; ++i) {
+    manager.restartUnit("x.service", [&](const JobOutcome& o) { errors.push_back(o.error); });
+  }
+  ASSERT_TRUE(runUntil(
+      io, [&] { return !errors.empty(); }, std::chrono::seconds(5)));
+  ASSERT_EQ(errors.size(), 1u) << "only the call past the bound fails now";
+  EXPECT_NE(errors[0].find("nobody's user manager unreachable since"), std::string::npos)
+      << errors[0];
+}
+
+TEST(AManagerThatCannotBeReached, TellsAWatchNothingUntilItIsReached) {
+  boost::asio::io_context io;
+  ReconnectingSystemdManager manager(io, ManagerScope{"nobody"});
+  manager.start();
+  int calls = 0;
+  auto watch = manager.watchUnit("x.service", [&](const auto&) { ++calls; });
+  runUntil(
+      io, [] { return false; }, std::chrono::milliseconds(300));
+  EXPECT_EQ(calls, 0);
 }
 
 }  // namespace
