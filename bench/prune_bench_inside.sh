@@ -139,6 +139,8 @@ if line=$(wait_prune "$before"); then
   pid=$(systemctl show -P MainPID $unit)
   cpu_unit=$(systemctl show -P CPUUsageNSec $unit)
   IFS=$'\t' read -r d_utime d_stime d_run _ _ <<< "$(proc_sample "$pid")"
+  # For the unit's MemoryMax=: what the prune took at its peak.
+  d_hwm=$(awk '/^VmHWM/ { print $2 }' /proc/"$pid"/status)
   IFS=$'\t' read -r target removed freed action_ms ts <<< "$line"
   [[ $ts =~ ^[0-9]+$ ]] && w_line=$(( (ts - t0) / 1000 )) || w_line=n/a
   d_user=$(ticks_ms "$d_utime") d_sys=$(ticks_ms "$d_stime")
@@ -189,6 +191,7 @@ echo "  (main thread $(ms "$(ns_ms "$startup_run")"))"
 echo "  systemctl restart returned (READY=1) after $restart_ms ms"
 echo
 echo "prune line: target $target, removed $removed (expected $n_old), freed $freed bytes"
+echo "daemon peak RSS (VmHWM) after the prune: ${d_hwm:-n/a} kB"
 echo "find: exit status $find_rc, $(wc -l < /root/find.err) error lines"
 echo "find tree:   $census_find (expected $n_young)"
 echo "daemon tree: $census_daemon (expected $n_young)"
