@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "openclaw/handles.h"
+#include "openclaw/json_text.h"
 #include "openclaw/time_text.h"
 
 namespace openclaw {
@@ -14,7 +15,9 @@ std::string alertLine(const Alert& a, long long unixSeconds) {
   nlohmann::json j = {{"ts", isoUtc(unixSeconds)}, {"level", a.level},   {"agent", a.agent},
                       {"event", a.event},          {"target", a.target}, {"message", a.message},
                       {"details", a.details}};
-  return j.dump() + "\n";
+  // Messages quote paths and names from folders a container writes: a plain dump() would
+  // throw on their bytes that are not UTF-8 and lose the alert.
+  return toJsonText(j) + "\n";
 }
 
 Result<Ok> appendAlert(const Alert& alert, const std::string& path) {
