@@ -72,6 +72,9 @@ void Alerter::raise(const Alert& input) {
   if (auto written = appendAlert(alert, alertLog_); !written) {
     Log::error("cannot append to the alert log: " + written.error().message(),
                {{"OPENCLAW_EVENT", "alert-log-failed"}, {"OPENCLAW_TARGET", alertLog_}});
+  } else if (written->rotateError) {
+    Log::warning("cannot rotate the alert log: " + written->rotateError.message(),
+                 {{"OPENCLAW_EVENT", "alert-log-failed"}, {"OPENCLAW_TARGET", alertLog_}});
   }
   if (outbox_) {
     // The message is part of the key: a repeat of the same words is noise, but two
