@@ -31,7 +31,91 @@ Alert cleaned(const Alert& in) {
   return {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]};
 }
 
+// The key of an alert's kind.  Agent and target come first so that all kinds of one target
+// share a prefix (a recovery closes them together); the separator cannot occur in a name
+// that any agent writes, and one that did would only close a window early.
+std::string kindPrefix(const std::string& agent, const std::string& target) {
+  return agent + '\x1f' + target + '\x1f';
+}
+
+std::string kindOf(const Alert& a) {
+  return kindPrefix(a.agent, a.target) + a.event + '\x1f' + a.level;
+}
+
+std::string spanText(RepeatThrottle::Clock::duration span) {
+  const auto sec = std::chrono::duration_cast<std::chrono::seconds>(span).count();
+  if (sec >= 120) return std::to_string((sec + 30) / 60) + " min";
+  return std::to_string(sec) + " s";
+}
+
+// The follow-up that closes a window: the last repeat, saying how many were folded into it.
+Alert followUp(const Alert& last, const RepeatThrottle::Summary& s) {
+  Alert a = last;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(s.span).count();
+  a.message += " (repeated " + std::to_string(s.counted) + (s.counted == 1 ? " time" : " times") +
+               " in " + spanText(s.span) + ")";
+  if (!a.details.is_object()) a.details = {{"details", a.details}};
+  a.details["repeats"] = s.counted;
+  a.details["repeat_window_sec"] = seconds;
+  return a;
+}
+
 }  // namespace
+
+void RepeatThrottle::close(std::map<std::string, Window>::iterator it, Clock::time_point now,
+                           std::vector<Summary>& closed) {
+  if (it->second.seen > tuning_.allowance) {
+    closed.push_back({it->first, it->second.seen - tuning_.allowance,
+                      std::min<Clock::duration>(now - it->second.opened, tuning_.window)});
+  }
+  windows_.erase(it);
+}
+
+std::vector<RepeatThrottle::Summary> RepeatThrottle::expire(Clock::time_point now) {
+  std::vector<Summary> closed;
+  for (auto it = windows_.begin(); it != windows_.end();) {
+    auto next = std::next(it);
+    if (now - it->second.opened >= tuning_.window) close(it, now, closed);
+    it = next;
+  }
+  return closed;
+}
+
+bool RepeatThrottle::admit(const std::string& key, Clock::time_point now,
+                           std::vector<Summary>& closed) {
+  for (auto& s : expire(now)) closed.push_back(std::move(s));
+  if (auto it = windows_.find(key); it != windows_.end()) {
+    return ++it->second.seen <= tuning_.allowance;
+  }
+  if (tuning_.maxKeys > 0 && windows_.size() >= tuning_.maxKeys) {
+    auto oldest = std::min_element(windows_.begin(), windows_.end(), [](auto& a, auto& b) {
+      return a.second.opened < b.second.opened;
+    });
+    close(oldest, now, closed);
+  }
+  windows_.emplace(key, Window{now, 1});
+  return tuning_.allowance >= 1;
+}
+
+std::vector<RepeatThrottle::Summary> RepeatThrottle::closeMatching(const std::string& prefix,
+                                                                   Clock::time_point now) {
+  std::vector<Summary> closed;
+  for (auto it = windows_.lower_bound(prefix);
+       it != windows_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+    auto next = std::next(it);
+    close(it, now, closed);
+    it = next;
+  }
+  return closed;
+}
+
+std::optional<RepeatThrottle::Clock::time_point> RepeatThrottle::nextEnd() const {
+  std::optional<Clock::time_point> first;
+  for (const auto& [key, w] : windows_) {
+    if (!first || w.opened + tuning_.window < *first) first = w.opened + tuning_.window;
+  }
+  return first;
+}
 
 std::string telegramText(const Alert& alert) {
   std::string tag = alert.level;
@@ -41,11 +125,23 @@ std::string telegramText(const Alert& alert) {
 }
 
 Alerter::Alerter(boost::asio::io_context& io, std::string agent, std::string stateDir,
-                 std::string alertLog)
+                 std::string alertLog, AlerterTuning tuning)
     : io_(io),
       agent_(std::move(agent)),
       stateDir_(std::move(stateDir)),
-      alertLog_(std::move(alertLog)) {}
+      alertLog_(std::move(alertLog)),
+      alerterTuning_(tuning),
+      repeats_({tuning.repeatWindow, 1, tuning.maxKinds}),
+      timer_(io) {}
+
+Alerter::~Alerter() {
+  // The daemon is stopping: counts still in open windows are told now, not lost.  Telegram
+  // messages are persisted by enqueue() and go out at the next start.
+  try {
+    report(repeats_.closeMatching("", RepeatThrottle::Clock::now()));
+  } catch (...) {  // nothing may escape a destructor; the journal and log were best effort
+  }
+}
 
 void Alerter::configureTelegram(const std::optional<TelegramSettings>& settings,
                                 OutboxTuning tuning) {
@@ -64,12 +160,35 @@ void Alerter::configureTelegram(const std::optional<TelegramSettings>& settings,
 void Alerter::raise(const Alert& input) {
   Alert alert = cleaned(input);
   if (alert.agent.empty()) alert.agent = agent_;
-  Log::write(priorityOf(alert.level), alert.message,
-             {{"OPENCLAW_EVENT", alert.event},
-              {"OPENCLAW_TARGET", alert.target},
-              {"OPENCLAW_ALERT_LEVEL", alert.level}});
+  const auto now = RepeatThrottle::Clock::now();
+  std::vector<RepeatThrottle::Summary> closed;
+  bool tell = true;
+  if (alert.level == "recovered") {
+    closed = repeats_.expire(now);
+    for (auto& s : repeats_.closeMatching(kindPrefix(alert.agent, alert.target), now)) {
+      closed.push_back(std::move(s));
+    }
+  } else {
+    tell = repeats_.admit(kindOf(alert), now, closed);
+  }
+  // Follow-ups first: they are about what came before this alert.
+  report(closed);
+  if (tell) {
+    deliver(alert, 0);
+  } else {
+    lastRepeat_[kindOf(alert)] = std::move(alert);
+  }
+  armTimer();
+}
+
+void Alerter::deliver(const Alert& alert, std::uint64_t repeats) {
+  std::vector<LogField> fields = {{"OPENCLAW_EVENT", alert.event},
+                                  {"OPENCLAW_TARGET", alert.target},
+                                  {"OPENCLAW_ALERT_LEVEL", alert.level}};
+  if (repeats > 0) fields.push_back({"OPENCLAW_REPEATS", std::to_string(repeats)});
+  Log::write(priorityOf(alert.level), alert.message, fields);
   // Every failed append is reported: a missing line in alerts.jsonl must be explainable.
-  if (auto written = appendAlert(alert, alertLog_); !written) {
+  if (auto written = appendAlert(alert, alertLog_, alerterTuning_.log); !written) {
     Log::error("cannot append to the alert log: " + written.error().message(),
                {{"OPENCLAW_EVENT", "alert-log-failed"}, {"OPENCLAW_TARGET", alertLog_}});
   } else if (written->rotateError) {
@@ -82,6 +201,33 @@ void Alerter::raise(const Alert& input) {
     outbox_->enqueue(telegramText(alert),
                      alert.level + "|" + alert.event + "|" + alert.target + "|" + alert.message);
   }
+}
+
+void Alerter::report(const std::vector<RepeatThrottle::Summary>& closed) {
+  for (const auto& s : closed) {
+    const auto it = lastRepeat_.find(s.key);
+    if (it == lastRepeat_.end()) continue;  // cannot happen: a count always has its alert
+    const Alert last = std::move(it->second);
+    lastRepeat_.erase(it);
+    deliver(followUp(last, s), s.counted);
+  }
+}
+
+void Alerter::armTimer() {
+  const auto next = repeats_.nextEnd();
+  if (next == armedFor_) return;  // a flood re-arms nothing: the window it repeats is open
+  armedFor_ = next;
+  if (!next) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(*next);
+  timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+    if (alive.expired() || ec) return;
+    armedFor_.reset();
+    report(repeats_.expire(RepeatThrottle::Clock::now()));
+    armTimer();
+  });
 }
 
 std::string Alerter::telegramStatus() const {

@@ -2,10 +2,22 @@
 //
 // Each alert goes to three places, each independent of the others: journald (at the
 // level's priority, with OPENCLAW_EVENT, OPENCLAW_TARGET and OPENCLAW_ALERT_LEVEL fields),
-// one line of the shared alerts.jsonl, and, when Telegram is configured, a message
-// "[LEVEL] <agent>: <message>" in the durable TelegramOutbox under <stateDir>/telegram-outbox,
-// deduplicated on level|event|target|message.  A failure of one never stops the others: the
-// alerts.jsonl line is written whatever Telegram does, and a failed append is logged.
+// one line of the shared alerts.jsonl (rotated by size, see alerts.h), and, when Telegram is
+// configured, a message "[LEVEL] <agent>: <message>" in the durable TelegramOutbox under
+// <stateDir>/telegram-outbox, deduplicated on level|event|target|message.  A failure of one
+// never stops the others: the alerts.jsonl line is written whatever Telegram does, and a
+// failed append is logged.
+//
+// Repeats are folded: the first alert of a kind (agent, event, target, level) goes out at
+// once to all three places and opens a window (10 minutes by default); further alerts of that
+// kind inside the window are counted, not written anywhere.  When the window ends, one
+// follow-up alert carries the count (details "repeats" and "repeat_window_sec") and the last
+// repeat's message and details, through all three places again; a window with no repeat ends
+// silently.  A `recovered` alert is never folded: it closes every open window of its agent
+// and target first (their follow-ups come before it), since a recovery ends the trouble the
+// repeats were about and the repeats' count belongs to that incident.  Windows still open
+// when the Alerter is destroyed (the daemon stopping) report their counts then.  At most
+// `maxKinds` windows are open at once: a new kind beyond that closes the oldest window early.
 //
 // configureTelegram() is called on every config (re)load; unchanged settings keep the
 // outbox (and its retry state), changed ones start a new outbox on the same folder, and
@@ -14,19 +26,84 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "openclaw/alerts.h"
 #include "openclaw/telegram_outbox.h"
 
 namespace openclaw {
 
+// Which occurrences of a repeated thing are told, per key: the first `allowance` in a
+// window pass, the rest are counted.  A key's window opens at its first occurrence and lasts
+// `window`; when it ends the key is forgotten (the next occurrence opens a new window), and
+// a window that counted anything is handed back as a Summary for the caller to report.  At
+// most `maxKeys` windows are open: a new key beyond that closes the oldest one early.  Pure:
+// the caller passes the time, so tests need no clock.
+class RepeatThrottle {
+ public:
+  using Clock = std::chrono::steady_clock;
+  struct Tuning {
+    Clock::duration window = std::chrono::minutes(10);
+    std::uint64_t allowance = 1;
+    std::size_t maxKeys = 256;
+  };
+  struct Summary {
+    std::string key;
+    std::uint64_t counted = 0;  // occurrences that did not pass
+    Clock::duration span{};     // from the window's opening to its close
+  };
+
+  explicit RepeatThrottle(Tuning tuning) : tuning_(tuning) {}
+
+  // Closes the windows ended by `now` (appended to `closed`), then: true when this
+  // occurrence is to be told, false when it is counted.
+  bool admit(const std::string& key, Clock::time_point now, std::vector<Summary>& closed);
+  // Closes the windows ended by `now`; returns those that counted anything.
+  std::vector<Summary> expire(Clock::time_point now);
+  // Closes now every window whose key starts with `prefix`; returns those that counted.
+  std::vector<Summary> closeMatching(const std::string& prefix, Clock::time_point now);
+  // When the next open window ends; nullopt when none is open.
+  std::optional<Clock::time_point> nextEnd() const;
+  std::size_t openWindows() const { return windows_.size(); }
+  const Tuning& tuning() const { return tuning_; }
+
+ private:
+  struct Window {
+    Clock::time_point opened;
+    std::uint64_t seen = 0;
+  };
+  void close(std::map<std::string, Window>::iterator it, Clock::time_point now,
+             std::vector<Summary>& closed);
+
+  Tuning tuning_;
+  std::map<std::string, Window> windows_;
+};
+
+struct AlerterTuning {
+  // Ten minutes: a flood (a bot dropping thousands of flags, a check failing every few
+  // seconds) costs one line and one message per kind and window, while a trouble that comes
+  // back after a quiet window is told again at once.
+  std::chrono::milliseconds repeatWindow{std::chrono::minutes(10)};
+  // Kinds are agent x event x target: a few dozen on a real host; the bound only keeps a
+  // caller that puts unbounded names in `target` from growing memory.
+  std::size_t maxKinds = 256;
+  AlertLogLimits log;
+};
+
 class Alerter {
  public:
   Alerter(boost::asio::io_context& io, std::string agent, std::string stateDir,
-          std::string alertLog = kAlertLog);
+          std::string alertLog = kAlertLog, AlerterTuning tuning = {});
+  ~Alerter();
+  Alerter(const Alerter&) = delete;
+  Alerter& operator=(const Alerter&) = delete;
 
   void configureTelegram(const std::optional<TelegramSettings>& settings, OutboxTuning tuning = {});
 
@@ -38,13 +115,23 @@ class Alerter {
   std::string telegramStatus() const;
 
  private:
+  void deliver(const Alert& alert, std::uint64_t repeats);
+  void report(const std::vector<RepeatThrottle::Summary>& closed);
+  void armTimer();
+
   boost::asio::io_context& io_;
   std::string agent_;
   std::string stateDir_;
   std::string alertLog_;
+  AlerterTuning alerterTuning_;
   std::optional<TelegramSettings> settings_;
   OutboxTuning tuning_;
   std::unique_ptr<TelegramOutbox> outbox_;
+  RepeatThrottle repeats_;
+  std::map<std::string, Alert> lastRepeat_;  // per open window that counted: its last alert
+  boost::asio::steady_timer timer_;
+  std::optional<RepeatThrottle::Clock::time_point> armedFor_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers hold a weak_ptr to it
 };
 
 // "[CRITICAL] jack-supervisor: restore failed", the Telegram form of an alert.
