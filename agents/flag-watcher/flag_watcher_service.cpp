@@ -10,7 +10,6 @@
 #include <fstream>
 
 #include "flag_folder.h"
-#include "openclaw/alerts.h"
 #include "openclaw/log.h"
 
 namespace openclaw::flagwatcher {
@@ -40,24 +39,13 @@ std::string humanTime() {
   return buf;
 }
 
-void raiseAlert(const char* level, const char* event, const std::string& target,
-                std::string message, nlohmann::json details) {
-  Alert alert;
-  alert.level = level;
-  alert.agent = "flag-watcher";
-  alert.event = event;
-  alert.target = target;
-  alert.message = std::move(message);
-  alert.details = std::move(details);
-  if (auto r = appendAlert(alert); !r) {
-    Log::error(std::string("cannot append to ") + kAlertLog + ": " + r.error().message());
-  }
-}
-
 }  // namespace
 
 FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
-    : ctx_(ctx), state_(ctx.stateDir + "/state.json"), bootId_(readBootId()) {}
+    : ctx_(ctx),
+      alerter_(ctx.io, ctx.name, ctx.stateDir),
+      state_(ctx.stateDir + "/state.json"),
+      bootId_(readBootId()) {}
 
 FlagWatcherService::~FlagWatcherService() = default;
 
@@ -174,6 +162,20 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   if (decision != ReviveDecision::RestartNow) {
     (void)removeEntry(folder.fd.get(), *entry);
     const bool refused = decision == ReviveDecision::RefusedBudget;
+    if (refused) {
+      // Every refusal goes to the Alerter, which tells the first and counts the rest.
+      alerter_.raise({"warning",
+                      "",
+                      "revive-refused",
+                      target,
+                      "revive of " + target + " refused: hourly budget of " +
+                          std::to_string(config_.maxPerHour) + " restarts spent",
+                      {{"folder", folder.path}, {"uid", entry->owner}}});
+      if (lastAction_ != "refused " + target + " (budget)") {
+        lastAction_ = "refused " + target + " (budget)";
+        setStatus();
+      }
+    }
     Log::write(refused ? LOG_WARNING : LOG_INFO,
                std::string(refused ? "refused" : "coalesced") + " revive of " + target +
                    " requested by uid " + uid + " in " + folder.path + ": " +
@@ -183,14 +185,6 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
                 {"OPENCLAW_TARGET", target},
                 {"OPENCLAW_FOLDER", folder.path},
                 {"OPENCLAW_FLAG_UID", uid}});
-    if (refused) {
-      raiseAlert("warning", "revive-refused", target,
-                 "revive of " + target + " refused: hourly budget of " +
-                     std::to_string(config_.maxPerHour) + " restarts spent",
-                 {{"folder", folder.path}, {"uid", entry->owner}});
-      lastAction_ = "refused " + target + " (budget)";
-      setStatus();
-    }
     return;
   }
   seenAt_[target] = Clock::now();
@@ -311,8 +305,12 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
               {"OPENCLAW_FLAG_UID", std::to_string(by.uid)},
               {"OPENCLAW_LATENCY_MS", latency}});
   if (!ok) {
-    raiseAlert("critical", "revive-failed", target, "revive of " + target + " failed: " + result,
-               {{"folder", by.folder}});
+    alerter_.raise({"critical",
+                    "",
+                    "revive-failed",
+                    target,
+                    "revive of " + target + " failed: " + result,
+                    {{"folder", by.folder}}});
   }
   if (!config_.logFile.empty()) {
     appendHumanLog("[" + humanTime() + "] " + target +

@@ -2,6 +2,7 @@
 // the folder's fd, restarts through systemd (units) or the Docker Engine API (containers),
 // under the coalescing and hourly rules of RevivePolicy, with the ledger persisted before
 // each restart is issued so that a kill -9 neither loses a request nor repeats a restart.
+// Alerts go through the lib's Alerter like every agent's.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "flag_watcher_config.h"
+#include "openclaw/alerter.h"
 #include "openclaw/asio_bus.h"
 #include "openclaw/daemon.h"
 #include "openclaw/docker_engine.h"
@@ -57,6 +59,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void setStatus();
 
   DaemonContext& ctx_;
+  Alerter alerter_;  // journal, alerts.jsonl and Telegram, repeats folded
   FlagWatcherConfig config_;
   std::unique_ptr<RevivePolicy> policy_;
   std::vector<Folder> folders_;
