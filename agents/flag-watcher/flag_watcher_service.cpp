@@ -39,11 +39,20 @@ std::string humanTime() {
   return buf;
 }
 
+void logSummary(const NoiseSummary& s) {
+  Log::write(s.kind.priority, summaryText(s),
+             {{"OPENCLAW_EVENT", s.kind.event},
+              {"OPENCLAW_FOLDER", s.kind.folder},
+              {"OPENCLAW_TARGET", s.kind.target},
+              {"OPENCLAW_SUPPRESSED", std::to_string(s.suppressed)}});
+}
+
 }  // namespace
 
 FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
+      noise_(ctx.io, logSummary),
       state_(ctx.stateDir + "/state.json"),
       bootId_(readBootId()) {}
 
@@ -145,6 +154,10 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   const std::string uid = std::to_string(entry->owner);
   if (!entry->isFlag()) {
     auto removed = removeEntry(folder.fd.get(), *entry);
+    if (!noise_.admit({"flag-rejected", folder.path, "",
+                       removed ? "removed" : "could not be removed", LOG_WARNING})) {
+      return;
+    }
     Log::warning("ignored " + entry->type + " '" + name + "' in " + folder.path + " (owner uid " +
                      uid + "): " + entry->reason +
                      (removed ? "; removed" : "; could not remove: " + removed.error().message()),
@@ -175,6 +188,10 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
         lastAction_ = "refused " + target + " (budget)";
         setStatus();
       }
+    }
+    if (!noise_.admit({refused ? "revive-refused" : "revive-coalesced", folder.path, target,
+                       refused ? "refused" : "coalesced", refused ? LOG_WARNING : LOG_INFO})) {
+      return;
     }
     Log::write(refused ? LOG_WARNING : LOG_INFO,
                std::string(refused ? "refused" : "coalesced") + " revive of " + target +

@@ -2,7 +2,8 @@
 // the folder's fd, restarts through systemd (units) or the Docker Engine API (containers),
 // under the coalescing and hourly rules of RevivePolicy, with the ledger persisted before
 // each restart is issued so that a kill -9 neither loses a request nor repeats a restart.
-// Alerts go through the lib's Alerter like every agent's.
+// Alerts go through the lib's Alerter like every agent's; what containers put in the flag
+// folders costs a bounded number of journal lines (FolderNoise).
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "flag_watcher_config.h"
+#include "folder_noise.h"
 #include "openclaw/alerter.h"
 #include "openclaw/asio_bus.h"
 #include "openclaw/daemon.h"
@@ -59,7 +61,8 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void setStatus();
 
   DaemonContext& ctx_;
-  Alerter alerter_;  // journal, alerts.jsonl and Telegram, repeats folded
+  Alerter alerter_;    // journal, alerts.jsonl and Telegram, repeats folded
+  FolderNoise noise_;  // journal lines about what containers put in the folders, limited
   FlagWatcherConfig config_;
   std::unique_ptr<RevivePolicy> policy_;
   std::vector<Folder> folders_;
