@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "flag_folder.h"
+#include "ledger_file.h"
 #include "openclaw/log.h"
 
 namespace openclaw::flagwatcher {
@@ -70,14 +71,13 @@ void FlagWatcherService::apply(const FlagWatcherConfig& config) {
 }
 
 void FlagWatcherService::startOnce() {
-  auto loaded = state_.load();
-  if (loaded) {
-    ledgers_ = ledgersFromJson(*loaded);
-  } else {
-    // Starting with no history only loosens the hourly budget; refusing to start would
-    // leave every bot without revives.
-    Log::error("state unreadable, starting with an empty ledger: " + loaded.error(),
-               {{"OPENCLAW_EVENT", "state-reset"}});
+  // Whatever the damage, start: losing history only loosens the hourly budget (and redoes
+  // an interrupted restart), while refusing to start would leave every bot without revives.
+  LedgerRead loaded = loadLedgers(state_);
+  ledgers_ = std::move(loaded.ledgers);
+  for (const auto& problem : loaded.problems) {
+    Log::warning("state " + state_.path() + " damaged: " + problem,
+                 {{"OPENCLAW_EVENT", "state-reset"}});
   }
   auto inotify = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onEvent(e); });
   if (!inotify) {

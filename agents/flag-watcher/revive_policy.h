@@ -3,15 +3,15 @@
 // Per target the ledger holds the restarts of the last hour, whether a request is pending
 // and whether a restart is in flight.  A flag is coalesced into the restart in flight or
 // into one acted on less than `min_interval_sec` ago; beyond `max_per_hour` restarts in
-// the last hour it is refused.  The ledger round-trips through JSON so that the daemon can
-// persist it before acting: a kill -9 then neither loses a request nor resets the budget.
+// the last hour it is refused.  The ledger round-trips through JSON (ledger_file.h) so that
+// the daemon can persist it before acting: a kill -9 then neither loses a request nor resets
+// the budget.
 // Times are wall-clock seconds (they must survive a daemon restart).
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,9 +61,6 @@ class RevivePolicy {
 
 // Drops restarts older than an hour.
 void forgetOld(TargetLedger& ledger, Seconds now);
-
-nlohmann::json toJson(const std::map<std::string, TargetLedger>& ledgers);
-std::map<std::string, TargetLedger> ledgersFromJson(const nlohmann::json& doc);
 
 // "revive-jack.flag" -> "jack"; nullopt for any other name.
 std::optional<std::string> flagTarget(std::string_view fileName);

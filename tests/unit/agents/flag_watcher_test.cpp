@@ -1,5 +1,6 @@
-// flag-watcher's pure parts: flag names, the revive policy and its ledger, and how a
-// folder's entries are judged (on a real temporary folder).
+// flag-watcher's pure parts: flag names, the revive policy and its ledger (and reading it
+// back from a damaged state file), and how a folder's entries are judged (on a real
+// temporary folder).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <fstream>
 
 #include "flag_folder.h"
+#include "ledger_file.h"
 #include "revive_policy.h"
 
 namespace openclaw::flagwatcher {
@@ -70,6 +72,103 @@ TEST(Ledgers, RoundTripThroughJsonAndSurviveDamage) {
   EXPECT_EQ(out["jack"].startStampBefore, 123u);
   EXPECT_TRUE(ledgersFromJson(nlohmann::json::parse(R"({"targets": {"x": 3}})")).empty());
   EXPECT_TRUE(ledgersFromJson(nlohmann::json::array()).empty());
+}
+
+// Each document once had a field of the wrong type or out of range; nlohmann's value() threw
+// on most of them and took the daemon down at start-up, every start.
+TEST(Ledgers, AFieldOfTheWrongTypeIsLeftOutNeverThrown) {
+  const char* damaged[] = {
+      R"({"targets": {"jack": {"pending_since": 5, "requested_by": "uid 0"}}})",
+      R"({"targets": {"jack": {"pending_since": 5, "requested_by": {"folder": 7, "uid": 1}}}})",
+      R"({"targets": {"jack": {"pending_since": 5, "requested_by": {"uid": "root"}}}})",
+      R"({"targets": {"jack": {"pending_since": 5, "requested_by": {"uid": -1}}}})",
+      R"({"targets": {"jack": {"pending_since": 5, "requested_by": {"uid": 4294967296}}}})",
+      R"({"targets": {"jack": {"pending_since": 5, "requested_by": {"uid": 1.5}}}})",
+      R"({"targets": {"jack": {"in_flight_since": 5, "start_stamp_before": "7"}}})",
+      R"({"targets": {"jack": {"in_flight_since": 5, "start_stamp_before": -7}}})",
+      R"({"targets": {"jack": {"in_flight_since": 5, "start_stamp_before": 1, "boot_id": 3}}})",
+      R"({"targets": {"jack": {"in_flight_since": "5"}}})",
+      R"({"targets": {"jack": {"pending_since": 18446744073709551615}}})",
+      R"({"targets": {"jack": {"restarts": [1, "2", 1e23, null, 18446744073709551615]}}})",
+      R"({"targets": {"jack": {"restarts": {"0": 1}}}})",
+      R"({"targets": {"jack": {"restarts": 99999999999999999999999}}})",
+  };
+  for (const char* text : damaged) {
+    const auto doc = nlohmann::json::parse(text);
+    std::map<std::string, TargetLedger> out;
+    ASSERT_NO_THROW(out = ledgersFromJson(doc)) << text;
+    ASSERT_TRUE(out.contains("jack")) << text;  // the entry stays; only the field is lost
+    const TargetLedger& l = out["jack"];
+    EXPECT_LE(l.restarts.size(), 1u) << text;
+    EXPECT_TRUE(l.requester.folder.empty()) << text;
+    if (l.inFlightSince) {
+      EXPECT_TRUE(l.startStampBefore == 0 || l.bootId.empty()) << text;
+    }
+    EXPECT_FALSE(readLedgers(doc).problems.empty()) << text;
+  }
+}
+
+TEST(Ledgers, RestartsAreReadOldestFirstAndNegativeUidsAreNotWrapped) {
+  const auto read = readLedgers(nlohmann::json::parse(
+      R"({"targets": {"jack": {"restarts": [30, 10, 20], "pending_since": 30,
+                               "requested_by": {"folder": "/f", "uid": -1}}}})"));
+  const TargetLedger& l = read.ledgers.at("jack");
+  EXPECT_EQ(l.restarts, (std::deque<Seconds>{10, 20, 30}));
+  EXPECT_EQ(l.requester.folder, "/f");
+  EXPECT_EQ(l.requester.uid, 0u);
+  ASSERT_EQ(read.problems.size(), 1u);
+  EXPECT_EQ(read.problems[0], "targets.jack.requested_by.uid: not a uid; left out");
+}
+
+TEST(Ledgers, CountlessProblemsAreNamedAFewAndCounted) {
+  nlohmann::json doc = {{"targets", nlohmann::json::object()}};
+  for (int i = 0; i < 1000; ++i) doc["targets"]["t" + std::to_string(i)] = i;
+  const auto read = readLedgers(doc);
+  EXPECT_TRUE(read.ledgers.empty());
+  ASSERT_EQ(read.problems.size(), 21u);
+  EXPECT_EQ(read.problems.back(), "and 980 more");
+}
+
+class AFlagWatcherStateFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/openclaw-fwstate-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  LedgerRead loadText(const std::string& text) {
+    std::ofstream(dir_ + "/state.json", std::ios::binary) << text;
+    return loadLedgers(StateFile(dir_ + "/state.json"));
+  }
+  std::string dir_;
+};
+
+TEST_F(AFlagWatcherStateFile, ThatIsMissingIsNoHistoryAndNoProblem) {
+  const auto read = loadLedgers(StateFile(dir_ + "/state.json"));
+  EXPECT_TRUE(read.ledgers.empty());
+  EXPECT_TRUE(read.problems.empty());
+}
+
+TEST_F(AFlagWatcherStateFile, ThatDoesNotParseIsNoHistoryWithAProblemNamed) {
+  const std::string valid =
+      toJson({{"jack", TargetLedger{{10, 20}, 20, {"/f", 1}, 20, 5, "b"}}}).dump();
+  const std::string damaged[] = {
+      valid.substr(0, valid.size() / 2),                                // truncated
+      R"({"version": 1, "targets": {"jack": {"restarts": [1e999]}}})",  // out of range
+      "{\"version\": 1, \"targets\": {\"jack\xff\": {}}}",              // not UTF-8
+      std::string("{\"version\": 1,\0 \"targets\": {}}", 30),           // a NUL byte
+      "",
+  };
+  ASSERT_EQ(loadText(valid).ledgers.size(), 1u);
+  for (const auto& text : damaged) {
+    LedgerRead read;
+    ASSERT_NO_THROW(read = loadText(text)) << text;
+    EXPECT_TRUE(read.ledgers.empty()) << text;
+    ASSERT_EQ(read.problems.size(), 1u) << text;
+    EXPECT_NE(read.problems[0].find("starting with no history"), std::string::npos)
+        << read.problems[0];
+  }
 }
 
 class AFlagFolder : public ::testing::Test {
