@@ -7,8 +7,8 @@
 
 #include <cstring>
 #include <ctime>
-#include <fstream>
 
+#include "boot_token.h"
 #include "flag_folder.h"
 #include "ledger_file.h"
 #include "openclaw/log.h"
@@ -26,11 +26,13 @@ Seconds nowSeconds() {
   return static_cast<Seconds>(std::time(nullptr));
 }
 
-std::string readBootId() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id;
+std::string currentBootToken() {
+  auto token = bootToken(runtimeDirectory());
+  if (token) return *token;
+  Log::warning("no boot token (" + token.error() +
+                   "): a restart interrupted by a crash will be redone, not checked",
+               {{"OPENCLAW_EVENT", "boot-token-missing"}});
+  return "";
 }
 
 std::string humanTime() {
@@ -55,7 +57,7 @@ FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
       alerter_(ctx.io, ctx.name, ctx.stateDir),
       noise_(ctx.io, logSummary),
       state_(ctx.stateDir + "/state.json"),
-      bootId_(readBootId()) {}
+      bootId_(currentBootToken()) {}
 
 FlagWatcherService::~FlagWatcherService() = default;
 
@@ -359,9 +361,8 @@ void FlagWatcherService::resumeInterrupted() {
   for (auto& [target, ledger] : ledgers_) {
     if (!ledger.inFlightSince) continue;
     const auto it = config_.targets.find(target);
-    const bool sameBoot = ledger.bootId == bootId_ && ledger.startStampBefore != 0;
-    if (it != config_.targets.end() && !it->second.unit.empty() && sameBoot) {
-      resumeUnit(target, it->second, ledger.startStampBefore);
+    if (it != config_.targets.end() && !it->second.unit.empty()) {
+      resumeUnit(target, it->second, ledger);
       continue;
     }
     Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
@@ -372,12 +373,12 @@ void FlagWatcherService::resumeInterrupted() {
 }
 
 void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget& t,
-                                    std::uint64_t stampBefore) {
+                                    const TargetLedger& before) {
   // The restart we issued before dying may still be running in systemd: wait until the
   // unit settles, then look at its start stamp.  Issuing another restart while the first
   // is under way would restart the bot twice.
   auto settled = std::make_shared<bool>(false);
-  auto decide = [this, target, stampBefore, settled](const UnitState& s) {
+  auto decide = [this, target, before, settled](const UnitState& s) {
     if (*settled || s.activeState == "activating" || s.activeState == "deactivating" ||
         s.activeState == "reloading") {
       return false;
@@ -385,16 +386,25 @@ void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget&
     *settled = true;
     // Not from inside the watch's own callback: drop it on the next turn of the loop.
     boost::asio::post(ctx_.io, [this, target] { resumeWatches_.erase(target); });
-    if (s.execMainStartTimestampMonotonic > stampBefore) {
-      Log::info("the restart of " + target + " issued before this daemon restarted has happened",
-                {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", target}});
-      finish(target, "done before the daemon restarted", s.activeState == "active");
-    } else {
+    const bool active = s.activeState == "active";
+    const ResumeDecision d =
+        decideResume(before, bootId_, {s.execMainStartTimestampMonotonic, active});
+    if (d == ResumeDecision::RestartAgain) {
       Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
-                {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", target}});
+                {{"OPENCLAW_EVENT", "revive-resumed"},
+                 {"OPENCLAW_TARGET", target},
+                 {"OPENCLAW_RESULT", std::string(toString(d))}});
       beginRestart(target, /*countAgainstBudget=*/false);
       sendRestart(target);
+      return true;
     }
+    const bool reboot = d == ResumeDecision::DoneByReboot;
+    Log::info("the restart of " + target + " issued before this daemon restarted has happened" +
+                  (reboot ? " (the host rebooted since and the unit is active)" : ""),
+              {{"OPENCLAW_EVENT", "revive-resumed"},
+               {"OPENCLAW_TARGET", target},
+               {"OPENCLAW_RESULT", std::string(toString(d))}});
+    finish(target, reboot ? "done by a reboot" : "done before the daemon restarted", active);
     return true;
   };
   SystemdManager& systemd = managers_->get(t.scope);

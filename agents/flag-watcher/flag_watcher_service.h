@@ -55,7 +55,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void finish(const std::string& target, const std::string& result, bool ok);
   void appendHumanLog(const std::string& line);
   void resumeInterrupted();
-  void resumeUnit(const std::string& target, const FlagTarget& unit, std::uint64_t stampBefore);
+  void resumeUnit(const std::string& target, const FlagTarget& unit, const TargetLedger& before);
   void retainManagers();
   void persist();
   void setStatus();
@@ -69,7 +69,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::map<std::string, TargetLedger> ledgers_;
   std::map<std::string, Clock::time_point> seenAt_;  // first flag of the current request
   StateFile state_;
-  std::string bootId_;
+  std::string bootId_;  // this boot's token (boot_token.h); "" when it cannot be had
   std::unique_ptr<InotifyWatcher> inotify_;
   std::unique_ptr<SystemdManagers> managers_;
   std::map<std::string, std::unique_ptr<UnitWatch>> resumeWatches_;

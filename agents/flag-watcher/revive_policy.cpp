@@ -1,5 +1,6 @@
 #include "revive_policy.h"
 
+#include "boot_token.h"
 #include "openclaw/config_reader.h"
 
 namespace openclaw::flagwatcher {
@@ -19,6 +20,31 @@ std::string_view toString(ReviveDecision d) {
       return "refused-budget";
   }
   return "unknown";
+}
+
+std::string_view toString(ResumeDecision d) {
+  switch (d) {
+    case ResumeDecision::DoneBeforeRestart:
+      return "done-before-restart";
+    case ResumeDecision::DoneByReboot:
+      return "done-by-reboot";
+    case ResumeDecision::RestartAgain:
+      return "restart-again";
+  }
+  return "unknown";
+}
+
+ResumeDecision decideResume(const TargetLedger& ledger, const std::string& currentBoot,
+                            const SettledUnit& unit) {
+  // Only two tokens tell boots apart: an empty id (the kernel's boot id read under
+  // ProcSubset=pid) or one of an older format says nothing about the boot it came from.
+  const bool known = isBootToken(ledger.bootId) && isBootToken(currentBoot);
+  if (known && ledger.bootId != currentBoot) {
+    return unit.active ? ResumeDecision::DoneByReboot : ResumeDecision::RestartAgain;
+  }
+  if (!known || ledger.startStampBefore == 0) return ResumeDecision::RestartAgain;
+  return unit.startStamp > ledger.startStampBefore ? ResumeDecision::DoneBeforeRestart
+                                                   : ResumeDecision::RestartAgain;
 }
 
 void forgetOld(TargetLedger& ledger, Seconds now) {

@@ -31,7 +31,8 @@ struct TargetLedger {
   Requester requester;                   // who asked, for the log
   std::optional<Seconds> inFlightSince;  // a restart issued, result not yet seen
   // For a unit: its ExecMainStartTimestampMonotonic before the restart was issued, and the
-  // boot it was read in, so that after a crash we can tell whether the restart happened.
+  // boot it was read in (a token, see boot_token.h), so that after a crash we can tell
+  // whether the restart happened.
   std::uint64_t startStampBefore = 0;
   std::string bootId;
 };
@@ -58,6 +59,27 @@ class RevivePolicy {
   Seconds minInterval_;
   std::int64_t maxPerHour_;
 };
+
+// What a unit restart interrupted by a crash of the daemon comes to, decided once the unit
+// has settled (no job running on it).  A monotonic start stamp only compares within one boot:
+// across a reboot it means nothing, but then every process of the unit is new, so an active
+// unit has started since the request.  When the boot cannot be told (no token then or now),
+// the restart is redone: the bot may start twice, a request is never lost.
+enum class ResumeDecision {
+  DoneBeforeRestart,  // same boot, and the unit started after the stamp saved before the restart
+  DoneByReboot,       // another boot, and the unit is active
+  RestartAgain,
+};
+
+std::string_view toString(ResumeDecision d);
+
+struct SettledUnit {
+  std::uint64_t startStamp = 0;  // ExecMainStartTimestampMonotonic now
+  bool active = false;
+};
+
+ResumeDecision decideResume(const TargetLedger& ledger, const std::string& currentBoot,
+                            const SettledUnit& unit);
 
 // Drops restarts older than an hour.
 void forgetOld(TargetLedger& ledger, Seconds now);

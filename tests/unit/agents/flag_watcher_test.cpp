@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "boot_token.h"
 #include "flag_folder.h"
 #include "ledger_file.h"
 #include "revive_policy.h"
@@ -169,6 +170,97 @@ TEST_F(AFlagWatcherStateFile, ThatDoesNotParseIsNoHistoryWithAProblemNamed) {
     EXPECT_NE(read.problems[0].find("starting with no history"), std::string::npos)
         << read.problems[0];
   }
+}
+
+}  // namespace
+
+// So that a failed expectation names the decision.
+std::ostream& operator<<(std::ostream& out, ResumeDecision d) {
+  return out << toString(d);
+}
+
+namespace {
+
+const std::string kThisBoot = "0123456789abcdef0123456789abcdef";
+const std::string kOtherBoot = "fedcba9876543210fedcba9876543210";
+
+TargetLedger interrupted(const std::string& boot, std::uint64_t stampBefore) {
+  TargetLedger l;
+  l.inFlightSince = 100;
+  l.bootId = boot;
+  l.startStampBefore = stampBefore;
+  return l;
+}
+
+TEST(ResumeDecisions, InOneBootTheStartStampSaysWhetherTheRestartHappened) {
+  const auto l = interrupted(kThisBoot, 5000);
+  EXPECT_EQ(decideResume(l, kThisBoot, {9000, true}), ResumeDecision::DoneBeforeRestart);
+  EXPECT_EQ(decideResume(l, kThisBoot, {5000, true}), ResumeDecision::RestartAgain);
+  EXPECT_EQ(decideResume(interrupted(kThisBoot, 0), kThisBoot, {9000, true}),
+            ResumeDecision::RestartAgain);
+}
+
+// The unit ran with ProcSubset=pid, so both boot ids were read as "" and the stamps of two
+// boots were compared: a unit the new boot started and that then failed had a bigger stamp,
+// so the revive was reported failed and never issued.
+TEST(ResumeDecisions, AcrossARebootTheStampIsNotComparedAndAFailedUnitIsRestarted) {
+  const auto l = interrupted(kOtherBoot, 5000);
+  EXPECT_EQ(decideResume(l, kThisBoot, {9000, false}), ResumeDecision::RestartAgain);
+  EXPECT_EQ(decideResume(l, kThisBoot, {0, false}), ResumeDecision::RestartAgain);
+  EXPECT_EQ(decideResume(l, kThisBoot, {3000, true}), ResumeDecision::DoneByReboot);
+  EXPECT_EQ(decideResume(l, kThisBoot, {9000, true}), ResumeDecision::DoneByReboot);
+}
+
+TEST(ResumeDecisions, ABootThatCannotBeToldRedoesTheRestart) {
+  // Empty ids (the kernel's boot id under ProcSubset=pid), or one of the kernel's form.
+  for (const auto& [then, now] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""},
+           {"", kThisBoot},
+           {kThisBoot, ""},
+           {"5e5a3a4c-0f57-4a8e-9d0b-1d2c3b4a5f60", kThisBoot}}) {
+    EXPECT_EQ(decideResume(interrupted(then, 5000), now, {9000, true}),
+              ResumeDecision::RestartAgain)
+        << "'" << then << "' then, '" << now << "' now";
+  }
+}
+
+class ABootToken : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/openclaw-boot-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(ABootToken, IsTheSameForEveryStartOfABootAndNewAfterTheRunFolderIsEmptied) {
+  const std::string run = dir_ + "/run/openclaw-agents/flag-watcher";
+  const auto first = bootToken(run);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_TRUE(isBootToken(*first));
+  const auto again = bootToken(run);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(*again, *first);
+  std::filesystem::remove_all(dir_ + "/run");  // a reboot: /run is a tmpfs
+  const auto next = bootToken(run);
+  ASSERT_TRUE(next.ok()) << next.error();
+  EXPECT_NE(*next, *first);
+}
+
+TEST_F(ABootToken, ThatIsDamagedOrASymlinkIsReplacedNotFollowed) {
+  std::ofstream(dir_ + "/boot-token") << "not a token\n";
+  auto token = bootToken(dir_);
+  ASSERT_TRUE(token.ok()) << token.error();
+  EXPECT_TRUE(isBootToken(*token));
+  std::filesystem::remove(dir_ + "/boot-token");
+  std::ofstream(dir_ + "/elsewhere") << kOtherBoot << "\n";
+  std::filesystem::create_symlink(dir_ + "/elsewhere", dir_ + "/boot-token");
+  token = bootToken(dir_);
+  ASSERT_TRUE(token.ok()) << token.error();
+  EXPECT_NE(*token, kOtherBoot);
+  EXPECT_FALSE(std::filesystem::is_symlink(dir_ + "/boot-token"));
 }
 
 class AFlagFolder : public ::testing::Test {
