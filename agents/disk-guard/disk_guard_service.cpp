@@ -1,5 +1,7 @@
 #include "disk_guard_service.h"
 
+#include <sys/stat.h>
+
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <cmath>
@@ -48,14 +50,21 @@ struct PruneResult {
   std::string text;
 };
 
+// A prune folder and its root, resolved by the loop, handed to the worker.
+struct RootedRule {
+  PruneRule rule;
+  UniqueFd root;
+};
+
 // Age pruning of one mount's prune folders, run by the worker: scan, remove oldest first
 // until the mount is under its target, log each file (the first ones), and say what was done.
-PruneResult runPrune(const MountRule& m, const std::vector<PruneRule>& rules, bool dry,
+PruneResult runPrune(const MountRule& m, std::vector<RootedRule>& rules, bool dry,
                      const std::atomic<bool>& cancel) {
   std::vector<PrunePlan> plans;
   std::uint64_t kept = 0;
-  for (const auto& rule : rules) {
-    auto plan = scanPrune(rule, nowNs(), dry ? ScanFor::Report : ScanFor::Removal, &cancel);
+  for (auto& [rule, root] : rules) {
+    auto plan = scanPrune(rule, std::move(root), nowNs(), dry ? ScanFor::Report : ScanFor::Removal,
+                          &cancel);
     if (!plan) {
       Log::warning("prune folder " + rule.path + " cannot be read: " + plan.error().message(),
                    {{"OPENCLAW_EVENT", "prune-failed"}, {"OPENCLAW_TARGET", rule.path}});
@@ -126,6 +135,7 @@ void DiskGuardService::apply(const DiskGuardConfig& config) {
 
 void DiskGuardService::install(const DiskGuardConfig& config) {
   config_ = config;
+  refusals_.clear();  // a reload asks again: what is still refused is said again
   docker_ =
       config_.dockerPrune ? std::make_unique<DockerEngine>(ctx_.io, config_.dockerSocket) : nullptr;
 }
@@ -140,7 +150,35 @@ void DiskGuardService::armTimer() {
 void DiskGuardService::check() {
   timer_.cancel();
   checking_ = true;
+  resolveRoots();
   nextMount(0);
+}
+
+void DiskGuardService::resolveRoots() {
+  roots_.clear();
+  for (const auto& rule : config_.prune) {
+    PruneRoot root;
+    auto fd = openPruneRoot(rule);
+    RefusalNotice& notice = refusals_[rule.path];
+    struct stat st {};
+    if (fd && ::fstat(fd->get(), &st) == 0) {
+      root.fd = std::move(*fd);
+      root.device = st.st_dev;
+      if (notice.resolved()) {
+        Log::notice("prune folder " + rule.path + " resolves again: pruned as configured",
+                    {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_TARGET", rule.path}});
+      }
+    } else if (!fd && notice.refused(fd.error())) {
+      Log::warning("prune folder " + rule.path + " is refused: " + fd.error().message() +
+                       "; nothing in it is pruned, tried again every " +
+                       std::to_string(config_.intervalSec) + " s",
+                   {{"OPENCLAW_EVENT", "path-refused"},
+                    {"OPENCLAW_TARGET", rule.path},
+                    {"OPENCLAW_COMPONENT", fd.error().at},
+                    {"OPENCLAW_REASON", problemName(fd.error().problem)}});
+    }
+    roots_.push_back(std::move(root));
+  }
 }
 
 void DiskGuardService::nextMount(std::size_t index) {
@@ -163,6 +201,7 @@ void DiskGuardService::nextMount(std::size_t index) {
     return;
   }
   checking_ = false;
+  roots_.clear();  // resolved again at the next check: a path may lead elsewhere by then
   if (pending_) {
     install(*pending_);
     pending_.reset();
@@ -180,7 +219,7 @@ void DiskGuardService::runStep(std::size_t mount, Step step) {
     case Step::Prune: {
       const dev_t dev = deviceOf(m.path);
       bool any = false;
-      for (const auto& rule : config_.prune) any = any || deviceOf(rule.path) == dev;
+      for (const auto& root : roots_) any = any || (root.fd && root.device == dev);
       if (any) return prune(mount);
       return runStep(mount, Step::Journal);
     }
@@ -230,9 +269,13 @@ void DiskGuardService::reportAction(std::size_t mount, const std::string& event,
 void DiskGuardService::prune(std::size_t mount) {
   const MountRule m = config_.mounts[mount];
   const dev_t dev = deviceOf(m.path);
-  std::vector<PruneRule> rules;
-  for (const auto& rule : config_.prune) {
-    if (deviceOf(rule.path) == dev) rules.push_back(rule);
+  std::vector<RootedRule> rules;
+  for (std::size_t i = 0; i < roots_.size() && i < config_.prune.size(); ++i) {
+    if (!roots_[i].fd || roots_[i].device != dev) continue;
+    // A descriptor of its own (its own listing offset) for the worker, on the very folder
+    // resolved at the start of the check.
+    auto own = openFolderBelow(roots_[i].fd.get(), "");
+    if (own) rules.push_back({config_.prune[i], std::move(*own)});
   }
   const bool dry = config_.dryRun;
   const auto start = Clock::now();
@@ -241,16 +284,17 @@ void DiskGuardService::prune(std::size_t mount) {
   pruning_ = m.path + " since " + formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local);
   setStatus();
   cancel_.store(false);
-  worker_ = std::thread([this, m, rules = std::move(rules), dry, mount, start, alive = alive_] {
-    auto result = std::make_shared<PruneResult>(runPrune(m, rules, dry, cancel_));
-    boost::asio::post(ctx_.io, [this, mount, start, alive, result] {
-      if (!*alive) return;  // stop() has joined the worker
-      worker_.join();
-      pruning_.clear();
-      reportAction(mount, "prune", result->freed, result->removed, start, result->text);
-      afterStep(mount, Step::Prune);
-    });
-  });
+  worker_ =
+      std::thread([this, m, rules = std::move(rules), dry, mount, start, alive = alive_]() mutable {
+        auto result = std::make_shared<PruneResult>(runPrune(m, rules, dry, cancel_));
+        boost::asio::post(ctx_.io, [this, mount, start, alive, result] {
+          if (!*alive) return;  // stop() has joined the worker
+          worker_.join();
+          pruning_.clear();
+          reportAction(mount, "prune", result->freed, result->removed, start, result->text);
+          afterStep(mount, Step::Prune);
+        });
+      });
 }
 
 void DiskGuardService::vacuumJournal(std::size_t mount) {

@@ -3,6 +3,9 @@
 // journal vacuum if the journal lives there, the Docker prune), each followed by a fresh
 // statvfs, until the mount is under target_percent; above critical_percent after all of
 // them a critical alert is raised once (again only after the mount came back under it).
+// Each check starts by resolving every prune root from "/" without following a symlink in
+// any component (lib's safe_path); a root that does not resolve is left alone, said once
+// (again when the reason changes, or after it resolved) and tried again at the next check.
 // Nothing is persisted: after a kill -9 the next check starts from the disks themselves.
 #pragma once
 
@@ -21,6 +24,8 @@
 #include "openclaw/child_process.h"
 #include "openclaw/daemon.h"
 #include "openclaw/docker_engine.h"
+#include "openclaw/handles.h"
+#include "openclaw/safe_path.h"
 
 namespace openclaw::diskguard {
 
@@ -34,8 +39,14 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
 
  private:
   enum class Step { Prune, Journal, Docker, Done };
+  // A prune root resolved for this check: its folder and the device it is on.
+  struct PruneRoot {
+    UniqueFd fd;
+    dev_t device = 0;
+  };
   void install(const DiskGuardConfig& config);
   void check();
+  void resolveRoots();
   void nextMount(std::size_t index);
   void runStep(std::size_t mount, Step step);
   void afterStep(std::size_t mount, Step step);
@@ -60,9 +71,11 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   std::unique_ptr<RunningCommand> command_;
   boost::asio::steady_timer timer_;
   bool checking_ = false;
-  std::optional<DiskGuardConfig> pending_;        // applied while a check ran: installed after it
-  std::map<std::string, std::string> usageText_;  // mount -> "42% (act 85%)"
-  std::map<std::string, bool> critical_;          // mount -> alerted, not yet back under
+  std::optional<DiskGuardConfig> pending_;         // applied while a check ran: installed after it
+  std::map<std::string, std::string> usageText_;   // mount -> "42% (act 85%)"
+  std::map<std::string, bool> critical_;           // mount -> alerted, not yet back under
+  std::vector<PruneRoot> roots_;                   // by config_.prune index, for the running check
+  std::map<std::string, RefusalNotice> refusals_;  // prune root path -> what was said
   std::string lastAction_ = "none yet";
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::string pruning_;              // "/srv 12:00:01" while a prune runs

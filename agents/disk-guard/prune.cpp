@@ -314,23 +314,16 @@ class Scanner {
   Helper helper_;
 };
 
-// Opens a folder of a plan by its relative path from the plan's open root, one O_NOFOLLOW
-// component at a time, on the plan's device only; `ino` is set to the folder found.
-UniqueFd openFolder(const PrunePlan& plan, int rootFd, const std::string& rel, std::uint64_t& ino) {
-  ino = plan.folders[0].ino;
-  if (rel.empty()) return UniqueFd(::fcntl(rootFd, F_DUPFD_CLOEXEC, 0));
-  UniqueFd cur;
-  std::size_t start = 0;
-  while (start < rel.size()) {
-    auto end = rel.find('/', start);
-    if (end == std::string::npos) end = rel.size();
-    const std::string part = rel.substr(start, end - start);
-    UniqueFd next(::openat(cur ? cur.get() : rootFd, part.c_str(), kFolderFlags));
-    if (!next || !sameTreeFolder(next.get(), plan.device, ino)) return UniqueFd();
-    cur = std::move(next);
-    start = end + 1;
-  }
-  return cur;
+// Opens a folder of a plan by its relative path from the plan's open root, through folders
+// only and on the root's mount only; `ino` is set to the folder found.
+UniqueFd openFolder(int rootFd, const std::string& rel, std::uint64_t& ino) {
+  PathRules rules;
+  rules.sameMount = true;
+  auto fd = openFolderBelow(rootFd, rel, rules);
+  struct statx st;
+  if (!fd || ::statx(fd->get(), "", AT_EMPTY_PATH, STATX_INO, &st) != 0) return UniqueFd();
+  ino = st.stx_ino;
+  return std::move(*fd);
 }
 
 // What the inotify events have said since the scan, for one plan.
@@ -386,12 +379,15 @@ std::string displayPath(const PrunePlan& plan, std::uint32_t folder, const std::
   return out;
 }
 
-Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use,
+PathResult<UniqueFd> openPruneRoot(const PruneRule& rule) {
+  return openFolderPath(rule.path);
+}
+
+Result<PrunePlan> scanPrune(const PruneRule& rule, UniqueFd root, std::int64_t nowNs, ScanFor use,
                             const std::atomic<bool>* cancel) {
   PrunePlan plan;
   plan.rule = rule;
-  UniqueFd root(::open(rule.path.c_str(), kFolderFlags));
-  if (!root) return fromErrno();
+  if (!root) return fromErrno(EBADF);
   struct statx st;
   if (::statx(root.get(), "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &st) != 0) {
     return fromErrno();
@@ -430,7 +426,7 @@ Open openScanned(const PrunePlan& plan, std::uint32_t f) {
   const PruneFolder& root = plan.folders[0];
   if (!root.fd) return o;  // not scanned for removal
   std::uint64_t ino = 0;
-  o.owned = openFolder(plan, root.fd.get(), folder.rel, ino);
+  o.owned = openFolder(root.fd.get(), folder.rel, ino);
   o.fd = o.owned.get();
   o.same = o.owned && ino == folder.ino;
   return o;

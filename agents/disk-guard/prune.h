@@ -1,6 +1,8 @@
 // Age pruning of folders a container can write, as root, without being steered.
 //
-// The scan walks each prune folder by descriptor: folders are opened with O_DIRECTORY |
+// A prune root is reached from "/" without a symlink in any component (openPruneRoot, with
+// lib's safe_path): a parent swapped for a symlink is refused, not followed into another
+// folder.  The scan walks each prune folder by descriptor: folders are opened with O_DIRECTORY |
 // O_NOFOLLOW and must be on the root's device and not a mount root; every other name is
 // looked at with statx (AT_SYMLINK_NOFOLLOW), which opens nothing, so a FIFO is never opened
 // and a symlink never followed (the statx calls go in batches, shared by two threads when a
@@ -33,6 +35,7 @@
 #include "disk_guard_config.h"
 #include "openclaw/handles.h"
 #include "openclaw/result.h"
+#include "openclaw/safe_path.h"
 
 namespace openclaw::diskguard {
 
@@ -75,10 +78,15 @@ struct PrunePlan {
 
 enum class ScanFor { Report, Removal };
 
-// Scans one rule's tree; `nowNs` is the wall clock the age is measured against.  For
-// `Removal` the folders are watched for changes until the plan is destroyed.  Once `cancel`
-// (if given) is true, no further folder is entered: the plan holds what was scanned.
-Result<PrunePlan> scanPrune(const PruneRule& rule, std::int64_t nowNs, ScanFor use,
+// The rule's folder, reached from "/" through folders only (mounts on the way are fine: the
+// operator chose the path); the refusal names the component that is a symlink, missing, ...
+PathResult<UniqueFd> openPruneRoot(const PruneRule& rule);
+
+// Scans one rule's tree below `root` (openPruneRoot's folder); `nowNs` is the wall clock the
+// age is measured against.  For `Removal` the folders are watched for changes until the plan
+// is destroyed.  Once `cancel` (if given) is true, no further folder is entered: the plan
+// holds what was scanned.
+Result<PrunePlan> scanPrune(const PruneRule& rule, UniqueFd root, std::int64_t nowNs, ScanFor use,
                             const std::atomic<bool>* cancel = nullptr);
 
 struct PruneOutcome {

@@ -1,5 +1,7 @@
 #include "disk_report_command.h"
 
+#include <sys/stat.h>
+
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include "docker_prunable.h"
 #include "openclaw/child_process.h"
 #include "openclaw/daemon.h"
+#include "openclaw/safe_path.h"
 #include "prune.h"
 
 namespace openclaw::agentctl {
@@ -52,6 +55,14 @@ int diskReportCommand(const std::vector<std::string>& args) {
   const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
+  // Each prune root reached as the daemon reaches it: through folders only.
+  std::vector<PathResult<UniqueFd>> roots;
+  std::vector<dev_t> rootDevices;
+  for (const auto& rule : config->prune) {
+    roots.push_back(openPruneRoot(rule));
+    struct stat st {};
+    rootDevices.push_back(roots.back() && ::fstat(roots.back()->get(), &st) == 0 ? st.st_dev : 0);
+  }
   for (const auto& m : config->mounts) {
     auto u = diskUsage(m.path);
     if (!u) {
@@ -67,9 +78,12 @@ int diskReportCommand(const std::vector<std::string>& args) {
       std::cout << "; " << formatBytes(above) << " above the target";
     }
     std::cout << "\n";
-    for (const auto& rule : config->prune) {
-      if (deviceOf(rule.path) != u->device) continue;
-      auto plan = scanPrune(rule, now, ScanFor::Report);
+    for (std::size_t i = 0; i < config->prune.size(); ++i) {
+      const auto& rule = config->prune[i];
+      if (!roots[i] || rootDevices[i] != u->device) continue;
+      auto own = openFolderBelow(roots[i]->get(), "");
+      if (!own) continue;
+      auto plan = scanPrune(rule, std::move(*own), now, ScanFor::Report);
       if (!plan) {
         std::cout << "  prune " << rule.path << ": cannot be read: " << plan.error().message()
                   << "\n";
@@ -89,6 +103,12 @@ int diskReportCommand(const std::vector<std::string>& args) {
     }
     if (config->dockerPrune)
       std::cout << "  docker: " << dockerSummary(config->dockerSocket) << "\n";
+  }
+  for (std::size_t i = 0; i < config->prune.size(); ++i) {
+    if (!roots[i]) {
+      std::cout << "prune " << config->prune[i].path << ": refused: " << roots[i].error().message()
+                << "; the daemon leaves it alone\n";
+    }
   }
   if (config->dryRun) std::cout << "dry_run is on: the daemon removes nothing\n";
   return 0;

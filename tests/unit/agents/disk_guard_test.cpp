@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "captured_log.h"
 #include "disk_guard_service.h"
 #include "disk_usage.h"
 #include "openclaw/notifier.h"
@@ -26,6 +27,14 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr std::int64_t kDay = 86400;
+
+// The rule's root reached as the daemon reaches it, then scanned.
+Result<PrunePlan> scan(const PruneRule& rule, std::int64_t nowNs, ScanFor use,
+                       const std::atomic<bool>* cancel = nullptr) {
+  auto root = openPruneRoot(rule);
+  if (!root) return fromErrno(root.error().error.value());
+  return scanPrune(rule, std::move(*root), nowNs, use, cancel);
+}
 
 TEST(DiskUsage, BytesAboveTheTargetBringUsageUnderIt) {
   DiskUsage u;
@@ -72,7 +81,7 @@ class APruneFolder : public ::testing::Test {
 
   std::vector<std::string> prune(std::uint64_t needed, bool dry = false,
                                  PruneOutcome* outcome = nullptr) {
-    auto plan = scanPrune(rule_, nowNs(), dry ? ScanFor::Report : ScanFor::Removal);
+    auto plan = scan(rule_, nowNs(), dry ? ScanFor::Report : ScanFor::Removal);
     EXPECT_TRUE(plan.ok());
     std::vector<PrunePlan> plans;
     if (plan) plans.push_back(std::move(*plan));
@@ -140,7 +149,7 @@ TEST_F(APruneFolder, NeverFollowsSymlinksNorRemovesHardLinksOrOpensFifos) {
 // Scans for removal, runs `meanwhile`, then removes every candidate.
 PruneOutcome pruneAll(const PruneRule& rule, std::int64_t nowNs,
                       const std::function<void()>& meanwhile) {
-  auto plan = scanPrune(rule, nowNs, ScanFor::Removal);
+  auto plan = scan(rule, nowNs, ScanFor::Removal);
   EXPECT_TRUE(plan.ok());
   std::vector<PrunePlan> plans;
   if (plan) plans.push_back(std::move(*plan));
@@ -402,6 +411,76 @@ TEST(DiskGuardServiceTest, TheLoopRunsWhileAPruneDoes) {
   fs::remove_all(dir);
 }
 
+// A container swaps a parent of a prune root (agents/main above agents/main/sessions) for a
+// symlink to a folder of the same shape elsewhere on the disk.  Opening the root with
+// O_NOFOLLOW alone guards only "sessions": the prune then ran in the other folder, as root.
+// Now nothing there is touched, one warning names the symlinked component however many
+// checks run, and once the real folder is back the root is pruned at the next check.
+TEST(DiskGuardServiceTest, RefusesAPruneRootWhoseParentIsASymlink) {
+  char tmpl[] = "/tmp/openclaw-dgl-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  fs::create_directories(dir + "/agents/main/sessions");
+  fs::create_directories(dir + "/decoy/sessions");
+  const auto old = [](const std::string& path) {
+    std::ofstream(path) << "x";
+    const timespec t{std::time(nullptr) - 30 * kDay, 0};
+    const timespec times[2] = {t, t};
+    return ::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0;
+  };
+  for (int f = 0; f < 10; ++f) ASSERT_TRUE(old(dir + "/decoy/sessions/" + std::to_string(f)));
+  ASSERT_TRUE(old(dir + "/agents/main/sessions/mine"));
+  const auto listing = [](const std::string& folder) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(folder)) {
+      names.push_back(e.path().filename().string() + " " +
+                      std::to_string(fs::last_write_time(e.path()).time_since_epoch().count()));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const auto decoyBefore = listing(dir + "/decoy/sessions");
+  fs::rename(dir + "/agents/main", dir + "/agents/main.real");
+  ASSERT_EQ(::symlink((dir + "/decoy").c_str(), (dir + "/agents/main").c_str()), 0);
+
+  openclaw::testing::CapturedLog log;
+  boost::asio::io_context io;
+  Notifier notifier(io);
+  DaemonContext ctx{io, notifier, "disk-guard", dir};
+  DiskGuardService service(ctx);
+  DiskGuardConfig config;
+  config.mounts.push_back({dir, 0, 0, 100});  // always over act: every check prunes
+  config.intervalSec = 1;
+  PruneRule rule;
+  rule.path = dir + "/agents/main/sessions";
+  rule.olderThanDays = 7;
+  rule.keepNewest = 0;
+  config.prune.push_back(rule);
+  service.apply(config);
+  const auto runUntil = [&](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+  // Three checks, each one "disk-high" line.
+  EXPECT_TRUE(runUntil([&] { return log.count("OPENCLAW_EVENT=disk-high") >= 3; })) << log.text();
+  EXPECT_EQ(listing(dir + "/decoy/sessions"), decoyBefore) << "the prune ran behind the symlink";
+  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-refused"), 1u) << log.text();
+  EXPECT_EQ(log.count("OPENCLAW_COMPONENT=" + dir + "/agents/main "), 1u) << log.text();
+
+  // The real folder back: the next check prunes it.
+  fs::remove(dir + "/agents/main");
+  fs::rename(dir + "/agents/main.real", dir + "/agents/main");
+  EXPECT_TRUE(runUntil([&] { return !fs::exists(dir + "/agents/main/sessions/mine"); }))
+      << log.text();
+  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-resolved"), 1u) << log.text();
+  EXPECT_EQ(listing(dir + "/decoy/sessions"), decoyBefore);
+  service.stop();
+  fs::remove_all(dir);
+}
+
 // A cancelled prune (the daemon stopping) enters no further folder and removes no further
 // file.
 TEST(APruneCancelled, EntersAndRemovesNothingMore) {
@@ -424,10 +503,10 @@ TEST(APruneCancelled, EntersAndRemovesNothingMore) {
   rule.keepNewest = 0;
   const std::int64_t now = std::time(nullptr) * 1000000000LL;
   // Cancelled before it starts: the scan enters nothing, the removal removes nothing.
-  auto cut = scanPrune(rule, now, ScanFor::Removal, &cancel);
+  auto cut = scan(rule, now, ScanFor::Removal, &cancel);
   ASSERT_TRUE(cut.ok());
   EXPECT_TRUE(cut->candidates.empty());
-  auto whole = scanPrune(rule, now, ScanFor::Removal);
+  auto whole = scan(rule, now, ScanFor::Removal);
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(whole->candidates.size(), 10u);
   std::vector<PrunePlan> plans;
