@@ -89,18 +89,25 @@ void AclKeeperService::startSweep(const std::string& why) {
   for (std::size_t i = 0; i < trees_.size(); ++i) {
     Tree& t = trees_[i];
     t.tree->closeRoot();
+    const std::string& path = t.tree->rule().path;
     if (auto r = t.tree->openRoot(); !r) {
-      const std::string problem = r.error().message();
-      if (problem != t.problem) {
-        Log::warning(
-            "tree " + t.tree->rule().path + " cannot be opened: " + problem +
-                "; the next sweep tries again",
-            {{"OPENCLAW_EVENT", "acl-tree-missing"}, {"OPENCLAW_TARGET", t.tree->rule().path}});
+      // Nothing of the tree is kept meanwhile: its watches would lead to folders the
+      // configured path does not name any more.
+      dropWatches(i, "");
+      if (t.refusal.refused(r.error())) {
+        Log::warning("tree " + path + " is refused: " + r.error().message() +
+                         "; nothing in it is touched, the next sweep tries again",
+                     {{"OPENCLAW_EVENT", "path-refused"},
+                      {"OPENCLAW_TARGET", path},
+                      {"OPENCLAW_COMPONENT", r.error().at},
+                      {"OPENCLAW_REASON", problemName(r.error().problem)}});
       }
-      t.problem = problem;
       continue;
     }
-    t.problem.clear();
+    if (t.refusal.resolved()) {
+      Log::notice("tree " + path + " resolves again: kept as configured",
+                  {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_TARGET", path}});
+    }
     tally(i, true);
     sweep_.push_back({i, ""});
   }
@@ -169,13 +176,13 @@ void AclKeeperService::finishSweep() {
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sweepStart_).count();
   const TreeCounts& c = sweepCounts_;
   std::size_t missing = 0;
-  for (const auto& t : trees_) missing += t.problem.empty() ? 0 : 1;
+  for (const auto& t : trees_) missing += t.refusal.isRefused() ? 1 : 0;
   std::string text = "sweep (" + sweepWhy_ + ") of " + std::to_string(trees_.size()) +
                      " tree(s): " + std::to_string(c.checked) + " checked, " +
                      std::to_string(c.fixed) + " fixed, " + std::to_string(c.skippedTotal()) +
                      " skipped";
   if (c.skippedTotal() > 0) text += " (" + c.skippedText() + ")";
-  if (missing > 0) text += ", " + std::to_string(missing) + " tree(s) missing";
+  if (missing > 0) text += ", " + std::to_string(missing) + " tree(s) refused";
   text += " in " + std::to_string(ms) + " ms";
   if (c.fixed > kFixLogsPerSweep) {
     text += "; the first " + std::to_string(kFixLogsPerSweep) + " fixes are logged";

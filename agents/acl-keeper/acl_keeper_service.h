@@ -21,6 +21,7 @@
 #include "acl_tree.h"
 #include "openclaw/daemon.h"
 #include "openclaw/inotify_watcher.h"
+#include "openclaw/safe_path.h"
 
 namespace openclaw::aclkeeper {
 
@@ -37,7 +38,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   struct Tree {
     std::unique_ptr<AclTree> tree;
     std::map<std::string, int> watchByRel;  // sorted, so a moved folder's subtree is a range
-    std::string problem;                    // why the root could not be opened, if it could not
+    RefusalNotice refusal;                  // why the root could not be opened, if it could not
   };
   struct WatchRef {
     std::size_t tree;

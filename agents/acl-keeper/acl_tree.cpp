@@ -260,14 +260,16 @@ std::string AclTree::absolute(const std::string& rel) const {
   return out;
 }
 
-Result<Ok> AclTree::openRoot() {
-  // The root is the operator's path; only its last component is guarded (O_NOFOLLOW).
-  UniqueFd fd(::open(rule_.path.c_str(), kFolderFlags));
-  if (!fd) return fromErrno();
+PathResult<Ok> AclTree::openRoot() {
+  // The operator's path, but a container can write its parents: no symlink anywhere.
+  auto fd = openFolderPath(rule_.path);
+  if (!fd) return Unexpected{fd.error()};
   struct statx st;
-  if (!statFd(fd.get(), st)) return fromErrno();
+  if (!statFd(fd->get(), st)) {
+    return Unexpected{PathRefused{PathProblem::Unreadable, rule_.path, errnoCode(errno)}};
+  }
   rootDev_ = devOf(st);
-  root_ = std::move(fd);
+  root_ = std::move(*fd);
   ++counts_.folders;
   const auto fixed = counts_.fixed;
   check(root_.get(), true, "");
@@ -288,24 +290,11 @@ bool AclTree::sameFilesystem(int fd, const std::string& rel) {
   return true;
 }
 
-Result<UniqueFd> AclTree::openFolder(const std::string& rel) {
-  if (!root_) return fromErrno(EBADF);
-  UniqueFd cur(::fcntl(root_.get(), F_DUPFD_CLOEXEC, 0));
-  if (!cur) return fromErrno();
-  std::size_t start = 0;
-  while (start < rel.size()) {
-    auto end = rel.find('/', start);
-    if (end == std::string::npos) end = rel.size();
-    const std::string part = rel.substr(start, end - start);
-    UniqueFd next(::openat(cur.get(), part.c_str(), kFolderFlags));
-    if (!next) return fromErrno();
-    struct statx st;
-    if (!statFd(next.get(), st)) return fromErrno();
-    if (devOf(st) != rootDev_ || isMountRoot(st)) return fromErrno(EXDEV);
-    cur = std::move(next);
-    start = end + 1;
-  }
-  return cur;
+PathResult<UniqueFd> AclTree::openFolder(const std::string& rel) {
+  if (!root_) return Unexpected{PathRefused{PathProblem::Unreadable, rel, errnoCode(EBADF)}};
+  PathRules rules;
+  rules.sameMount = true;
+  return openFolderBelow(root_.get(), rel, rules);
 }
 
 void AclTree::skip(const std::string& rel, Skip why, const std::string& detail) {

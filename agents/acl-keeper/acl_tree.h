@@ -28,6 +28,7 @@
 #include "acl_policy.h"
 #include "openclaw/handles.h"
 #include "openclaw/result.h"
+#include "openclaw/safe_path.h"
 
 namespace openclaw::aclkeeper {
 
@@ -88,14 +89,15 @@ class AclTree {
   const AclRule& rule() const { return rule_; }
   TreeCounts& counts() { return counts_; }
 
-  // Opens the root folder (no symlink as its last component) and checks its own ACL.
-  Result<Ok> openRoot();
+  // Opens the root folder, reached from "/" without a symlink in any component (lib's
+  // safe_path: a parent swapped for a symlink is refused, naming it), and checks its own ACL.
+  PathResult<Ok> openRoot();
   bool rootOpen() const { return root_.valid(); }
   void closeRoot() { root_.reset(); }
 
-  // Opens a folder below the root by its relative path, one O_NOFOLLOW component at a time,
-  // never leaving the root's filesystem.  "" is the root itself.
-  Result<UniqueFd> openFolder(const std::string& rel);
+  // Opens a folder below the root by its relative path, through folders only, never leaving
+  // the root's mount.  "" is the root itself.
+  PathResult<UniqueFd> openFolder(const std::string& rel);
 
   // Checks (and in Apply mode fixes) the entry `name` of the folder `dirFd` at `relDir`.
   // `dtype` is the getdents hint (DT_UNKNOWN when there is none).  `inFolder` says the

@@ -25,7 +25,7 @@ int aclVerifyCommand(const std::vector<std::string>& args) {
   auto config = aclkeeper::loadAclKeeperConfig(configPath);
   if (!configLoaded(configPath, config)) return kExitConfig;
   aclkeeper::TreeCounts total;
-  std::size_t missing = 0;
+  std::size_t missing = 0;  // trees whose root is refused (missing, behind a symlink, ...)
   for (const auto& rule : config->rules) {
     aclkeeper::TreeListener listener;
     listener.fixed = [](const aclkeeper::Drift& d) {
@@ -37,7 +37,7 @@ int aclVerifyCommand(const std::vector<std::string>& args) {
     };
     aclkeeper::AclTree tree(rule, aclkeeper::TreeMode::Verify, std::move(listener));
     if (auto r = tree.openRoot(); !r) {
-      std::cout << "missing: " << rule.path << ": " << r.error().message() << "\n";
+      std::cout << "refused: " << rule.path << ": " << r.error().message() << "\n";
       ++missing;
       continue;
     }
@@ -59,7 +59,7 @@ int aclVerifyCommand(const std::vector<std::string>& args) {
   std::cout << config->rules.size() << " tree(s): " << total.checked << " checked, " << total.fixed
             << " drifted, " << total.skippedTotal() << " skipped";
   if (total.skippedTotal() > 0) std::cout << " (" << total.skippedText() << ")";
-  if (missing > 0) std::cout << ", " << missing << " missing";
+  if (missing > 0) std::cout << ", " << missing << " refused";
   std::cout << "\n";
   return total.fixed == 0 && errors == 0 && missing == 0 ? 0 : kExitDrift;
 }

@@ -14,6 +14,7 @@
 #include "acl_keeper_service.h"
 #include "acl_policy.h"
 #include "acl_tree.h"
+#include "captured_log.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
 
@@ -238,6 +239,61 @@ TEST_F(ATree, ShowsControlCharactersInNamesAsQuestionMarks) {
   std::vector<std::string> drifted;
   pass(TreeMode::Verify, &drifted);
   EXPECT_NE(std::find(drifted.begin(), drifted.end(), tree_ + "/line?break"), drifted.end());
+}
+
+// A container swaps a parent of an ACL root (agents/main above agents/main/workspace) for a
+// symlink to a folder of the same shape elsewhere.  Opening the root with O_NOFOLLOW alone
+// guarded only "workspace": the keeper then granted the container user rights there.  Now
+// nothing there is written, one warning names the symlinked component however many sweeps
+// run, and the tree is kept again at the sweep after its real parent is back.
+TEST_F(ATree, RefusesARootWhoseParentIsASymlink) {
+  namespace fs = std::filesystem;
+  fs::create_directories(base_ + "/agents/main/workspace");
+  write(base_ + "/agents/main/workspace/mine");
+  fs::create_directories(base_ + "/decoy/workspace");
+  write(base_ + "/decoy/workspace/private");
+  const std::vector<std::string> decoys{base_ + "/decoy/workspace",
+                                        base_ + "/decoy/workspace/private"};
+  const auto fingerprint = [&] {
+    std::string out;
+    for (const auto& p : decoys) out += aclOf(p) + " " + std::to_string(ctimeNs(p)) + "\n";
+    return out;
+  };
+  const std::string before = fingerprint();
+  fs::rename(base_ + "/agents/main", base_ + "/agents/main.real");
+  ASSERT_EQ(::symlink((base_ + "/decoy").c_str(), (base_ + "/agents/main").c_str()), 0);
+  rule_.path = base_ + "/agents/main/workspace";
+
+  openclaw::testing::CapturedLog log;
+  boost::asio::io_context io;
+  Notifier notifier(io);
+  DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
+  AclKeeperService service(ctx);
+  AclKeeperConfig config;
+  config.rules.push_back(rule_);
+  config.sweepIntervalSec = 1;
+  service.apply(config);
+  const auto runUntil = [&](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+  // The start sweep and two timer sweeps.
+  EXPECT_TRUE(runUntil([&] { return log.count("OPENCLAW_EVENT=acl-sweep") >= 3; })) << log.text();
+  EXPECT_EQ(fingerprint(), before) << "an ACL was written behind the symlink";
+  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-refused"), 1u) << log.text();
+  EXPECT_EQ(log.count("OPENCLAW_COMPONENT=" + base_ + "/agents/main "), 1u) << log.text();
+
+  fs::remove(base_ + "/agents/main");
+  fs::rename(base_ + "/agents/main.real", base_ + "/agents/main");
+  EXPECT_TRUE(runUntil([&] {
+    return aclOf(base_ + "/agents/main/workspace/mine").find("m::rwx") != std::string::npos;
+  })) << log.text();
+  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-resolved"), 1u) << log.text();
+  EXPECT_EQ(fingerprint(), before);
+  service.stop();
 }
 
 // The kernel's watch limit, made small in a user namespace of the test's own (where
