@@ -10,6 +10,8 @@ constexpr std::int64_t kMinIntervalSec = 5;
 constexpr std::int64_t kMaxIntervalSec = 86400;
 constexpr std::int64_t kMaxDays = 3650;
 constexpr std::int64_t kMaxKeepNewest = 1000000;
+// Ten years: a container stopped longer than that is not anyone's any more.
+constexpr std::int64_t kMaxStoppedHours = 87600;
 
 void readMount(ConfigObject& obj, MountRule& m) {
   if (obj.require("path", m.path) && !isAbsolutePath(m.path)) {
@@ -38,6 +40,20 @@ void readPrune(ConfigObject& obj, PruneRule& p) {
     if (p.patterns[i].empty() || p.patterns[i].find('/') != std::string::npos) {
       obj.fail("patterns[" + std::to_string(i) + "]", "must be a file-name glob without '/'");
     }
+  }
+}
+
+void readDockerContainers(ConfigObject& obj, DockerContainerRule& rule) {
+  obj.getInRange("stopped_hours", rule.stoppedHours, 0, kMaxStoppedHours);
+  obj.get("labels", rule.labels);
+  for (std::size_t i = 0; i < rule.labels.size(); ++i) {
+    if (rule.labels[i].empty() || rule.labels[i].front() == '=') {
+      obj.fail("labels[" + std::to_string(i) + "]", "must be \"key\" or \"key=value\"");
+    }
+  }
+  obj.get("keep", rule.keep);
+  for (std::size_t i = 0; i < rule.keep.size(); ++i) {
+    if (rule.keep[i].empty()) obj.fail("keep[" + std::to_string(i) + "]", "must be a name");
   }
 }
 
@@ -94,6 +110,13 @@ Expected<DiskGuardConfig, ConfigIssues> parseDiskGuardConfig(const nlohmann::jso
   root.get("docker_prune", config.dockerPrune);
   if (root.get("docker_socket", config.dockerSocket) && !isAbsolutePath(config.dockerSocket)) {
     root.fail("docker_socket", "must be an absolute path");
+  }
+  root.withObject("docker_containers",
+                  [&](ConfigObject& obj) { readDockerContainers(obj, config.dockerContainers); });
+  // The other agents' configs live beside this one.
+  if (const auto slash = file.rfind('/');
+      slash != std::string::npos && slash > 0 && isAbsolutePath(file)) {
+    config.agentsConfigDir = file.substr(0, slash);
   }
   root.get("dry_run", config.dryRun);
   root.finish();

@@ -26,6 +26,14 @@ struct PruneRule {
   std::vector<std::string> patterns;  // shell globs on file names; empty: every file
 };
 
+// Which stopped containers the Docker prune removes (see docker_containers.h): besides
+// these, never one an agent's config names as a target.
+struct DockerContainerRule {
+  std::int64_t stoppedHours = 24;   // stopped at least this long (never started: created)
+  std::vector<std::string> labels;  // "key" or "key=value"; every one must be on it
+  std::vector<std::string> keep;    // names or ids never removed
+};
+
 struct DiskGuardConfig {
   std::vector<MountRule> mounts;
   std::int64_t intervalSec = 60;
@@ -34,6 +42,10 @@ struct DiskGuardConfig {
   std::string journalVacuumSize;         // as written, for journalctl
   bool dockerPrune = false;
   std::string dockerSocket = "/var/run/docker.sock";
+  DockerContainerRule dockerContainers;
+  // Where the other agents' configs are read from, for the containers they name: the folder
+  // of this config's file.
+  std::string agentsConfigDir = "/etc/openclaw-agents";
   bool dryRun = false;
 };
 

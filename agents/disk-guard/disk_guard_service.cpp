@@ -8,6 +8,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "docker_containers.h"
 #include "docker_prunable.h"
 #include "openclaw/log.h"
 #include "openclaw/time_text.h"
@@ -335,11 +336,61 @@ void DiskGuardService::vacuumJournal(std::size_t mount) {
 }
 
 void DiskGuardService::pruneDocker(std::size_t mount) {
-  // Stopped containers, dangling images, build cache; never volumes.
-  dockerCall(
-      mount,
-      {"/containers/prune", std::string("/images/prune?filters=") + kDangling, "/build/prune"}, 0,
-      0, Clock::now());
+  // The stopped containers the filter allows, one by one (the engine's prune would take a
+  // neighbour's, and an agent's own target); then dangling images and the build cache; never
+  // volumes.
+  const auto start = Clock::now();
+  std::vector<std::string> rest{std::string("/images/prune?filters=") + kDangling, "/build/prune"};
+  const ContainerFilter filter = dockerFilter();
+  surveyContainers(
+      ctx_.io, config_.dockerSocket, filter, kDockerTimeout,
+      [this, mount, start, rest, filter, alive = alive_](ContainerSurvey survey) mutable {
+        if (!*alive) return;
+        if (!survey.error.empty()) {
+          Log::warning("docker prune: the stopped containers cannot be listed: " + survey.error,
+                       {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+        }
+        dockerNote_ = survey.keptText(filter);
+        std::vector<StoppedContainer> doomed;
+        for (auto& c : survey.containers) {
+          if (c.verdict == ContainerVerdict::Remove) doomed.push_back(std::move(c));
+        }
+        removeContainers(
+            ctx_.io, config_.dockerSocket, std::move(doomed), kDockerTimeout,
+            [this, mount, start, rest = std::move(rest), alive](ContainerRemoval removal) mutable {
+              if (!*alive) return;
+              std::uint64_t freed = 0;
+              std::uint64_t named = 0;
+              for (const auto& c : removal.removed) {
+                freed += c.bytes;
+                if (++named > kNamedPerAction) continue;
+                Log::info("docker prune removed stopped container " + c.name + " (" +
+                              formatBytes(c.bytes) + ")",
+                          {{"OPENCLAW_EVENT", "pruned"}, {"OPENCLAW_TARGET", c.name}});
+              }
+              for (const auto& failure : removal.failures) {
+                Log::warning("docker prune: a stopped container stays: " + failure,
+                             {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+              }
+              dockerCall(mount, std::move(rest), freed, removal.removed.size(), start);
+            });
+      });
+}
+
+ContainerFilter DiskGuardService::dockerFilter() {
+  // Read at each prune: an agent's new target is spared without reloading disk-guard.
+  auto named = containersNamedIn(config_.agentsConfigDir);
+  if (!named) {
+    Log::warning(
+        "docker prune removes no container: which containers the agents' configs "
+        "name cannot be told: " +
+            named.error(),
+        {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+    ContainerFilter none = containerFilter(config_.dockerContainers, {});
+    none.namesUnknown = true;
+    return none;
+  }
+  return containerFilter(config_.dockerContainers, *named);
 }
 
 void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> targets,
@@ -349,7 +400,8 @@ void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> ta
     reportAction(mount, "docker-prune", reclaimed, removed, start,
                  "docker prune: " + std::to_string(removed) +
                      " stopped container(s) and dangling image(s) removed, " +
-                     formatBytes(reclaimed) + " reclaimed (SpaceReclaimed)");
+                     formatBytes(reclaimed) + " reclaimed (containers' SizeRw, SpaceReclaimed)" +
+                     (dockerNote_.empty() ? "" : "; stopped containers " + dockerNote_));
     return afterStep(mount, Step::Docker);
   }
   const std::string target = targets.front();
@@ -386,7 +438,7 @@ void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> ta
 void DiskGuardService::dockerDryRun(std::size_t mount) {
   const auto start = Clock::now();
   listDockerPrunable(
-      ctx_.io, config_.dockerSocket, kDockerTimeout,
+      ctx_.io, config_.dockerSocket, dockerFilter(), kDockerTimeout,
       [this, mount, start, alive = alive_](const DockerPrunable& p) {
         if (!*alive) return;
         for (const auto& c : p.containers) {

@@ -20,6 +20,7 @@
 
 #include "disk_guard_config.h"
 #include "disk_usage.h"
+#include "docker_containers.h"
 #include "openclaw/alerter.h"
 #include "openclaw/child_process.h"
 #include "openclaw/daemon.h"
@@ -57,6 +58,9 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   void dockerCall(std::size_t mount, std::vector<std::string> targets, std::uint64_t reclaimed,
                   std::uint64_t removed, std::chrono::steady_clock::time_point start);
   void dockerDryRun(std::size_t mount);
+  // The Docker filter of the config plus the agents' targets; one that removes no container
+  // (and a warning) when an agent's config does not load.
+  ContainerFilter dockerFilter();
   void finishMount(std::size_t mount);
   void reportAction(std::size_t mount, const std::string& event, std::uint64_t freed,
                     std::uint64_t removed, std::chrono::steady_clock::time_point start,
@@ -77,6 +81,7 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   std::vector<PruneRoot> roots_;                   // by config_.prune index, for the running check
   std::map<std::string, RefusalNotice> refusals_;  // prune root path -> what was said
   std::string lastAction_ = "none yet";
+  std::string dockerNote_;  // the Docker prune's containers kept, for its action line
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::string pruning_;              // "/srv 12:00:01" while a prune runs
   std::thread worker_;               // the running prune, if any

@@ -8,10 +8,7 @@
 namespace openclaw::diskguard {
 namespace {
 
-// {"status":["exited","created"]} and {"dangling":["true"]}, URL-encoded.
-constexpr const char* kStoppedContainers =
-    "/containers/json?all=true&size=true&filters="
-    "%7B%22status%22%3A%5B%22exited%22%2C%22created%22%5D%7D";
+// {"dangling":["true"]}, URL-encoded.
 constexpr const char* kDanglingImages =
     "/images/json?filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D";
 
@@ -59,37 +56,36 @@ std::string DockerPrunable::summary() const {
   for (const auto& x : containers) c += x.bytes;
   for (const auto& x : images) i += x.bytes;
   std::string out = std::to_string(containers.size()) + " stopped container(s), " + formatBytes(c) +
-                    "; " + std::to_string(images.size()) + " dangling image(s), " + formatBytes(i);
+                    (kept.empty() ? "" : " (" + kept + ")") + "; " + std::to_string(images.size()) +
+                    " dangling image(s), " + formatBytes(i);
   if (!error.empty()) out += "; engine: " + error;
   return out;
 }
 
 void listDockerPrunable(boost::asio::io_context& io, const std::string& socket,
-                        std::chrono::seconds timeout,
+                        const ContainerFilter& filter, std::chrono::seconds timeout,
                         std::function<void(const DockerPrunable&)> done) {
   auto result = std::make_shared<DockerPrunable>();
   auto engine = std::make_shared<DockerEngine>(io, socket);
-  engine->request("GET", kStoppedContainers, timeout,
-                  [engine, timeout, result,
-                   done = std::move(done)](const Expected<DockerReply, std::string>& reply) {
-                    for (const auto& c : listOf(reply, result->error)) {
-                      std::string name = "?";
-                      if (c.contains("Names") && c["Names"].is_array() && !c["Names"].empty() &&
-                          c["Names"][0].is_string()) {
-                        name = c["Names"][0].get<std::string>();
-                      }
-                      result->containers.push_back({name, size(c, "SizeRw")});
-                    }
-                    if (!result->error.empty()) return done(*result);
-                    engine->request(
-                        "GET", kDanglingImages, timeout,
+  surveyContainers(
+      io, socket, filter, timeout,
+      [engine, filter, timeout, result, done = std::move(done)](const ContainerSurvey& survey) {
+        result->error = survey.error;
+        for (const auto& c : survey.containers) {
+          if (c.verdict == ContainerVerdict::Remove) {
+            result->containers.push_back({c.name.empty() ? c.id.substr(0, 12) : c.name, c.bytes});
+          }
+        }
+        result->kept = survey.keptText(filter);
+        if (!result->error.empty()) return done(*result);
+        engine->request("GET", kDanglingImages, timeout,
                         [engine, result, done](const Expected<DockerReply, std::string>& images) {
                           for (const auto& i : listOf(images, result->error)) {
                             result->images.push_back({shortId(text(i, "Id")), size(i, "Size")});
                           }
                           done(*result);
                         });
-                  });
+      });
 }
 
 }  // namespace openclaw::diskguard

@@ -9,6 +9,7 @@
 #include "config_option.h"
 #include "disk_guard_config.h"
 #include "disk_usage.h"
+#include "docker_containers.h"
 #include "docker_prunable.h"
 #include "openclaw/child_process.h"
 #include "openclaw/daemon.h"
@@ -33,12 +34,18 @@ std::string journalUsage() {
   return out;
 }
 
-std::string dockerSummary(const std::string& socket) {
+// What the daemon's Docker prune would remove now, with the same filter.
+std::string dockerSummary(const DiskGuardConfig& config) {
   boost::asio::io_context io;
   std::string out;
-  listDockerPrunable(io, socket, std::chrono::seconds(30),
+  auto named = containersNamedIn(config.agentsConfigDir);
+  ContainerFilter filter =
+      containerFilter(config.dockerContainers, named ? *named : std::set<std::string>{});
+  filter.namesUnknown = !named;
+  listDockerPrunable(io, config.dockerSocket, filter, std::chrono::seconds(30),
                      [&out](const DockerPrunable& p) { out = p.summary(); });
   io.run();
+  if (!named) out += "; no container is removed while " + named.error();
   return out;
 }
 
@@ -101,8 +108,7 @@ int diskReportCommand(const std::vector<std::string>& args) {
       std::cout << "  journal: " << (here ? journalUsage() : "not on this mount") << "; vacuum to "
                 << config->journalVacuumSize << "\n";
     }
-    if (config->dockerPrune)
-      std::cout << "  docker: " << dockerSummary(config->dockerSocket) << "\n";
+    if (config->dockerPrune) std::cout << "  docker: " << dockerSummary(*config) << "\n";
   }
   for (std::size_t i = 0; i < config->prune.size(); ++i) {
     if (!roots[i]) {
