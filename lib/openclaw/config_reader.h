@@ -94,7 +94,7 @@ class ConfigObject {
 
   const nlohmann::json* object_ = nullptr;
   std::string path_;
-  const std::string& file_;
+  std::string file_;  // a copy: a caller may pass a temporary, such as a literal
   ConfigIssues& issues_;
   std::vector<std::string> known_;
 };
