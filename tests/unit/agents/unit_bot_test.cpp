@@ -217,11 +217,13 @@ TEST_F(UnitBotTest, JudgesAheadSoThatTheRepairRunsNoValidator) {
     std::ifstream in(dir_ + "/runs");
     return std::count(std::istreambuf_iterator<char>(in), {}, '\n');
   };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (runs() < 2 && std::chrono::steady_clock::now() < deadline) {
-    runUntil(
-        io_, [] { return false; }, std::chrono::milliseconds(20));
-  }
+  // Done once the walk has its verdicts, not once the second validator has written its line:
+  // it may still be running then, and the repair would have to judge again.
+  const std::string ready = "ready to restore " + live_ + ".bak";
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return bot_->status().find(ready) != std::string::npos; },
+      std::chrono::seconds(10)))
+      << bot_->status();
   ASSERT_EQ(runs(), 2) << "live (valid, shared with .bak) and .last-good (invalid)";
   EXPECT_NE(bot_->status().find("jack active"), std::string::npos) << bot_->status();
 
