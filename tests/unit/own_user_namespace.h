@@ -25,21 +25,29 @@ inline int runInOwnUserNamespace(const std::function<int()>& body) {
   if (pid < 0) return -1;
   if (pid == 0) {
     char c = 0;
+    ::close(toParent[0]);
+    ::close(toChild[1]);
     if (::unshare(CLONE_NEWUSER) != 0) ::_exit(100);
     if (::write(toParent[1], "u", 1) != 1 || ::read(toChild[0], &c, 1) != 1) ::_exit(101);
     ::_exit(body());
   }
+  // Only the child holds these ends now: a child that exits early ends the read below.
+  ::close(toParent[1]);
+  ::close(toChild[0]);
   char c = 0;
   if (::read(toParent[0], &c, 1) == 1) {
     const std::string proc = "/proc/" + std::to_string(pid);
     std::ofstream(proc + "/uid_map") << "0 0 4294967295";
     std::ofstream(proc + "/gid_map") << "0 0 4294967295";
+    if (::write(toChild[1], "m", 1) != 1) {
+      // Nothing to do: unanswered, the child exits with 101.
+    }
   }
-  const bool told = ::write(toChild[1], "m", 1) == 1;
   int status = 0;
   const pid_t waited = ::waitpid(pid, &status, 0);
-  for (int fd : {toChild[0], toChild[1], toParent[0], toParent[1]}) ::close(fd);
-  if (!told || waited != pid || !WIFEXITED(status)) return -1;
+  ::close(toChild[1]);
+  ::close(toParent[0]);
+  if (waited != pid || !WIFEXITED(status)) return -1;
   return WEXITSTATUS(status);
 }
 
