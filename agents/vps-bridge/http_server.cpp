@@ -32,7 +32,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(kBodyLimit);
+    limitRequest(*parser_);
     stream_.expires_after(kRequestDeadline);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -42,19 +42,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void answer() {
-    const auto& req = parser_->get();
-    const auto auth = req[http::field::authorization];
-    const HttpRequestView view{
-        std::string_view(req.method_string().data(), req.method_string().size()),
-        std::string_view(req.target().data(), req.target().size()),
-        std::string_view(auth.data(), auth.size())};
-    HttpAnswer answer = handler_(view);
-    response_.emplace(static_cast<http::status>(answer.status), req.version());
-    response_->set(http::field::server, "openclaw-vps-bridge");
-    response_->set(http::field::content_type, "application/json");
-    response_->keep_alive(req.keep_alive());
-    response_->body() = std::move(answer.body);
-    response_->prepare_payload();
+    response_.emplace(respond(parser_->get(), handler_));
     ++served_;
     http::async_write(stream_, *response_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -70,13 +58,33 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  std::optional<RequestParser> parser_;
+  std::optional<HttpResponse> response_;
   const HttpServer::Handler& handler_;
   std::uint64_t& served_;
 };
 
 }  // namespace
+
+void limitRequest(RequestParser& parser) {
+  parser.body_limit(kBodyLimit);
+}
+
+HttpResponse respond(const HttpRequest& request, const HttpServer::Handler& handler) {
+  const auto auth = request[http::field::authorization];
+  const HttpRequestView view{
+      std::string_view(request.method_string().data(), request.method_string().size()),
+      std::string_view(request.target().data(), request.target().size()),
+      std::string_view(auth.data(), auth.size())};
+  HttpAnswer answer = handler(view);
+  HttpResponse response(static_cast<http::status>(answer.status), request.version());
+  response.set(http::field::server, "openclaw-vps-bridge");
+  response.set(http::field::content_type, "application/json");
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(answer.body);
+  response.prepare_payload();
+  return response;
+}
 
 HttpServer::HttpServer(boost::asio::io_context& io, Handler handler)
     : io_(io), handler_(std::move(handler)) {}

@@ -8,6 +8,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <functional>
 #include <string>
 #include <vector>
@@ -40,5 +43,15 @@ class HttpServer {
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::uint64_t served_ = 0;
 };
+
+// What a connection does with one request, apart from the socket: exposed so that raw bytes
+// can be fed through the same parser and answer (fuzz/).
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+// Sets the limits every request is read with.
+void limitRequest(RequestParser& parser);
+// The answer to a complete request, as it is written back.
+HttpResponse respond(const HttpRequest& request, const HttpServer::Handler& handler);
 
 }  // namespace openclaw::bridge
