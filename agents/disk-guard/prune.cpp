@@ -138,29 +138,11 @@ class Scanner {
     for (;;) {
       const ssize_t n = ::getdents64(fd, buffer_.data(), buffer_.size());
       if (n <= 0) break;  // the end, or the folder is gone: what was listed is scanned
-      for (ssize_t at = 0; at < n;) {
-        const auto* e = reinterpret_cast<const struct dirent64*>(buffer_.data() + at);
-        at += e->d_reclen;
-        const char* name = e->d_name;
-        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
-        ++entries;
-        switch (e->d_type) {
-          case DT_DIR:
-            subfolders.emplace_back(name);
-            break;
-          case DT_UNKNOWN:  // a file system without types: statx tells
-            if (isFolder(fd, name)) {
-              subfolders.emplace_back(name);
-              break;
-            }
-            [[fallthrough]];
-          case DT_REG:
-            if (matches(plan_.rule.patterns, name)) files_.push_back({name, pending.slot});
-            break;
-          default:  // symlinks, FIFOs, sockets, devices: never looked behind
-            ++plan_.skipped;
-        }
-      }
+      forEachDirRecord(buffer_.data(), static_cast<std::size_t>(n),
+                       [&](const char* name, unsigned char type) {
+                         ++entries;
+                         sortName(fd, name, type, subfolders, pending.slot);
+                       });
     }
     plan_.folders[index].entries = entries;
     pending.end = files_.size();
@@ -223,6 +205,27 @@ class Scanner {
   static constexpr std::size_t kBatchFiles = 4096;
   static constexpr std::size_t kBatchFolders = 64;  // bounds the folders held open
   static constexpr std::size_t kParallelFiles = 512;
+
+  // A listed name: a folder to enter, a file to look at, or something never looked behind.
+  void sortName(int fd, const char* name, unsigned char type, std::vector<std::string>& subfolders,
+                std::size_t slot) {
+    switch (type) {
+      case DT_DIR:
+        subfolders.emplace_back(name);
+        break;
+      case DT_UNKNOWN:  // a file system without types: statx tells
+        if (isFolder(fd, name)) {
+          subfolders.emplace_back(name);
+          break;
+        }
+        [[fallthrough]];
+      case DT_REG:
+        if (matches(plan_.rule.patterns, name)) files_.push_back({name, slot});
+        break;
+      default:  // symlinks, FIFOs, sockets, devices
+        ++plan_.skipped;
+    }
+  }
 
   static bool isFolder(int fd, const char* name) {
     struct statx st;

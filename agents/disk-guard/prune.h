@@ -22,6 +22,7 @@
 // prune root.
 #pragma once
 
+#include <dirent.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -109,6 +110,20 @@ PruneOutcome removeOldest(
     std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
     const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed,
     const std::atomic<bool>* cancel = nullptr);
+
+// The records getdents64 put in `buffer[0, size)`: `entry(name, type)` for each but "." and
+// "..", with its d_type (DT_UNKNOWN where the file system keeps none).  In the header for
+// its fuzz target.
+template <class Entry>
+void forEachDirRecord(const char* buffer, std::size_t size, Entry&& entry) {
+  for (std::size_t at = 0; at < size;) {
+    const auto* e = reinterpret_cast<const struct dirent64*>(buffer + at);
+    at += e->d_reclen;
+    const char* name = e->d_name;
+    if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+    entry(name, e->d_type);
+  }
+}
 
 // The folder's path for people: control characters shown as '?'.
 std::string displayPath(const PrunePlan& plan, std::uint32_t folder, const std::string& name);
