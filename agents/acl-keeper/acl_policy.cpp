@@ -78,6 +78,19 @@ void fixMask(AclList& list, std::optional<unsigned> explicitMask) {
   set(list, AclKind::Mask, 0, explicitMask.value_or(groupClass));
 }
 
+// Whether the owner may execute once the rule is applied: the rule's own `u::` entry decides
+// if it has one (its `X` by the owner's bit now), else the owner's bit now.  Resolving `X`
+// by the bit before the rule instead would change the answer on the next sweep.
+bool ownerExecutesAfter(const AclList& current, const std::vector<AclEntrySpec>& entries) {
+  bool executes = ownerExecutes(current);
+  for (const auto& spec : entries) {
+    if (kindOf(spec) == AclKind::UserObj) {
+      executes = (spec.perms & 1u) || ((spec.perms & kExecuteIfAny) && executes);
+    }
+  }
+  return executes;
+}
+
 }  // namespace
 
 void normalize(AclList& list) {
@@ -102,7 +115,7 @@ bool ownerExecutes(const AclList& access) {
 
 AclList wantedAccess(const AclList& current, const std::vector<AclEntrySpec>& entries, bool isDir) {
   AclList wanted = current;
-  const auto explicitMask = merge(wanted, entries, isDir || ownerExecutes(current));
+  const auto explicitMask = merge(wanted, entries, isDir || ownerExecutesAfter(current, entries));
   fixMask(wanted, explicitMask);
   normalize(wanted);
   return wanted;

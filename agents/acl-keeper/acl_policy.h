@@ -39,7 +39,8 @@ AclList aclFromMode(mode_t mode);
 bool ownerExecutes(const AclList& access);
 
 // The access ACL the rule wants.  `isDir` resolves `X`: execute on folders, and on files
-// only when their owner may execute them.
+// only when their owner may execute them with the rule applied (a `u::` entry in the rule
+// counts), so that what is wanted is wanted again once written.
 AclList wantedAccess(const AclList& current, const std::vector<AclEntrySpec>& entries, bool isDir);
 // A folder's default ACL the rule wants.  An empty `currentDefault` means the folder has
 // none yet: it starts from the access ACL's owner, group and other entries, as setfacl -d.

@@ -94,6 +94,20 @@ TEST(AclPolicy, CapitalXIsStableWhenTheMaskMakesAnInheritedGroupExecuteEffective
   EXPECT_EQ(wantedAccess(once, rule, false), once);
 }
 
+// Found by fuzz/acl_xattr_fuzz.cpp: the owner's x, which the rule gives, decides `X` at once,
+// or the second sweep would write again what the first did not.
+TEST(AclPolicy, CapitalXFollowsAnOwnerEntryOfTheSameRule) {
+  const std::vector<AclEntrySpec> rule{entry("u::rwx"), entry("g::r-X")};
+  const auto once = wantedAccess(aclFromMode(0644), rule, false);
+  EXPECT_EQ(toText(once), "u::rwx,g::r-x,o::r--");
+  EXPECT_EQ(wantedAccess(once, rule, false), once);
+  const std::vector<AclEntrySpec> ownerX{entry("u::rwX"), entry("g:7:rX")};
+  EXPECT_EQ(toText(wantedAccess(aclFromMode(0644), ownerX, false)),
+            "u::rw-,g::r--,g:7:r--,m::r--,o::r--");
+  EXPECT_EQ(toText(wantedAccess(aclFromMode(0744), ownerX, false)),
+            "u::rwx,g::r--,g:7:r-x,m::r-x,o::r--");
+}
+
 TEST(AclPolicy, ADefaultAclStartsFromTheFoldersOwnerGroupAndOther) {
   const auto access = wantedAccess(aclFromMode(0750), kRule, true);
   EXPECT_EQ(toText(wantedDefault({}, access, kRule)), "u::rwx,u:101000:rwx,g::r-x,m::rwx,o::---");
