@@ -27,7 +27,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -112,16 +114,23 @@ PruneOutcome removeOldest(
     const std::atomic<bool>* cancel = nullptr);
 
 // The records getdents64 put in `buffer[0, size)`: `entry(name, type)` for each but "." and
-// "..", with its d_type (DT_UNKNOWN where the file system keeps none).  In the header for
-// its fuzz target.
+// "..", with its d_type (DT_UNKNOWN where the file system keeps none).  A record that does not
+// fit in what is left, or whose name has no NUL inside it, ends the walk: the kernel writes
+// none, and a misread length must neither read past the buffer nor loop on a length of 0.
+// Fields are copied out, so a record needs no alignment.  In the header for its fuzz target.
 template <class Entry>
 void forEachDirRecord(const char* buffer, std::size_t size, Entry&& entry) {
-  for (std::size_t at = 0; at < size;) {
-    const auto* e = reinterpret_cast<const struct dirent64*>(buffer + at);
-    at += e->d_reclen;
-    const char* name = e->d_name;
+  constexpr std::size_t kNameAt = offsetof(struct dirent64, d_name);
+  for (std::size_t at = 0; size - at > kNameAt;) {
+    std::uint16_t length = 0;
+    std::memcpy(&length, buffer + at + offsetof(struct dirent64, d_reclen), sizeof length);
+    if (length <= kNameAt || length > size - at) return;
+    const char* name = buffer + at + kNameAt;
+    if (std::memchr(name, 0, length - kNameAt) == nullptr) return;
+    const auto type = static_cast<unsigned char>(buffer[at + offsetof(struct dirent64, d_type)]);
+    at += length;
     if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
-    entry(name, e->d_type);
+    entry(name, type);
   }
 }
 

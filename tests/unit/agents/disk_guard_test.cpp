@@ -1,5 +1,6 @@
 // disk-guard: the threshold arithmetic, and age pruning on a real folder with files of known
 // ages, links and a FIFO.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -34,6 +36,29 @@ Result<PrunePlan> scan(const PruneRule& rule, std::int64_t nowNs, ScanFor use,
   auto root = openPruneRoot(rule);
   if (!root) return fromErrno(root.error().error.value());
   return scanPrune(rule, std::move(*root), nowNs, use, cancel);
+}
+
+// Found by fuzz/getdents_fuzz.cpp: a length of 0 looped for ever, and a record cut short
+// was read past the buffer's end.
+TEST(DirRecords, AMalformedRecordEndsTheWalk) {
+  std::vector<char> buffer(64, 0);
+  auto record = [&](std::size_t at, std::uint16_t length, const char* name) {
+    std::memcpy(buffer.data() + at + offsetof(struct dirent64, d_reclen), &length, 2);
+    buffer[at + offsetof(struct dirent64, d_type)] = DT_REG;
+    std::strcpy(buffer.data() + at + offsetof(struct dirent64, d_name), name);
+  };
+  std::vector<std::string> names;
+  const auto collect = [&](const char* name, unsigned char) { names.emplace_back(name); };
+  record(0, 24, "a");
+  record(24, 48, "b");  // longer than what is left
+  forEachDirRecord(buffer.data(), buffer.size(), collect);
+  ASSERT_EQ(names, std::vector<std::string>{"a"});
+  names.clear();
+  forEachDirRecord(buffer.data(), 1, collect);  // a header cut short
+  ASSERT_TRUE(names.empty());
+  record(24, 0, "b");  // the same record again and again
+  forEachDirRecord(buffer.data(), buffer.size(), collect);
+  EXPECT_EQ(names, std::vector<std::string>{"a"});
 }
 
 TEST(DiskUsage, BytesAboveTheTargetBringUsageUnderIt) {
