@@ -11,6 +11,7 @@
 
 #include "openclaw/durable_file.h"
 #include "openclaw/json5_reader.h"
+#include "openclaw/safe_path.h"
 
 namespace openclaw::supervisor {
 namespace {
@@ -34,8 +35,18 @@ void addMatches(const std::string& pattern, const std::string& source, std::size
   struct CloseDir {
     void operator()(DIR* d) const { ::closedir(d); }
   };
-  std::unique_ptr<DIR, CloseDir> dir(::opendir(folder.c_str()));
+  // The folder is reached through folders only: a bot that swaps a parent for a symlink
+  // does not get another tree's files judged and restored as its own.
+  auto folderFd = openFolderPath(folder);
+  if (!folderFd) {
+    if (folderFd.error().problem != PathProblem::Missing) {
+      out.refused.push_back(folderFd.error().message());
+    }
+    return;
+  }
+  std::unique_ptr<DIR, CloseDir> dir(::fdopendir(folderFd->get()));
   if (!dir) return;
+  (void)folderFd->release();  // the DIR owns it now
   while (const dirent* e = ::readdir(dir.get())) {
     const std::string name = e->d_name;
     if (name == "." || name == ".." || ::fnmatch(namePattern.c_str(), name.c_str(), 0) != 0) {
@@ -92,7 +103,7 @@ ConfigVerdict checkConfigText(std::string_view text, const std::vector<std::stri
 }
 
 Expected<std::string, std::string> readConfigFile(const std::string& path) {
-  return readSmallFile(path, kMaxConfigBytes, Symlinks::NoFollow);
+  return readSmallFile(path, kMaxConfigBytes, Symlinks::NoneInPath);
 }
 
 bool isCandidatePattern(std::string_view pattern) {
@@ -110,6 +121,11 @@ CandidateList listCandidates(const std::vector<std::string>& backups, const std:
     addMatches(pattern, source, perPattern, found);
     all.notRegular += found.notRegular;
     all.overLimit += found.overLimit;
+    for (auto& r : found.refused) {
+      if (std::find(all.refused.begin(), all.refused.end(), r) == all.refused.end()) {
+        all.refused.push_back(std::move(r));
+      }
+    }
     for (auto& c : found.candidates) {
       if (c.path == liveConfig || isKeptBrokenCopy(c.path, liveConfig)) continue;
       if (seen.insert(c.path).second) all.candidates.push_back(std::move(c));
@@ -131,7 +147,11 @@ CandidateList listCandidates(const std::vector<std::string>& backups, const std:
 
 std::string CandidateList::skipped() const {
   std::string s;
-  if (notRegular != 0) s = std::to_string(notRegular) + " name(s) that are not regular files";
+  for (const auto& r : refused) s += (s.empty() ? "" : "; ") + r;
+  if (notRegular != 0) {
+    s += (s.empty() ? "" : " and ") + std::to_string(notRegular) +
+         " name(s) that are not regular files";
+  }
   if (overLimit != 0) {
     s += (s.empty() ? "" : " and ") + std::to_string(overLimit) + " older file(s) past the limit";
   }

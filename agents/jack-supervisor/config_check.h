@@ -53,6 +53,9 @@ struct CandidateList {
   std::vector<RestoreCandidate> candidates;
   std::size_t notRegular = 0;  // symlinks, FIFOs, folders ...: never candidates
   std::size_t overLimit = 0;   // regular files older than the newest `perPattern`
+  // Folders not listed because a component of their path is a symlink, not a folder, ...:
+  // "/srv/bot is a symlink: not followed", each once.  (A missing folder is no refusal.)
+  std::vector<std::string> refused;
   // "" or "60000 name(s) that are not regular files and 3 older file(s) past the limit"
   std::string skipped() const;
 };

@@ -12,6 +12,7 @@
 #include "config_check.h"
 #include "openclaw/durable_file.h"
 #include "openclaw/handles.h"
+#include "openclaw/safe_path.h"
 #include "openclaw/time_text.h"
 
 namespace openclaw::supervisor {
@@ -40,8 +41,14 @@ std::string utcStamp(std::int64_t unixSeconds) {
 }
 
 std::optional<ConfigAttrs> readConfigAttrs(const std::string& path) {
+  const auto [dir, name] = splitPath(path);
+  auto dirFd = openFolderPath(dir);
+  if (!dirFd) return std::nullopt;
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  if (::fstatat(dirFd->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG(st.st_mode)) {
+    return std::nullopt;
+  }
   return ConfigAttrs{st.st_uid, st.st_gid, static_cast<std::uint32_t>(st.st_mode & 07777)};
 }
 
@@ -49,8 +56,11 @@ Expected<std::string, std::string> installConfig(const std::string& liveConfig,
                                                  std::string_view content, std::int64_t nowUnix,
                                                  const std::optional<ConfigAttrs>& healthy) {
   const auto [dir, name] = splitPath(liveConfig);
-  UniqueFd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dirFd) return failure("cannot open " + dir);
+  // Reached through folders only: a parent swapped for a symlink must not make root write
+  // a config, or keep a broken copy, in another tree.
+  auto reached = openFolderPath(dir);
+  if (!reached) return Unexpected<std::string>{"cannot reach " + reached.error().message()};
+  UniqueFd dirFd = std::move(*reached);
 
   struct stat old {};
   const bool hadOld = ::fstatat(dirFd.get(), name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;

@@ -1,5 +1,6 @@
 #include "unit_bot.h"
 
+#include "openclaw/durable_file.h"
 #include "openclaw/log.h"
 
 namespace openclaw::supervisor {
@@ -14,6 +15,8 @@ constexpr int kCrashLoopRestarts = 3;
 constexpr seconds kCrashLoopWindow{60};
 // Editors write a file in several steps; judge it once they are done.
 constexpr milliseconds kConfigSettle{300};
+// How often a refused config folder is tried again while the bot is in trouble.
+constexpr seconds kRefusedRetry{10};
 
 }  // namespace
 
@@ -125,7 +128,36 @@ void UnitBot::onAutoRestart() {
       }));
 }
 
+bool UnitBot::configFolderRefused() {
+  if (config_.config.empty()) return false;
+  const std::string folder = splitPath(config_.config).first;
+  auto fd = openFolderPath(folder);
+  if (fd || fd.error().problem == PathProblem::Missing) {
+    if (folderNotice_.resolved()) {
+      Log::notice(config_.name + "'s config folder " + folder + " resolves again: supervised",
+                  {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_TARGET", config_.name}});
+    }
+    return false;
+  }
+  if (folderNotice_.refused(fd.error())) {
+    Log::warning(config_.name + "'s config folder " + folder +
+                     " is refused: " + fd.error().message() +
+                     "; no config is read, restored or kept there, tried again every " +
+                     std::to_string(kRefusedRetry.count()) + " s",
+                 {{"OPENCLAW_EVENT", "path-refused"},
+                  {"OPENCLAW_TARGET", config_.name},
+                  {"OPENCLAW_COMPONENT", fd.error().at},
+                  {"OPENCLAW_REASON", problemName(fd.error().problem)}});
+  }
+  lastAction_ = "left alone at " + clockTime() + ": " + fd.error().message();
+  env_.statusChanged();
+  return true;
+}
+
 void UnitBot::trouble(const std::string& why) {
+  // A bot that swapped a parent of its config folder for a symlink gets no repair: whatever
+  // sits behind the link is not its to have judged, replaced or kept by root.
+  if (configFolderRefused()) return recheckLater(wallNow() + kRefusedRetry.count());
   const RepairVerdict v = policy_.decide(ledger(), wallNow());
   switch (v.decision) {
     case RepairDecision::RepairNow:

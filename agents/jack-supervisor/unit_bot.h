@@ -23,6 +23,7 @@
 #include "config_install.h"
 #include "config_judge.h"
 #include "openclaw/health_probe.h"
+#include "openclaw/safe_path.h"
 #include "supervisor_config.h"
 
 namespace openclaw::supervisor {
@@ -48,6 +49,9 @@ class UnitBot {
 
   void onUnitState(const UnitState& s);
   void onAutoRestart();
+  // Whether the live config's folder is reached through folders only.  When a component is
+  // a symlink (or not a folder) it says so once, and the bot is left alone until it is.
+  bool configFolderRefused();
   void trouble(const std::string& why);
   void repair(const std::string& why, bool counted);
   void restoreThenRestart(const std::string& liveWhy);
@@ -73,6 +77,7 @@ class UnitBot {
   std::vector<RestoreCandidate> candidates() const;
   void judgeAheadSoon(std::chrono::milliseconds delay);
   void judgeAhead();
+  void judgeAheadNow();  // the live config and the candidates, judged in the background
   void logRunningConfig();
   BotLedger& ledger() { return env_.ledger(config_.name); }
   ProbeSpec probeSpec() const;
@@ -107,10 +112,11 @@ class UnitBot {
   std::uint64_t stampBeforeRestart_ = 0;  // ExecMainStartTimestampMonotonic before it
   std::string repairWhy_;
   std::string lastAction_ = "nothing yet";
-  std::string ready_;          // the candidate a repair would restore now, judged ahead
-  std::string warnedInvalid_;  // the invalid live content already warned about
-  std::string installedFrom_;  // the candidate the last repair restored ("" if none)
-  std::string installed_;      // and its content
+  std::string ready_;           // the candidate a repair would restore now, judged ahead
+  std::string warnedInvalid_;   // the invalid live content already warned about
+  std::string installedFrom_;   // the candidate the last repair restored ("" if none)
+  std::string installed_;       // and its content
+  RefusalNotice folderNotice_;  // the live config's folder, when a component is refused
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -72,8 +72,7 @@ void UnitBot::judgeAheadSoon(milliseconds delay) {
   }));
 }
 
-void UnitBot::judgeAhead() {
-  judge_->cancelBackground();
+void UnitBot::judgeAheadNow() {
   if (auto live = readConfigFile(config_.config)) {
     judge_->judge(*live, Urgency::Background, guarded([this, text = *live](const ConfigVerdict& v) {
       if (v.valid || text == warnedInvalid_) return;
@@ -92,6 +91,11 @@ void UnitBot::judgeAhead() {
                             ready_ = found ? results.back().candidate.path : "";
                             env_.statusChanged();
                           }));
+}
+
+void UnitBot::judgeAhead() {
+  judge_->cancelBackground();
+  if (!configFolderRefused()) judgeAheadNow();
   aheadTimer_.expires_after(kJudgeAheadEvery);
   aheadTimer_.async_wait(guarded([this](boost::system::error_code ec) {
     if (!ec) judgeAhead();

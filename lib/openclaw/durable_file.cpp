@@ -9,6 +9,7 @@
 
 #include "openclaw/handles.h"
 #include "openclaw/json_text.h"
+#include "openclaw/safe_path.h"
 
 namespace openclaw {
 namespace {
@@ -43,15 +44,39 @@ std::pair<std::string, std::string> splitPath(const std::string& path) {
   return {path.substr(0, slash), path.substr(slash + 1)};
 }
 
+namespace {
+
+// Opens `path` for reading with no symlink in any component: its folder reached through
+// folders only (safe_path.h), its name opened without following it.
+Expected<UniqueFd, std::string> openNoSymlinkInPath(const std::string& path) {
+  const auto [dir, name] = splitPath(path);
+  auto folder = openFolderPath(dir);
+  if (!folder) return Unexpected<std::string>{"is out of reach: " + folder.error().message()};
+  UniqueFd fd(::openat(folder->get(), name.c_str(),
+                       O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW));
+  if (!fd && errno == ELOOP) return Unexpected<std::string>{"is a symlink: not followed"};
+  if (!fd) return Unexpected<std::string>{std::string("cannot open: ") + std::strerror(errno)};
+  return fd;
+}
+
+}  // namespace
+
 Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes,
                                                  Symlinks symlinks) {
-  // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
-  const int noFollow = symlinks == Symlinks::NoFollow ? O_NOFOLLOW : 0;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | noFollow));
-  if (!fd && errno == ELOOP && noFollow) {
-    return Unexpected<std::string>{"is a symlink: not followed"};
+  UniqueFd fd;
+  if (symlinks == Symlinks::NoneInPath) {
+    auto opened = openNoSymlinkInPath(path);
+    if (!opened) return Unexpected<std::string>{opened.error()};
+    fd = std::move(*opened);
+  } else {
+    // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+    const int noFollow = symlinks == Symlinks::NoFollow ? O_NOFOLLOW : 0;
+    fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | noFollow));
+    if (!fd && errno == ELOOP && noFollow) {
+      return Unexpected<std::string>{"is a symlink: not followed"};
+    }
+    if (!fd) return Unexpected<std::string>{std::string("cannot open: ") + std::strerror(errno)};
   }
-  if (!fd) return Unexpected<std::string>{std::string("cannot open: ") + std::strerror(errno)};
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
     return Unexpected<std::string>{std::string("cannot stat: ") + std::strerror(errno)};

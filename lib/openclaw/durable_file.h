@@ -21,8 +21,10 @@ namespace openclaw {
 // The whole file, or a sentence saying why not ("cannot open: No such file or directory",
 // "is a FIFO, not a regular file", "is larger than 1048576 bytes").  With `NoFollow`, a
 // symlink as the last component is refused ("is a symlink: not followed"), for files an
-// adversary can replace.
-enum class Symlinks { Follow, NoFollow };
+// adversary can replace.  With `NoneInPath`, a symlink in any component is refused too (the
+// folder is reached as safe_path.h reaches it: "is out of reach: /srv/bot is a symlink: not
+// followed"), for files in a tree an adversary can rearrange.
+enum class Symlinks { Follow, NoFollow, NoneInPath };
 Expected<std::string, std::string> readSmallFile(const std::string& path, std::size_t maxBytes,
                                                  Symlinks symlinks = Symlinks::Follow);
 

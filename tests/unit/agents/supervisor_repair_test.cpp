@@ -297,6 +297,41 @@ TEST_F(ConfigFolder, InstallReplacesAPlantedSymlinkWithoutWritingThroughIt) {
   EXPECT_EQ(st.st_mode & 07777, 0600u) << "a planted file's mode is not copied";
 }
 
+// A bot swaps its config folder's parent for a symlink to another tree: nothing there is
+// read as its config, listed as a backup, or written by a restore.
+TEST_F(ConfigFolder, AParentSwappedForASymlinkIsNeitherReadNorListedNorWritten) {
+  fs::create_directories(dir_ + "/elsewhere/bot");
+  write("elsewhere/bot/openclaw.json", "theirs");
+  write("elsewhere/bot/openclaw.json.bak", R"({"gateway": {"mode": "theirs"}})");
+  ASSERT_EQ(::symlink((dir_ + "/elsewhere").c_str(), (dir_ + "/agents").c_str()), 0);
+  const std::string live = dir_ + "/agents/bot/openclaw.json";
+
+  auto content = readConfigFile(live);
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.error(), "is out of reach: " + dir_ + "/agents is a symlink: not followed");
+
+  auto listed = listCandidates({live + ".bak*"}, live, "");
+  EXPECT_TRUE(listed.candidates.empty());
+  ASSERT_EQ(listed.refused, std::vector<std::string>{dir_ + "/agents is a symlink: not followed"})
+      << "said once, though two patterns (the .last-good and the .bak*) name the folder";
+  EXPECT_EQ(listed.skipped(), dir_ + "/agents is a symlink: not followed");
+
+  auto kept = installConfig(live, "{}", 1795392000, std::nullopt);
+  ASSERT_FALSE(kept.ok());
+  EXPECT_EQ(kept.error(), "cannot reach " + dir_ + "/agents is a symlink: not followed");
+  EXPECT_EQ(read(dir_ + "/elsewhere/bot/openclaw.json"), "theirs");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ + "/elsewhere/bot"), {}), 2)
+      << "no broken copy and no temporary file written there";
+  EXPECT_FALSE(readConfigAttrs(live).has_value());
+}
+
+// A folder that does not exist yet is no refusal: there is nothing in it to list.
+TEST_F(ConfigFolder, AMissingFolderIsNoRefusal) {
+  auto listed = listCandidates({dir_ + "/none/openclaw.json.bak*"}, dir_ + "/openclaw.json", "");
+  EXPECT_TRUE(listed.refused.empty());
+  EXPECT_EQ(listed.skipped(), "");
+}
+
 TEST_F(ConfigFolder, SnapshotsSkipRepeatsAndKeepTheNewest) {
   SnapshotStore store(dir_ + "/snaps", 2);
   auto a = store.save("{\"v\": 1}", 1000);

@@ -244,5 +244,33 @@ TEST_F(UnitBotTest, OpenClawsLastGoodIsRestoredBeforeItsBak) {
   EXPECT_EQ(read(live_), R"({"gateway": {"mode": "last-good"}})");
 }
 
+// The config folder's parent swapped for a symlink: the failed unit is neither restored nor
+// restarted from there, and the refusal is said once however often the trouble comes back.
+TEST_F(UnitBotTest, ARefusedConfigFolderIsLeftAloneAndSaidOnce) {
+  fs::create_directories(dir_ + "/elsewhere");
+  write(dir_ + "/elsewhere/openclaw.json", kBroken);
+  write(dir_ + "/elsewhere/openclaw.json.bak", kValid);
+  ASSERT_EQ(::symlink((dir_ + "/elsewhere").c_str(), (dir_ + "/agents").c_str()), 0);
+  config_.config = dir_ + "/agents/openclaw.json";
+  config_.backups = {config_.config + ".bak"};
+  testing::internal::CaptureStderr();
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  fake_.setState(kUnit, unitIn("failed", "failed", 101));
+  const std::string logged = testing::internal::GetCapturedStderr();
+  std::size_t said = 0;
+  for (auto at = logged.find("OPENCLAW_EVENT=path-refused"); at != std::string::npos;
+       at = logged.find("OPENCLAW_EVENT=path-refused", at + 1)) {
+    ++said;
+  }
+  EXPECT_EQ(said, 1u) << logged;
+  EXPECT_NE(logged.find("OPENCLAW_COMPONENT=" + dir_ + "/agents"), std::string::npos) << logged;
+  EXPECT_EQ(read(dir_ + "/elsewhere/openclaw.json"), kBroken);
+  EXPECT_EQ(count("RestartUnit"), 0);
+  EXPECT_EQ(count("ResetFailedUnit"), 0);
+  EXPECT_TRUE(ledger().repairs.empty()) << "no repair was made, so none is charged";
+  EXPECT_NE(bot_->status().find("is a symlink: not followed"), std::string::npos) << bot_->status();
+}
+
 }  // namespace
 }  // namespace openclaw::supervisor
