@@ -70,10 +70,4 @@ Result<std::vector<std::string>> listFolder(int dirFd) {
   return names;
 }
 
-Result<UniqueFd> openFolder(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd) return fromErrno();
-  return fd;
-}
-
 }  // namespace openclaw::flagwatcher

@@ -37,7 +37,4 @@ Result<Ok> removeEntry(int dirFd, const FolderEntry& entry);
 // The names in the folder now (readdir on a duplicate of the descriptor).
 Result<std::vector<std::string>> listFolder(int dirFd);
 
-// Opens a flag folder: a real folder, the last component not a symlink.
-Result<UniqueFd> openFolder(const std::string& path);
-
 }  // namespace openclaw::flagwatcher

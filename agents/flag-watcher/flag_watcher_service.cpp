@@ -17,8 +17,13 @@ namespace openclaw::flagwatcher {
 namespace {
 
 // What makes a name appear in a folder: created, moved in, or an existing flag touched.
+// The folder is watched through its descriptor (/proc/self/fd/N), so the watch is on the
+// folder reached safely, not on whatever the path leads to at the time of the call.
 constexpr std::uint32_t kFolderEvents =
-    IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR | IN_DONT_FOLLOW;
+    IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR;
+// A folder that cannot be opened (missing, or a component swapped for a symlink) is tried
+// again this often.
+constexpr std::chrono::seconds kReopenEvery{10};
 // Containers get a second to stop cleanly before the engine kills them.
 constexpr int kContainerStopSec = 1;
 
@@ -97,22 +102,70 @@ void FlagWatcherService::openFolders() {
     if (f.watch >= 0 && inotify_) inotify_->remove(f.watch);
   }
   folders_.clear();
+  bool allOpen = true;
   for (const auto& dir : config_.directories) {
-    Folder folder{dir.path, dir.allow, {}, -1};
-    auto fd = openFolder(dir.path);
-    if (!fd) {
-      Log::error("cannot open flag folder " + dir.path + ": " + fd.error().message() +
-                     "; flags there are handled once it exists and the config is reloaded",
-                 {{"OPENCLAW_EVENT", "folder-missing"}, {"OPENCLAW_FOLDER", dir.path}});
+    folders_.push_back(Folder{dir.path, dir.allow, {}, -1, {}});
+    allOpen = openFolder(folders_.back()) && allOpen;
+  }
+  if (!allOpen) reopenLater();
+}
+
+bool FlagWatcherService::openFolder(Folder& folder) {
+  // Reached through folders only: a container that swaps a parent of its flag folder for
+  // a symlink does not get another folder's names read (and removed) as flags.
+  auto fd = openFolderPath(folder.path);
+  if (!fd) {
+    const PathRefused& why = fd.error();
+    if (folder.notice.refused(why)) {
+      const bool missing = why.problem == PathProblem::Missing;
+      Log::error((missing ? "cannot open flag folder " : "flag folder ") + folder.path +
+                     (missing ? ": " : " is refused: ") + why.message() + "; tried again every " +
+                     std::to_string(kReopenEvery.count()) + " s",
+                 {{"OPENCLAW_EVENT", missing ? "folder-missing" : "path-refused"},
+                  {"OPENCLAW_FOLDER", folder.path},
+                  {"OPENCLAW_COMPONENT", why.at},
+                  {"OPENCLAW_REASON", problemName(why.problem)}});
+    }
+    return false;
+  }
+  if (folder.notice.resolved()) {
+    Log::notice("flag folder " + folder.path + " opens again: watched",
+                {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_FOLDER", folder.path}});
+  }
+  folder.fd = std::move(fd).value();
+  if (inotify_) {
+    auto wd = inotify_->add("/proc/self/fd/" + std::to_string(folder.fd.get()), kFolderEvents);
+    if (wd) {
+      folder.watch = *wd;
     } else {
-      folder.fd = std::move(fd).value();
-      if (inotify_) {
-        auto wd = inotify_->add(dir.path, kFolderEvents);
-        if (wd) folder.watch = *wd;
+      Log::warning("cannot watch flag folder " + folder.path + ": " + wd.error().message() +
+                       "; its flags are seen at the next start or reload",
+                   {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_FOLDER", folder.path}});
+    }
+  }
+  return true;
+}
+
+void FlagWatcherService::reopenLater() {
+  if (!reopenTimer_) reopenTimer_ = std::make_unique<boost::asio::steady_timer>(ctx_.io);
+  reopenTimer_->expires_after(kReopenEvery);
+  reopenTimer_->async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    bool allOpen = true;
+    for (auto& folder : folders_) {
+      if (folder.fd) continue;
+      if (!openFolder(folder)) {
+        allOpen = false;
+        continue;
+      }
+      // Flags dropped while it could not be opened are handled now.
+      auto names = listFolder(folder.fd.get());
+      if (names) {
+        for (const auto& name : *names) handleName(folder, name);
       }
     }
-    folders_.push_back(std::move(folder));
-  }
+    if (!allOpen) reopenLater();
+  });
 }
 
 void FlagWatcherService::scanAll(const std::string& why) {
@@ -139,10 +192,12 @@ void FlagWatcherService::onEvent(const InotifyEvent& event) {
   for (auto& folder : folders_) {
     if (folder.watch != event.watch) continue;
     if (event.mask & (IN_IGNORED | IN_DELETE_SELF | IN_UNMOUNT)) {
-      Log::error("flag folder " + folder.path + " went away; reload once it is back",
+      Log::error("flag folder " + folder.path + " went away; tried again every " +
+                     std::to_string(kReopenEvery.count()) + " s",
                  {{"OPENCLAW_EVENT", "folder-missing"}, {"OPENCLAW_FOLDER", folder.path}});
       folder.watch = -1;
       folder.fd.reset();
+      reopenLater();
       return;
     }
     if (!event.name.empty()) handleName(folder, event.name);
@@ -438,6 +493,7 @@ std::string FlagWatcherService::status() const {
 }
 
 void FlagWatcherService::stop() {
+  reopenTimer_.reset();
   inotify_.reset();
   resumeWatches_.clear();
   managers_.reset();

@@ -6,6 +6,7 @@
 // folders costs a bounded number of journal lines (FolderNoise).
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "openclaw/docker_engine.h"
 #include "openclaw/durable_file.h"
 #include "openclaw/inotify_watcher.h"
+#include "openclaw/safe_path.h"
 #include "openclaw/systemd_managers.h"
 #include "revive_policy.h"
 
@@ -39,11 +41,16 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
     std::vector<std::string> allow;
     UniqueFd fd;
     int watch = -1;
+    RefusalNotice notice;  // why it cannot be opened, said once
   };
   using Clock = std::chrono::steady_clock;
 
   void startOnce();
   void openFolders();
+  // Opens one folder through folders only and watches it; false when it cannot (said once).
+  bool openFolder(Folder& folder);
+  // Tries the folders that could not be opened again, every kReopenEvery, until all are.
+  void reopenLater();
   void scanAll(const std::string& why);
   void onEvent(const InotifyEvent& event);
   void handleName(Folder& folder, const std::string& name);
@@ -71,6 +78,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   StateFile state_;
   std::string bootId_;  // this boot's token (boot_token.h); "" when it cannot be had
   std::unique_ptr<InotifyWatcher> inotify_;
+  std::unique_ptr<boost::asio::steady_timer> reopenTimer_;
   std::unique_ptr<SystemdManagers> managers_;
   std::map<std::string, std::unique_ptr<UnitWatch>> resumeWatches_;
   std::string lastAction_ = "nothing yet";
