@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "openclaw/durable_file.h"
 #include "openclaw/handles.h"
 #include "openclaw/result.h"
+#include "openclaw/safe_path.h"
 #include "openclaw/time_text.h"
 
 namespace openclaw {
@@ -224,14 +226,13 @@ Expected<Ok, std::string> replaceAtomically(int dirFd, const std::string& name,
   return Ok{};
 }
 
-// O_NOFOLLOW|O_DIRECTORY on a symlink fails with ENOTDIR or ELOOP; "Not a directory"
-// would send the operator looking for the wrong problem.
-std::string folderOpenError(const std::string& path, int err) {
-  struct stat st {};
-  if ((err == ENOTDIR || err == ELOOP) && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    return notRegularReason(st.st_mode);
-  }
-  return errnoText("cannot open", err);
+// A folder named on the command line may be relative to where the operator stands; the
+// walk from "/" needs it absolute.
+std::string absolute(const std::string& path) {
+  if (path.starts_with('/')) return path;
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) == nullptr) return path;  // refused below as not absolute
+  return std::string(cwd) + "/" + path;
 }
 
 EntryOutcome recoverEntry(int dirFd, const std::string& name, const Json& recovery) {
@@ -276,17 +277,22 @@ EntryOutcome recoverEntry(int dirFd, const std::string& name, const Json& recove
 JobRecoveryReport recoverInterruptedJobs(const std::string& dir, std::int64_t nowUnix,
                                          const std::string& reason) {
   JobRecoveryReport report;
-  const std::string path = withoutTrailingSlashes(dir);
-  UniqueFd dirFd(
-      ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  if (!dirFd) {
-    if (errno == ENOENT) {
+  const std::string path = absolute(withoutTrailingSlashes(dir));
+  // The jobs folder sits in a tree the gateway's container writes: reached through folders
+  // only, so a parent swapped for a symlink does not get another folder's jobs rewritten.
+  auto opened = openFolderPath(path);
+  if (!opened) {
+    const PathRefused& why = opened.error();
+    if (why.problem == PathProblem::Missing) {
       report.folderMissing = true;
+    } else if (why.problem == PathProblem::Symlink && why.at == path) {
+      report.errors.push_back({"", notRegularReason(S_IFLNK)});
     } else {
-      report.errors.push_back({"", folderOpenError(path, errno)});
+      report.errors.push_back({"", why.message()});
     }
     return report;
   }
+  UniqueFd dirFd = std::move(*opened);
   auto names = listNames(dirFd.get());
   if (!names) {
     report.errors.push_back({"", "cannot list: " + names.error().message()});

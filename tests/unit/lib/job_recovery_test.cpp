@@ -187,6 +187,19 @@ TEST_F(JobRecoveryTest, FolderThatIsASymlinkIsRefused) {
   EXPECT_EQ(read("job-1.json"), kRunningJob);
 }
 
+TEST_F(JobRecoveryTest, AFolderBehindASymlinkedParentIsRefusedAndLeftAlone) {
+  write("job-1.json", kRunningJob);
+  const std::string parent = dir_.string() + "-parent";
+  ASSERT_EQ(::symlink(dir_.parent_path().c_str(), parent.c_str()), 0);
+  const std::string through = parent + "/" + dir_.filename().string();
+  const auto report = recoverInterruptedJobs(through, kNow, kReason);
+  ::unlink(parent.c_str());
+  EXPECT_FALSE(report.folderMissing);
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_EQ(report.errors[0].reason, parent + " is a symlink: not followed");
+  EXPECT_EQ(read("job-1.json"), kRunningJob);
+}
+
 TEST_F(JobRecoveryTest, OnlyJsonNamesAreReadAndSubfoldersAreNotEntered) {
   write("job.txt", kRunningJob);
   ASSERT_TRUE(fs::create_directory(dir_ / "nested"));
