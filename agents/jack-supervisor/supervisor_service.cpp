@@ -5,13 +5,14 @@
 #include <set>
 
 #include "openclaw/log.h"
+#include "openclaw/safe_path.h"
 
 namespace openclaw::supervisor {
 namespace {
 
 // A config is written (closed after writing) or renamed into place; both end an edit.
-constexpr std::uint32_t kConfigFolderEvents =
-    IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW;
+// Added through /proc/self/fd/N, which must be followed: no IN_DONT_FOLLOW.
+constexpr std::uint32_t kConfigFolderEvents = IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR;
 
 std::optional<TelegramSettings> telegramSettings(const SupervisorConfig& c) {
   if (!c.telegram) return std::nullopt;
@@ -90,7 +91,19 @@ void SupervisorService::watchConfigFolders() {
   folderOfWatch_.clear();
   for (const auto& bot : units_) {
     for (const std::string& folder : bot->watchedFolders()) {
-      auto wd = inotify_->add(folder, kConfigFolderEvents);
+      // Watched through a descriptor of the folder reached through folders only: a parent
+      // swapped for a symlink gets no watch on another tree (the bot says it is refused).
+      auto fd = openFolderPath(folder);
+      if (!fd) {
+        if (fd.error().problem == PathProblem::Missing) {
+          Log::warning(
+              "cannot watch " + folder + ": " + fd.error().message() +
+                  "; changes there are noticed when a repair needs them",
+              {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", bot->config().name}});
+        }
+        continue;
+      }
+      auto wd = inotify_->add("/proc/self/fd/" + std::to_string(fd->get()), kConfigFolderEvents);
       if (!wd) {
         Log::warning("cannot watch " + folder + ": " + wd.error().message() +
                          "; changes there are noticed when a repair needs them",
