@@ -7,6 +7,9 @@ namespace {
 // A sweep more often than a minute walks big trees for nothing: inotify covers the gap.
 constexpr std::int64_t kMinSweepSec = 60;
 constexpr std::int64_t kMaxSweepSec = 7 * 86400;
+// Deeper than a few hundred levels is no tree a bot needs; each level is one more step from
+// the root for every folder below it.
+constexpr std::int64_t kMaxDepthLimit = 256;
 
 std::optional<AclTag> parseTag(std::string_view t) {
   if (t == "u" || t == "user") return AclTag::User;
@@ -104,6 +107,7 @@ Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::jso
     config.rules.push_back(std::move(rule));
   });
   root.getInRange("sweep_interval_sec", config.sweepIntervalSec, kMinSweepSec, kMaxSweepSec);
+  root.getInRange("max_depth", config.maxDepth, 1, kMaxDepthLimit);
   root.finish();
   if (!issues.empty()) return Unexpected<ConfigIssues>{std::move(issues)};
   return config;

@@ -37,6 +37,10 @@ struct AclRule {
 struct AclKeeperConfig {
   std::vector<AclRule> rules;
   std::int64_t sweepIntervalSec = 600;
+  // Folders more than this many levels below a tree's root are not entered (their own ACL is
+  // still kept): a container can nest folders without end, and every level costs a walk from
+  // the root.
+  std::int64_t maxDepth = 64;
 };
 
 Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::json& doc,

@@ -56,7 +56,10 @@ void AclKeeperService::apply(const AclKeeperConfig& config) {
       onSkipped(p, why, d);
     };
     const std::size_t index = trees_.size();
-    listener.folder = [this, index](int fd, const std::string& rel) { addWatch(index, fd, rel); };
+    // Only walkFolder lists folders (visitChildren): the folder to watch is the one it walks.
+    listener.folder = [this, index](int fd, const std::string&) {
+      if (walking_.first == index) addWatch(index, walking_.second, fd);
+    };
     trees_.push_back(
         {std::make_unique<AclTree>(rule, TreeMode::Apply, std::move(listener)), {}, {}});
   }
@@ -93,7 +96,7 @@ void AclKeeperService::startSweep(const std::string& why) {
     if (auto r = t.tree->openRoot(); !r) {
       // Nothing of the tree is kept meanwhile: its watches would lead to folders the
       // configured path does not name any more.
-      dropWatches(i, "");
+      dropWatches(i, FolderIndex::kRoot);
       if (t.refusal.refused(r.error())) {
         Log::warning("tree " + path + " is refused: " + r.error().message() +
                          "; nothing in it is touched, the next sweep tries again",
@@ -108,8 +111,9 @@ void AclKeeperService::startSweep(const std::string& why) {
       Log::notice("tree " + path + " resolves again: kept as configured",
                   {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_TARGET", path}});
     }
+    t.folders.setFresh(FolderIndex::kRoot, t.tree->rootFresh());
     tally(i, true);
-    sweep_.push_back({i, ""});
+    queue(sweep_, i, FolderIndex::kRoot);
   }
   inSweepWork_ = false;
   scheduleSlice();
@@ -131,9 +135,10 @@ void AclKeeperService::runSlice() {
   while (Clock::now() < deadline && (!urgent_.empty() || !sweep_.empty())) {
     const bool sweep = urgent_.empty();
     auto& queue = sweep ? sweep_ : urgent_;
-    const Work work = std::move(queue.back());
+    const Work work = queue.back();
     queue.pop_back();
     walkFolder(work, sweep);
+    if (work.tree < trees_.size()) trees_[work.tree].folders.release(work.folder);
   }
   if (!urgent_.empty() || !sweep_.empty()) {
     // Yield to the loop: inotify events and the watchdog run between slices.
@@ -143,26 +148,44 @@ void AclKeeperService::runSlice() {
   if (sweeping_) finishSweep();
 }
 
+void AclKeeperService::queue(std::vector<Work>& to, std::size_t tree, Folder folder) {
+  trees_[tree].folders.hold(folder);
+  to.push_back({tree, folder});
+}
+
 void AclKeeperService::walkFolder(const Work& work, bool sweep) {
   if (work.tree >= trees_.size()) return;
-  AclTree& tree = *trees_[work.tree].tree;
-  if (!tree.rootOpen()) return;
+  Tree& t = trees_[work.tree];
+  AclTree& tree = *t.tree;
+  // Moved out (or its tree refused) since it was queued: nothing left to keep.
+  if (!tree.rootOpen() || t.folders.detached(work.folder)) return;
   inSweepWork_ = sweep;
-  auto fd = tree.openFolder(work.rel);
+  const std::string rel = t.folders.path(work.folder);
+  auto fd = tree.openFolder(rel);
   if (fd) {
-    std::vector<std::string> sub;
+    std::vector<SubFolder> sub;
     // A folder whose own ACL was just fixed has likely never been kept: most of what is in
     // it is about to be written, so it is watched after (no events to read back). Any
     // other folder is watched first; a right ACL then raises nothing.
-    const bool fresh = tree.takeFresh(work.rel);
-    const auto order = fresh && !trees_[work.tree].watchByRel.contains(work.rel)
-                           ? AclTree::WatchOrder::After
-                           : AclTree::WatchOrder::First;
-    if (auto r = tree.visitChildren(fd->get(), work.rel, sub, order); !r) {
-      Log::debug("cannot list " + tree.absolute(work.rel) + ": " + r.error().message());
+    const bool fresh = t.folders.fresh(work.folder);
+    t.folders.setFresh(work.folder, false);
+    const auto order = fresh && t.folders.watch(work.folder) < 0 ? AclTree::WatchOrder::After
+                                                                 : AclTree::WatchOrder::First;
+    walking_ = {work.tree, work.folder};
+    if (auto r = tree.visitChildren(fd->get(), rel, sub, order); !r) {
+      Log::debug("cannot list " + tree.absolute(rel) + ": " + r.error().message());
     }
-    auto& queue = sweep ? sweep_ : urgent_;
-    for (auto& rel : sub) queue.push_back({work.tree, std::move(rel)});
+    walking_ = {kNotWalking, FolderIndex::kRoot};
+    const unsigned depth = t.folders.depth(work.folder) + 1;
+    for (const auto& s : sub) {
+      if (depth > static_cast<unsigned>(config_.maxDepth)) {
+        tree.tooDeep(join(rel, s.name), static_cast<unsigned>(config_.maxDepth));
+        continue;
+      }
+      const Folder child = t.folders.child(work.folder, s.name);
+      if (s.fresh) t.folders.setFresh(child, true);
+      queue(sweep ? sweep_ : urgent_, work.tree, child);
+    }
   }
   // A folder gone (or turned into a symlink) since it was queued has nothing left to keep.
   tally(work.tree, sweep);
@@ -219,21 +242,23 @@ void AclKeeperService::tally(std::size_t tree, bool sweep) {
   c = {};
 }
 
-void AclKeeperService::addWatch(std::size_t tree, int fd, const std::string& rel) {
+void AclKeeperService::addWatch(std::size_t tree, Folder folder, int fd) {
   if (!inotify_) return;
+  FolderIndex& folders = trees_[tree].folders;
   auto wd = inotify_->add("/proc/self/fd/" + std::to_string(fd), kWatchMask);
   if (!wd) {
     ++unwatched_;
     if (wd.error() == std::errc::no_space_on_device && !toldWatchLimit_) {
       toldWatchLimit_ = true;
       Log::warning("the kernel's inotify watch limit is reached (fs.inotify.max_user_watches) at " +
-                       trees_[tree].tree->absolute(rel) +
+                       trees_[tree].tree->absolute(folders.path(folder)) +
                        ": the folders already watched stay watched, the rest are kept by the "
                        "sweep every " +
                        std::to_string(config_.sweepIntervalSec) + " s",
                    {{"OPENCLAW_EVENT", "watch-limit"}});
     } else if (wd.error() != std::errc::no_space_on_device) {
-      Log::debug("cannot watch " + trees_[tree].tree->absolute(rel) + ": " + wd.error().message());
+      Log::debug("cannot watch " + trees_[tree].tree->absolute(folders.path(folder)) + ": " +
+                 wd.error().message());
     }
     return;
   }
@@ -241,41 +266,37 @@ void AclKeeperService::addWatch(std::size_t tree, int fd, const std::string& rel
   bool found = false;
   for (auto& ref : refs) {
     if (ref.tree != tree) continue;
-    if (ref.rel != rel) trees_[tree].watchByRel.erase(ref.rel);
-    ref.rel = rel;
+    // The same inode watched under another name of this tree (moved within it): the watch
+    // is this folder's now.
+    if (ref.folder != folder && folders.watch(ref.folder) == *wd) folders.setWatch(ref.folder, -1);
+    ref.folder = folder;
     found = true;
   }
-  if (!found) refs.push_back({tree, rel});
-  trees_[tree].watchByRel[rel] = *wd;
+  if (!found) refs.push_back({tree, folder});
+  folders.setWatch(folder, *wd);
 }
 
-void AclKeeperService::dropWatches(std::size_t tree, const std::string& rel) {
-  auto& byRel = trees_[tree].watchByRel;
-  const std::string below = rel + '/';
-  const auto inside = [&](const std::string& r) {
-    return rel.empty() || r == rel || r.compare(0, below.size(), below) == 0;
-  };
-  for (auto it = byRel.lower_bound(rel); it != byRel.end() && inside(it->first);) {
-    const int wd = it->second;
-    it = byRel.erase(it);
+void AclKeeperService::dropWatches(std::size_t tree, Folder folder) {
+  trees_[tree].folders.removeSubtree(folder, [&](int wd) {
     auto w = watches_.find(wd);
-    if (w == watches_.end()) continue;
+    if (w == watches_.end()) return;
     std::erase_if(w->second, [tree](const WatchRef& r) { return r.tree == tree; });
     if (w->second.empty()) {
       watches_.erase(w);
       if (inotify_) inotify_->remove(wd);
     }
-  }
+  });
 }
 
 void AclKeeperService::forgetWatch(int wd) {
   auto w = watches_.find(wd);
   if (w == watches_.end()) return;
-  for (const auto& ref : w->second) {
-    auto& byRel = trees_[ref.tree].watchByRel;
-    if (auto it = byRel.find(ref.rel); it != byRel.end() && it->second == wd) byRel.erase(it);
-  }
+  const std::vector<WatchRef> refs = std::move(w->second);
   watches_.erase(w);
+  for (const auto& ref : refs) {
+    FolderIndex& folders = trees_[ref.tree].folders;
+    if (folders.watch(ref.folder) == wd) folders.setWatch(ref.folder, -1);
+  }
 }
 
 void AclKeeperService::onEvent(const InotifyEvent& event) {
@@ -305,11 +326,11 @@ void AclKeeperService::onEvent(const InotifyEvent& event) {
   if (w == watches_.end()) return;
   if (w->second.size() == 1 && !(event.mask & (IN_MOVED_FROM | IN_MOVE_SELF | IN_DELETE_SELF))) {
     // The common case; only moves change watches_ while an event is handled.
-    onEntryEvent(w->second.front().tree, w->second.front().rel, event);
+    onEntryEvent(w->second.front().tree, w->second.front().folder, event);
     return;
   }
   const std::vector<WatchRef> refs = w->second;
-  for (const auto& ref : refs) onEntryEvent(ref.tree, ref.rel, event);
+  for (const auto& ref : refs) onEntryEvent(ref.tree, ref.folder, event);
 }
 
 void AclKeeperService::endBatch() {
@@ -321,15 +342,15 @@ void AclKeeperService::endBatch() {
   if (eventCounts_.fixed != statusFixed_ || watchCount() != statusWatched_) setStatus();
 }
 
-int AclKeeperService::batchFolder(std::size_t tree, const std::string& rel) {
+int AclKeeperService::batchFolder(std::size_t tree, Folder folder) {
   // Events come in runs from one folder: the last one answers without a lookup.
-  if (cwdFolder_ >= 0 && lastFolder_.first == tree && lastFolder_.second == rel) {
+  if (cwdFolder_ >= 0 && lastFolder_.first == tree && lastFolder_.second == folder) {
     return cwdFolder_;
   }
-  const auto key = std::make_pair(tree, rel);
+  const auto key = std::make_pair(tree, folder);
   auto it = batchFolders_.find(key);
   if (it == batchFolders_.end()) {
-    auto fd = trees_[tree].tree->openFolder(rel);
+    auto fd = trees_[tree].tree->openFolder(trees_[tree].folders.path(folder));
     if (!fd) return -1;
     it = batchFolders_.emplace(key, std::move(*fd)).first;
   }
@@ -351,39 +372,48 @@ void AclKeeperService::forgetFolders() {
   batchFolders_.clear();
 }
 
-void AclKeeperService::onEntryEvent(std::size_t index, const std::string& relDir,
-                                    const InotifyEvent& event) {
-  AclTree& tree = *trees_[index].tree;
-  if (!tree.rootOpen()) return;
+void AclKeeperService::onEntryEvent(std::size_t index, Folder folder, const InotifyEvent& event) {
+  Tree& t = trees_[index];
+  AclTree& tree = *t.tree;
+  if (!tree.rootOpen() || t.folders.detached(folder)) return;
   if (event.name.empty()) {
-    if (relDir.empty() && (event.mask & (IN_MOVE_SELF | IN_DELETE_SELF))) {
+    if (folder == FolderIndex::kRoot && (event.mask & (IN_MOVE_SELF | IN_DELETE_SELF))) {
       // The root itself was renamed or removed: its descriptor now leads elsewhere. The
-      // sweep opens the configured path again (or says it is missing).
+      // sweep opens the configured path again (or says it is refused).
       tree.closeRoot();
-      dropWatches(index, "");
+      dropWatches(index, FolderIndex::kRoot);
       startSweep("root moved");
       return;
     }
     // The watched folder itself: its own ACL or mode changed.
     if (event.mask & IN_ATTRIB) {
-      if (const int fd = batchFolder(index, relDir); fd >= 0) tree.visitSelf(fd, relDir);
+      if (const int fd = batchFolder(index, folder); fd >= 0) {
+        tree.visitSelf(fd, t.folders.path(folder));
+      }
     }
     tally(index, false);
     return;
   }
   if ((event.mask & IN_MOVED_FROM) && (event.mask & IN_ISDIR)) {
     // Moved out of the tree, or within it (then IN_MOVED_TO walks it again under its new name).
-    dropWatches(index, join(relDir, event.name));
+    if (auto moved = t.folders.find(folder, event.name)) dropWatches(index, *moved);
     return;
   }
   if (!(event.mask & (IN_CREATE | IN_MOVED_TO | IN_ATTRIB))) return;
-  const int dir = batchFolder(index, relDir);
+  const int dir = batchFolder(index, folder);
   if (dir < 0) return;
+  const std::string relDir = t.folders.path(folder);
   auto r = tree.visit(dir, relDir, event.name, (event.mask & IN_ISDIR) ? DT_DIR : DT_REG, true);
   if (r.kind == EntryResult::Folder && (event.mask & (IN_CREATE | IN_MOVED_TO))) {
     // A new or moved-in folder: its content and its watches, before any sweep work.
-    urgent_.push_back({index, join(relDir, event.name)});
-    scheduleSlice();
+    if (t.folders.depth(folder) + 1 > static_cast<unsigned>(config_.maxDepth)) {
+      tree.tooDeep(join(relDir, event.name), static_cast<unsigned>(config_.maxDepth));
+    } else {
+      const Folder child = t.folders.child(folder, event.name);
+      if (r.fresh) t.folders.setFresh(child, true);
+      queue(urgent_, index, child);
+      scheduleSlice();
+    }
   }
   tally(index, false);
 }
@@ -414,7 +444,10 @@ void AclKeeperService::onFixed(const Drift& drift) {
 }
 
 void AclKeeperService::onSkipped(const std::string& path, Skip why, const std::string& detail) {
-  if (toldSkipped_.size() >= kMaxToldSkipped || !toldSkipped_.insert(path).second) return;
+  if (toldSkipped_.size() >= kMaxToldSkipped ||
+      !toldSkipped_.insert(std::hash<std::string>{}(path)).second) {
+    return;
+  }
   Log::write(why == Skip::Error ? LOG_WARNING : LOG_INFO,
              "skipped " + path + ": " + skipName(why) + ", " + detail,
              {{"OPENCLAW_EVENT", "acl-skip"}, {"OPENCLAW_TARGET", path}});
@@ -428,7 +461,7 @@ void AclKeeperService::setStatus() {
 
 std::size_t AclKeeperService::watchCount() const {
   std::size_t watched = 0;
-  for (const auto& t : trees_) watched += t.watchByRel.size();
+  for (const auto& t : trees_) watched += t.folders.watched();
   return watched;
 }
 

@@ -6,19 +6,24 @@
 // slices of a few milliseconds on the event loop, events first, so a sweep of a big tree
 // never delays a new file's ACL by more than a slice.  Nothing is persisted: after a kill -9
 // the start sweep rebuilds everything from the trees themselves.
+//
+// Bounded against a hostile tree: folders deeper than max_depth are not entered, each
+// folder in hand is known by its parent and its name (FolderIndex), not by its path, and
+// the queues hold such folders, not paths.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "acl_keeper_config.h"
 #include "acl_tree.h"
+#include "folder_index.h"
 #include "openclaw/daemon.h"
 #include "openclaw/inotify_watcher.h"
 #include "openclaw/safe_path.h"
@@ -35,34 +40,36 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
 
  private:
   using Clock = std::chrono::steady_clock;
+  using Folder = FolderIndex::Id;
   struct Tree {
     std::unique_ptr<AclTree> tree;
-    std::map<std::string, int> watchByRel;  // sorted, so a moved folder's subtree is a range
-    RefusalNotice refusal;                  // why the root could not be opened, if it could not
+    FolderIndex folders;    // watched or queued folders
+    RefusalNotice refusal;  // why the root could not be opened, if it could not
   };
   struct WatchRef {
     std::size_t tree;
-    std::string rel;
+    Folder folder;
   };
   struct Work {
     std::size_t tree;
-    std::string rel;
+    Folder folder;  // held in the tree's index while queued
   };
 
   void startSweep(const std::string& why);
   void finishSweep();
   void scheduleSlice();
   void runSlice();
+  void queue(std::vector<Work>& queue, std::size_t tree, Folder folder);
   void walkFolder(const Work& work, bool sweep);
   void onEvent(const InotifyEvent& event);
-  void onEntryEvent(std::size_t tree, const std::string& relDir, const InotifyEvent& event);
+  void onEntryEvent(std::size_t tree, Folder folder, const InotifyEvent& event);
   void endBatch();
   // An event's folder, opened once per batch of events and made the working folder (the
   // xattr calls have no *at form); -1 when it cannot be reached from the root any more.
-  int batchFolder(std::size_t tree, const std::string& rel);
+  int batchFolder(std::size_t tree, Folder folder);
   void forgetFolders();
-  void addWatch(std::size_t tree, int fd, const std::string& rel);
-  void dropWatches(std::size_t tree, const std::string& rel);
+  void addWatch(std::size_t tree, Folder folder, int fd);
+  void dropWatches(std::size_t tree, Folder folder);
   void forgetWatch(int wd);
   void tally(std::size_t tree, bool sweep);
   void onFixed(const Drift& drift);
@@ -80,9 +87,12 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::vector<Work> sweep_;   // the sweep's folders still to walk
   bool applied_ = false;
   bool batchOpen_ = false;
-  std::map<std::pair<std::size_t, std::string>, UniqueFd> batchFolders_;
+  std::map<std::pair<std::size_t, Folder>, UniqueFd> batchFolders_;
   int cwdFolder_ = -1;  // the working folder: one of batchFolders_, or -1 for /
-  std::pair<std::size_t, std::string> lastFolder_;
+  std::pair<std::size_t, Folder> lastFolder_;
+  // The folder walkFolder is listing (to watch it), or none.
+  static constexpr std::size_t kNotWalking = SIZE_MAX;
+  std::pair<std::size_t, Folder> walking_{kNotWalking, FolderIndex::kRoot};
   bool sliceQueued_ = false;
   bool inSweepWork_ = false;
 
@@ -98,9 +108,9 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::uint64_t statusFixed_ = 0;  // what the last STATUS= said
   std::size_t statusWatched_ = 0;
 
-  std::size_t unwatched_ = 0;
+  std::size_t unwatched_ = 0;  // folders walked without a watch since the sweep began
   bool toldWatchLimit_ = false;
-  std::set<std::string> toldSkipped_;
+  std::unordered_set<std::size_t> toldSkipped_;  // hashes of the paths told: a word each
   Clock::time_point fixLogWindow_;
   unsigned fixLogsInWindow_ = 0;
   std::uint64_t fixLogsSuppressed_ = 0;

@@ -144,6 +144,8 @@ const char* skipName(Skip why) {
       return "special file";
     case Skip::Error:
       return "error";
+    case Skip::TooDeep:
+      return "too deep";
   }
   return "?";
 }
@@ -273,7 +275,7 @@ PathResult<Ok> AclTree::openRoot() {
   ++counts_.folders;
   const auto fixed = counts_.fixed;
   check(root_.get(), true, "");
-  if (counts_.fixed != fixed) fresh_.insert("");
+  rootFresh_ = counts_.fixed != fixed && mode_ == TreeMode::Apply;
   return Ok{};
 }
 
@@ -351,8 +353,9 @@ void AclTree::check(int fd, bool isDir, const std::string& rel) {
   }
 }
 
-bool AclTree::takeFresh(const std::string& rel) {
-  return fresh_.erase(rel) > 0;
+void AclTree::tooDeep(const std::string& rel, unsigned maxDepth) {
+  skip(rel, Skip::TooDeep,
+       "more than " + std::to_string(maxDepth) + " levels below the tree's root: not entered");
 }
 
 void AclTree::closeLater(UniqueFd fd) {
@@ -553,14 +556,14 @@ EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::stri
   ++counts_.folders;
   const auto fixed = counts_.fixed;
   check(folder.get(), true, rel);
-  if (counts_.fixed != fixed && mode_ == TreeMode::Apply) fresh_.insert(rel);
+  result.fresh = counts_.fixed != fixed && mode_ == TreeMode::Apply;
   result.kind = EntryResult::Folder;
   result.folder = std::move(folder);
   return result;
 }
 
-Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel,
-                                  std::vector<std::string>& sub, WatchOrder order) {
+Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel, std::vector<SubFolder>& sub,
+                                  WatchOrder order) {
   if (!listener_.folder) order = WatchOrder::First;  // nothing to watch: one pass
   // Watched before it is listed, so nothing created meanwhile falls between the two.
   if (order == WatchOrder::First && listener_.folder) listener_.folder(folderFd, rel);
@@ -596,7 +599,7 @@ Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel,
       const bool again = second && seen.contains(name);
       once(again, [&] {
         auto r = visit(dirFd, rel, name, e->d_type, true, &later);
-        if (!again && r.kind == EntryResult::Folder) sub.push_back(join(rel, name));
+        if (!again && r.kind == EntryResult::Folder) sub.push_back({name, r.fresh});
       });
       if (order == WatchOrder::After && !second) seen.insert(std::move(name));
       errno = 0;

@@ -21,7 +21,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "acl_keeper_config.h"
@@ -32,8 +31,8 @@
 
 namespace openclaw::aclkeeper {
 
-enum class Skip : std::uint8_t { Symlink, HardLinked, OtherFilesystem, Special, Error };
-inline constexpr std::size_t kSkipKinds = 5;
+enum class Skip : std::uint8_t { Symlink, HardLinked, OtherFilesystem, Special, Error, TooDeep };
+inline constexpr std::size_t kSkipKinds = 6;
 const char* skipName(Skip why);
 
 enum class TreeMode { Apply, Verify };
@@ -76,7 +75,14 @@ struct TreeListener {
 
 struct EntryResult {
   enum Kind { Gone, File, Folder, Skipped } kind = Gone;
-  UniqueFd folder;  // open on the folder when kind == Folder
+  UniqueFd folder;     // open on the folder when kind == Folder
+  bool fresh = false;  // a folder whose own ACL was just fixed (see visitChildren)
+};
+
+// A folder found in a folder's listing, to be walked in turn.
+struct SubFolder {
+  std::string name;
+  bool fresh = false;  // its own ACL was just fixed: likely nothing in it has been kept yet
 };
 
 class AclTree {
@@ -93,6 +99,8 @@ class AclTree {
   // safe_path: a parent swapped for a symlink is refused, naming it), and checks its own ACL.
   PathResult<Ok> openRoot();
   bool rootOpen() const { return root_.valid(); }
+  // The root's own ACL was just fixed by openRoot (see SubFolder::fresh).
+  bool rootFresh() const { return rootFresh_; }
   void closeRoot() { root_.reset(); }
 
   // Opens a folder below the root by its relative path, through folders only, never leaving
@@ -115,16 +123,16 @@ class AclTree {
   // Checks the folder itself, e.g. after IN_ATTRIB on it.
   void visitSelf(int folderFd, const std::string& rel);
 
-  // Every entry of a folder, visited; the sub-folders' relative paths are appended to `sub`.
+  // Every entry of a folder, visited; the sub-folders' names are appended to `sub`.
   // First: the folder is watched (listener.folder) before it is listed, for a folder that
   // may already be watched.  After: listed and fixed, then watched, then checked again, for
-  // a folder seen for the first time: its fixes then raise no inotify events to read back.
+  // a folder seen for the first time (a fresh one: its own ACL was just fixed, so nothing in
+  // it has likely been kept): its fixes then raise no inotify events to read back.
   enum class WatchOrder { First, After };
-  // True (once) when the folder's own ACL was just fixed: a sign that nothing in it has been
-  // kept yet, so WatchOrder::After is the cheaper walk.
-  bool takeFresh(const std::string& rel);
-  Result<Ok> visitChildren(int folderFd, const std::string& rel, std::vector<std::string>& sub,
+  Result<Ok> visitChildren(int folderFd, const std::string& rel, std::vector<SubFolder>& sub,
                            WatchOrder order = WatchOrder::First);
+  // A folder the walk does not enter: it is more than `maxDepth` levels below the root.
+  void tooDeep(const std::string& rel, unsigned maxDepth);
 
   // The path for people: absolute, control characters shown as '?'.
   std::string absolute(const std::string& rel) const;
@@ -148,8 +156,8 @@ class AclTree {
   TreeCounts counts_;
   UniqueFd root_;
   dev_t rootDev_ = 0;
-  std::unordered_set<std::string> fresh_;  // see takeFresh
-  UniqueFd procFds_;                       // /proc/self/fd, once a write needs it
+  bool rootFresh_ = false;
+  UniqueFd procFds_;  // /proc/self/fd, once a write needs it
   // Descriptors of fixed files, closed together (closeLater).
   int closeFirst_ = -1;
   int closeLast_ = -1;

@@ -5,6 +5,7 @@
 #include "acl_keeper_config.h"
 #include "acl_tree.h"
 #include "config_option.h"
+#include "folder_index.h"
 #include "openclaw/daemon.h"
 
 namespace openclaw::agentctl {
@@ -41,18 +42,12 @@ int aclVerifyCommand(const std::vector<std::string>& args) {
       ++missing;
       continue;
     }
-    std::vector<std::string> pending{""};
-    while (!pending.empty()) {
-      const std::string rel = std::move(pending.back());
-      pending.pop_back();
-      auto fd = tree.openFolder(rel);
-      if (!fd) continue;  // gone since it was listed
-      if (auto r = tree.visitChildren(fd->get(), rel, pending); !r) {
-        std::cout << "error: " << tree.absolute(rel) << ": listing: " << r.error().message()
-                  << "\n";
-        ++tree.counts().skipped[static_cast<std::size_t>(aclkeeper::Skip::Error)];
-      }
-    }
+    aclkeeper::walkTree(tree, static_cast<unsigned>(config->maxDepth),
+                        [&tree](const std::string& rel, std::error_code error) {
+                          std::cout << "error: " << tree.absolute(rel)
+                                    << ": listing: " << error.message() << "\n";
+                          ++tree.counts().skipped[static_cast<std::size_t>(aclkeeper::Skip::Error)];
+                        });
     total.add(tree.counts());
   }
   const std::uint64_t errors = total.skipped[static_cast<std::size_t>(aclkeeper::Skip::Error)];

@@ -1,6 +1,7 @@
 // acl-keeper: the ACL policy on plain lists, then the walk on a real folder (ACLs on the
 // test's own files need no privilege), then the service's inotify path on a real loop.
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "acl_policy.h"
 #include "acl_tree.h"
 #include "captured_log.h"
+#include "folder_index.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
 
@@ -126,6 +128,52 @@ TEST(AclConfig, ParsesCapitalX) {
   EXPECT_FALSE(parseAclEntry("u:101000:rwz").has_value());
 }
 
+TEST(AclConfig, BoundsTheDepth) {
+  auto good = parseAclKeeperConfig(nlohmann::json::parse(R"({"rules": [], "max_depth": 10})"), "f");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->maxDepth, 10);
+  auto defaults = parseAclKeeperConfig(nlohmann::json::parse(R"({"rules": []})"), "f");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->maxDepth, 64);
+  auto bad = parseAclKeeperConfig(nlohmann::json::parse(R"({"rules": [], "max_depth": 0})"), "f");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().size(), 1u);
+}
+
+// Folders known by parent and name: paths rebuilt, a moved-out subtree gives its watches
+// back, and a folder removed while work on it is queued stays (detached, not found by name)
+// until that work is done; then nothing is left but the root.
+TEST(AFolderIndex, KeepsWhatIsWatchedOrQueuedAndNothingElse) {
+  FolderIndex index;
+  const auto a = index.child(FolderIndex::kRoot, "a");
+  const auto b = index.child(a, "b");
+  const auto c = index.child(b, "c");
+  EXPECT_EQ(index.child(a, "b"), b);
+  EXPECT_EQ(index.path(c), "a/b/c");
+  EXPECT_EQ(index.depth(c), 3u);
+  index.setWatch(a, 1);
+  index.setWatch(b, 2);
+  index.hold(c);
+  EXPECT_EQ(index.watched(), 2u);
+  std::vector<int> dropped;
+  index.removeSubtree(b, [&](int wd) { dropped.push_back(wd); });
+  EXPECT_EQ(dropped, std::vector<int>{2});
+  EXPECT_TRUE(index.detached(c));
+  EXPECT_FALSE(index.find(a, "b").has_value());
+  EXPECT_EQ(index.size(), 4u);  // root, a (watched), b and c (c held, b its parent)
+  index.release(c);
+  EXPECT_EQ(index.size(), 2u);
+  index.setWatch(a, -1);
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_EQ(index.watched(), 0u);
+}
+
+// Bytes the heap has handed out and not had back (every arena, and big blocks mapped apart).
+std::size_t heapInUse() {
+  const auto m = ::mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
+
 class ATree : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -165,15 +213,9 @@ class ATree : public ::testing::Test {
     };
     AclTree tree(rule_, mode, listener);
     EXPECT_TRUE(tree.openRoot().ok());
-    std::vector<std::string> pending{""};
-    while (!pending.empty()) {
-      const std::string rel = pending.back();
-      pending.pop_back();
-      auto fd = tree.openFolder(rel);
-      if (fd) {
-        EXPECT_TRUE(tree.visitChildren(fd->get(), rel, pending).ok());
-      }
-    }
+    walkTree(tree, 64, [](const std::string& rel, std::error_code error) {
+      ADD_FAILURE() << rel << ": " << error.message();
+    });
     return tree.counts();
   }
 
@@ -181,6 +223,35 @@ class ATree : public ::testing::Test {
     struct stat st {};
     ::lstat(path.c_str(), &st);
     return st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+  }
+
+  // The service's start sweep of rule_ on a loop of its own, until it ends or `limit` passes:
+  // the STATUS line after it, and the heap the service then holds beyond what was in use
+  // before it was made.
+  struct Swept {
+    std::string status;
+    std::size_t grown = 0;
+  };
+  Swept startSweep(std::chrono::seconds limit) {
+    const std::size_t before = heapInUse();
+    boost::asio::io_context io;
+    Notifier notifier(io);
+    DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
+    Swept out;
+    AclKeeperService service(ctx);
+    AclKeeperConfig config;
+    config.rules.push_back(rule_);
+    config.sweepIntervalSec = 3600;
+    service.apply(config);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (service.status().find("(start):") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds(10));
+    }
+    out.status = service.status();
+    out.grown = heapInUse() - std::min(before, heapInUse());
+    service.stop();
+    return out;
   }
 
   std::string base_;
@@ -308,6 +379,86 @@ TEST_F(ATree, RefusesARootWhoseParentIsASymlink) {
   EXPECT_EQ(log.count("OPENCLAW_EVENT=path-resolved"), 1u) << log.text();
   EXPECT_EQ(fingerprint(), before);
   service.stop();
+}
+
+// `depth` nested folders called `name` below `top`, made by descriptor: their paths are far
+// longer than the kernel takes in one call.
+void makeChain(const std::string& top, int depth, const std::string& name) {
+  UniqueFd cur(::open(top.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  for (int i = 0; i < depth && cur; ++i) {
+    ASSERT_EQ(::mkdirat(cur.get(), name.c_str(), 0755), 0);
+    cur.reset(::openat(cur.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  }
+  ASSERT_TRUE(cur.valid());
+}
+
+// Removes such a chain from the bottom up, by descriptor.
+void removeChain(const std::string& top, const std::string& name) {
+  UniqueFd cur(::open(top.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  int depth = 0;
+  for (;;) {
+    UniqueFd next(
+        ::openat(cur.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!next) break;
+    cur = std::move(next);
+    ++depth;
+  }
+  for (; depth > 0; --depth) {
+    UniqueFd parent(::openat(cur.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    ASSERT_EQ(::unlinkat(parent.get(), name.c_str(), AT_REMOVEDIR), 0);
+    cur = std::move(parent);
+  }
+}
+
+// The number in "watching N folder(s)" of a STATUS line.
+std::size_t watchedIn(const std::string& status) {
+  const auto at = status.find("watching ");
+  return at == std::string::npos ? 0 : std::stoul(status.substr(at + 9));
+}
+
+// A container makes a chain of 3000 nested folders with 100-character names.  Each watched
+// folder was known by its whole relative path, in two indexes, so the chain cost the sum of
+// its paths (3000 * 3000 / 2 * 101 bytes, twice: about 900 MB) and every walk opened the
+// folder again from the root, component by component.  Now the keeper enters folders down to
+// max_depth below the root only, says once where it stopped, and a watched folder costs its
+// own name.
+TEST_F(ATree, ADeepChainIsWalkedDownToTheDepthLimitOnly) {
+  const std::string name(100, 'd');
+  makeChain(tree_, 3000, name);
+  openclaw::testing::CapturedLog log;
+  const auto [status, grown] = startSweep(std::chrono::seconds(120));
+  removeChain(tree_, name);
+  ASSERT_NE(status.find("(start):"), std::string::npos) << status;
+  // The root, a, a/b and the chain's first 64 levels below the root are entered; the 65th
+  // level keeps its own ACL but is not entered.
+  EXPECT_EQ(watchedIn(status), 3u + 64u) << status;
+  RecordProperty("bytes_held", std::to_string(grown));
+  EXPECT_LT(grown, 4u << 20) << "bytes the service holds after the sweep";
+  // Said once, at the folder where the walk stopped (acl-skip), and counted in the sweep.
+  EXPECT_EQ(log.count("too deep, more than 64 levels"), 1u) << log.text().substr(0, 2000);
+  EXPECT_EQ(log.count("(1 too deep)"), 1u) << log.text().substr(0, 2000);
+}
+
+// A watched folder costs its own name and a few hundred bytes, not its path: 40 chains of 60
+// folders with the longest name a folder can have (255 bytes) are 2 400 watched folders
+// whose paths add up to 40 * 60 * 61 / 2 * 256 bytes, 18 MB (kept twice over when folders
+// were known by their paths); their names alone are 600 KB.
+TEST_F(ATree, AWatchedFolderCostsItsNameNotItsPath) {
+  const std::string name(255, 'n');
+  for (int c = 0; c < 40; ++c) {
+    const std::string top = tree_ + "/c" + std::to_string(c);
+    std::filesystem::create_directories(top);
+    makeChain(top, 60, name);
+  }
+  const auto [status, grown] = startSweep(std::chrono::seconds(60));
+  for (int c = 0; c < 40; ++c) removeChain(tree_ + "/c" + std::to_string(c), name);
+  ASSERT_NE(status.find("(start):"), std::string::npos) << status;
+  const std::size_t watched = watchedIn(status);
+  EXPECT_EQ(watched, 3u + 40u + 40u * 60u) << status;
+  RecordProperty("bytes_per_watched_folder",
+                 std::to_string(grown / std::max<std::size_t>(watched, 1)));
+  EXPECT_LT(grown / std::max<std::size_t>(watched, 1), 1024u)
+      << grown << " bytes held for " << watched << " watched folders";
 }
 
 // The kernel's watch limit, made small in a user namespace of the test's own (where
