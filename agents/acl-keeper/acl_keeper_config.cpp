@@ -10,6 +10,8 @@ constexpr std::int64_t kMaxSweepSec = 7 * 86400;
 // Deeper than a few hundred levels is no tree a bot needs; each level is one more step from
 // the root for every folder below it.
 constexpr std::int64_t kMaxDepthLimit = 256;
+// A watch pins about 1 KiB of kernel memory: 16 M of them would be 16 GiB.
+constexpr std::int64_t kMaxWatchesLimit = 16 * 1024 * 1024;
 
 std::optional<AclTag> parseTag(std::string_view t) {
   if (t == "u" || t == "user") return AclTag::User;
@@ -108,6 +110,7 @@ Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::jso
   });
   root.getInRange("sweep_interval_sec", config.sweepIntervalSec, kMinSweepSec, kMaxSweepSec);
   root.getInRange("max_depth", config.maxDepth, 1, kMaxDepthLimit);
+  root.getInRange("max_watches", config.maxWatches, 0, kMaxWatchesLimit);
   root.finish();
   if (!issues.empty()) return Unexpected<ConfigIssues>{std::move(issues)};
   return config;

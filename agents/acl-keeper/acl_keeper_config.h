@@ -41,6 +41,9 @@ struct AclKeeperConfig {
   // still kept): a container can nest folders without end, and every level costs a walk from
   // the root.
   std::int64_t maxDepth = 64;
+  // inotify watches the keeper may hold; 0: a quarter of the kernel's per-user limit, which
+  // every root service shares (watch_budget.h).
+  std::int64_t maxWatches = 0;
 };
 
 Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::json& doc,

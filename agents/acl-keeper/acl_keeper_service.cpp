@@ -49,6 +49,7 @@ void AclKeeperService::apply(const AclKeeperConfig& config) {
   trees_.clear();
   unwatched_ = 0;
   toldWatchLimit_ = false;
+  watchBudget_ = watchBudget(config_.maxWatches, kernelWatchLimit());
   for (const auto& rule : config_.rules) {
     TreeListener listener;
     listener.fixed = [this](const Drift& d) { onFixed(d); };
@@ -245,18 +246,21 @@ void AclKeeperService::tally(std::size_t tree, bool sweep) {
 void AclKeeperService::addWatch(std::size_t tree, Folder folder, int fd) {
   if (!inotify_) return;
   FolderIndex& folders = trees_[tree].folders;
+  // A folder watched already keeps its watch (adding it again costs the kernel nothing); a
+  // new one needs room in the budget, counted in distinct watches, as the kernel counts.
+  if (folders.watch(folder) < 0 && watches_.size() >= watchBudget_.cap) {
+    unwatched(tree, folder,
+              "acl-keeper's inotify watches are at their cap of " +
+                  std::to_string(watchBudget_.cap) + " (" + watchBudget_.why + ")");
+    return;
+  }
   auto wd = inotify_->add("/proc/self/fd/" + std::to_string(fd), kWatchMask);
   if (!wd) {
-    ++unwatched_;
-    if (wd.error() == std::errc::no_space_on_device && !toldWatchLimit_) {
-      toldWatchLimit_ = true;
-      Log::warning("the kernel's inotify watch limit is reached (fs.inotify.max_user_watches) at " +
-                       trees_[tree].tree->absolute(folders.path(folder)) +
-                       ": the folders already watched stay watched, the rest are kept by the "
-                       "sweep every " +
-                       std::to_string(config_.sweepIntervalSec) + " s",
-                   {{"OPENCLAW_EVENT", "watch-limit"}});
-    } else if (wd.error() != std::errc::no_space_on_device) {
+    if (wd.error() == std::errc::no_space_on_device) {
+      unwatched(tree, folder,
+                "the kernel's inotify watch limit is reached (fs.inotify.max_user_watches)");
+    } else {
+      ++unwatched_;
       Log::debug("cannot watch " + trees_[tree].tree->absolute(folders.path(folder)) + ": " +
                  wd.error().message());
     }
@@ -274,6 +278,19 @@ void AclKeeperService::addWatch(std::size_t tree, Folder folder, int fd) {
   }
   if (!found) refs.push_back({tree, folder});
   folders.setWatch(folder, *wd);
+}
+
+void AclKeeperService::unwatched(std::size_t tree, Folder folder, const std::string& why) {
+  ++unwatched_;
+  if (toldWatchLimit_) return;
+  // Once per config: a tree that keeps growing past the cap must not say it at every sweep.
+  toldWatchLimit_ = true;
+  const std::string path = trees_[tree].tree->absolute(trees_[tree].folders.path(folder));
+  Log::warning(why + " at " + path +
+                   ": the folders already watched stay watched, the rest are kept by the sweep "
+                   "every " +
+                   std::to_string(config_.sweepIntervalSec) + " s",
+               {{"OPENCLAW_EVENT", "watch-limit"}, {"OPENCLAW_TARGET", path}});
 }
 
 void AclKeeperService::dropWatches(std::size_t tree, Folder folder) {

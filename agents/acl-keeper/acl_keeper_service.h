@@ -9,7 +9,9 @@
 //
 // Bounded against a hostile tree: folders deeper than max_depth are not entered, each
 // folder in hand is known by its parent and its name (FolderIndex), not by its path, and
-// the queues hold such folders, not paths.
+// the queues hold such folders, not paths.  It holds at most its share of the inotify
+// watches root's services share (max_watches, or a quarter of the kernel's limit); folders
+// beyond are kept by the sweep alone, and that is said once per config.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +29,7 @@
 #include "openclaw/daemon.h"
 #include "openclaw/inotify_watcher.h"
 #include "openclaw/safe_path.h"
+#include "watch_budget.h"
 
 namespace openclaw::aclkeeper {
 
@@ -69,6 +72,9 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   int batchFolder(std::size_t tree, Folder folder);
   void forgetFolders();
   void addWatch(std::size_t tree, Folder folder, int fd);
+  // A folder left without a watch (over the budget, or the kernel refused): the sweep keeps
+  // it; the first one since the config was applied is said.
+  void unwatched(std::size_t tree, Folder folder, const std::string& why);
   void dropWatches(std::size_t tree, Folder folder);
   void forgetWatch(int wd);
   void tally(std::size_t tree, bool sweep);
@@ -108,6 +114,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::uint64_t statusFixed_ = 0;  // what the last STATUS= said
   std::size_t statusWatched_ = 0;
 
+  WatchBudget watchBudget_;    // how many inotify watches this config may hold
   std::size_t unwatched_ = 0;  // folders walked without a watch since the sweep began
   bool toldWatchLimit_ = false;
   std::unordered_set<std::size_t> toldSkipped_;  // hashes of the paths told: a word each

@@ -19,6 +19,7 @@
 #include "folder_index.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
+#include "watch_budget.h"
 
 namespace openclaw::aclkeeper {
 namespace {
@@ -140,6 +141,36 @@ TEST(AclConfig, BoundsTheDepth) {
   EXPECT_EQ(bad.error().size(), 1u);
 }
 
+TEST(AclConfig, BoundsTheWatches) {
+  auto good =
+      parseAclKeeperConfig(nlohmann::json::parse(R"({"rules": [], "max_watches": 500})"), "f");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->maxWatches, 500);
+  auto defaults = parseAclKeeperConfig(nlohmann::json::parse(R"({"rules": []})"), "f");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->maxWatches, 0);
+  auto bad =
+      parseAclKeeperConfig(nlohmann::json::parse(R"({"rules": [], "max_watches": -1})"), "f");
+  EXPECT_FALSE(bad.ok());
+}
+
+// Root's services share one count of inotify watches: the keeper takes a quarter of it
+// unless max_watches says otherwise, and never nothing.
+TEST(AWatchBudget, IsAQuarterOfTheKernelsLimitUnlessConfigured) {
+  EXPECT_EQ(watchBudget(0, 192536).cap, 48134u);
+  EXPECT_EQ(watchBudget(500, 192536).cap, 500u);
+  EXPECT_EQ(watchBudget(0, 3).cap, 1u);
+  EXPECT_EQ(watchBudget(0, std::nullopt).cap, 2048u);
+  EXPECT_NE(watchBudget(0, std::nullopt).why.find("set max_watches"), std::string::npos);
+  // What this process reads is the lower of its user namespace's limit and the machine's.
+  std::ifstream machine("/proc/sys/fs/inotify/max_user_watches");
+  std::size_t limit = 0;
+  if (machine >> limit) {
+    ASSERT_TRUE(kernelWatchLimit().has_value());
+    EXPECT_LE(*kernelWatchLimit(), limit);
+  }
+}
+
 // Folders known by parent and name: paths rebuilt, a moved-out subtree gives its watches
 // back, and a folder removed while work on it is queued stays (detached, not found by name)
 // until that work is done; then nothing is left but the root.
@@ -173,6 +204,31 @@ std::size_t heapInUse() {
   const auto m = ::mallinfo2();
   return m.uordblks + m.hblkhd;
 }
+
+// The service on a loop of its own, keeping one rule.
+struct KeeperOnALoop {
+  KeeperOnALoop(const AclRule& rule, std::int64_t sweepSec, std::int64_t maxWatches = 0) {
+    AclKeeperConfig config;
+    config.rules.push_back(rule);
+    config.sweepIntervalSec = sweepSec;
+    config.maxWatches = maxWatches;
+    service.apply(config);
+  }
+  // Runs the loop until the STATUS line holds `text` or `limit` passed.
+  bool runUntil(const std::string& text, std::chrono::seconds limit = std::chrono::seconds(10)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (service.status().find(text) == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      io.run_for(std::chrono::milliseconds(10));
+    }
+    return service.status().find(text) != std::string::npos;
+  }
+
+  boost::asio::io_context io;
+  Notifier notifier{io};
+  DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
+  AclKeeperService service{ctx};
+};
 
 class ATree : public ::testing::Test {
  protected:
@@ -234,23 +290,12 @@ class ATree : public ::testing::Test {
   };
   Swept startSweep(std::chrono::seconds limit) {
     const std::size_t before = heapInUse();
-    boost::asio::io_context io;
-    Notifier notifier(io);
-    DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
+    KeeperOnALoop keeper(rule_, 3600);
+    keeper.runUntil("(start):", limit);
     Swept out;
-    AclKeeperService service(ctx);
-    AclKeeperConfig config;
-    config.rules.push_back(rule_);
-    config.sweepIntervalSec = 3600;
-    service.apply(config);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (service.status().find("(start):") == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline) {
-      io.run_for(std::chrono::milliseconds(10));
-    }
-    out.status = service.status();
+    out.status = keeper.service.status();
     out.grown = heapInUse() - std::min(before, heapInUse());
-    service.stop();
+    keeper.service.stop();
     return out;
   }
 
@@ -475,29 +520,18 @@ TEST_F(ATree, AtTheWatchLimitKeepsTheWatchesItHasAndSweepsTheRest) {
     if (!openclaw::testing::setUserLimit("max_inotify_watches", 3)) return 12;
     const int log = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (log < 0 || ::dup2(log, 2) < 0) return 13;
-    boost::asio::io_context io;
-    Notifier notifier(io);
-    DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
-    AclKeeperService service(ctx);
-    AclKeeperConfig config;
-    config.rules.push_back(rule_);
-    config.sweepIntervalSec = 1;
-    service.apply(config);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (service.status().find("(timer):") == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline) {
-      io.run_for(std::chrono::milliseconds(10));
-    }
-    const std::string status = service.status();
-    int result = 0;
-    if (status.find("(timer):") == std::string::npos) result = 14;
+    // A cap above the namespace's limit, so that the kernel refuses before the keeper's own
+    // share (a quarter of 3) would.
+    KeeperOnALoop keeper(rule_, 1, 100);
+    int result = keeper.runUntil("(timer):") ? 0 : 14;
+    const std::string status = keeper.service.status();
     // tree, a, a/b, c, d, e: 3 watched, 3 over the limit.
     if (result == 0 && status.find("watching 3 folder(s)") == std::string::npos) result = 15;
     if (result == 0 && status.find("(3 over the inotify limit") == std::string::npos) result = 16;
     for (const char* f : {"/f", "/a/b/g", "/c/file", "/d/file", "/e/file"}) {
       if (result == 0 && aclOf(tree_ + f).find("m::rwx") == std::string::npos) result = 17;
     }
-    service.stop();
+    keeper.service.stop();
     return result;
   });
   std::ifstream logFile(logPath);
@@ -509,6 +543,41 @@ TEST_F(ATree, AtTheWatchLimitKeepsTheWatchesItHasAndSweepsTheRest) {
     ++said;
   }
   EXPECT_EQ(said, 1u) << log;
+}
+
+// Its own cap, far below the kernel's limit: the folders beyond it get no watch, so what is
+// written there waits for the sweep, which keeps it; the cap is said once across sweeps.
+TEST_F(ATree, StopsAtItsWatchCapAndLeavesTheRestToTheSweep) {
+  const std::vector<std::string> folders{"", "/a", "/a/b", "/c", "/d", "/e"};
+  for (const char* d : {"c", "d", "e"}) std::filesystem::create_directories(tree_ + "/" + d);
+  openclaw::testing::CapturedLog log;
+  KeeperOnALoop keeper(rule_, 1, 3);
+  AclKeeperService& service = keeper.service;
+  ASSERT_TRUE(keeper.runUntil("(start):")) << service.status();
+  EXPECT_EQ(watchedIn(service.status()), 3u) << service.status();
+  EXPECT_NE(service.status().find("(3 over the inotify limit"), std::string::npos)
+      << service.status();
+  // A file whose mask the create mode cut, in each folder: only the keeper makes it rwx.
+  for (const auto& d : folders) {
+    write(tree_ + d + "/late");
+    ::chmod((tree_ + d + "/late").c_str(), 0600);
+  }
+  const auto kept = [&] {
+    std::size_t n = 0;
+    for (const auto& d : folders)
+      n += aclOf(tree_ + d + "/late").find("m::rwx") != std::string::npos;
+    return n;
+  };
+  // An observation window well before the timer's sweep, not a synchronisation: the events
+  // of the 3 watched folders are handled, nothing else can reach the other 3.
+  keeper.io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(kept(), 3u);
+  ASSERT_TRUE(keeper.runUntil("(timer):")) << service.status();
+  EXPECT_EQ(kept(), 6u);
+  EXPECT_EQ(watchedIn(service.status()), 3u) << service.status();
+  service.stop();
+  EXPECT_EQ(log.count("inotify watches are at their cap of 3 (max_watches)"), 1u)
+      << log.text().substr(0, 3000);
 }
 
 // The service on a real loop and real inotify, the sweep interval far away: what changes
