@@ -48,3 +48,23 @@ jr() {
   for kv in "$@"; do filter+=" | select(.${kv%%=*} == \"${kv#*=}\")"; done
   journalctl -q --no-pager -o json --after-cursor "$mark" | jq -c "$filter"
 }
+# jr_count KEY=VALUE...: how many such entries since restart_marked;
+# jr_at_least N KEY=VALUE...: at least N of them (for wait_until).
+jr_count() { jr "$@" | wc -l; }
+jr_at_least() {
+  local n=$1
+  shift
+  [ "$(jr_count "$@")" -ge "$n" ]
+}
+# ms_since T: milliseconds since T, a `date +%s%N` value.
+ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# one_refusal TARGET COMPONENT: since restart_marked, exactly one path-refused warning from
+# the unit, for TARGET, naming COMPONENT as a symlink.
+one_refusal() {
+  local lines got
+  lines=$(jr OPENCLAW_EVENT=path-refused)
+  [ "$(jr_count OPENCLAW_EVENT=path-refused)" = 1 ] || fail "path-refused other than once: $lines"
+  got=$(jq -r '[.PRIORITY, .SYSLOG_IDENTIFIER, .OPENCLAW_TARGET, .OPENCLAW_COMPONENT, .OPENCLAW_REASON] | join(" ")' <<<"$lines")
+  [ "$got" = "4 $mark_unit $1 $2 symlink" ] ||
+    fail "path-refused fields: '$got', expected '4 $mark_unit $1 $2 symlink'"
+}
