@@ -14,6 +14,18 @@
 
 namespace openclaw::testing {
 
+// Why a test that needs its own user namespace cannot have one here, or "" when it can:
+// mapping every id needs root, and the kernel refuses unshare(CLONE_NEWUSER) to a process
+// with threads, which every forked child of a ThreadSanitizer build has (its runtime starts
+// one).
+inline const char* userNamespaceUnavailable() {
+#if defined(__SANITIZE_THREAD__)
+  return "a ThreadSanitizer build's children have a thread: no user namespace for them";
+#else
+  return ::geteuid() != 0 ? "needs root to map ids into a user namespace" : "";
+#endif
+}
+
 // The child's exit status: what `body` returned, or 100+ when the namespace could not be
 // made, or -1 when the child did not exit normally.
 inline int runInOwnUserNamespace(const std::function<int()>& body) {

@@ -510,7 +510,9 @@ TEST_F(ATree, AWatchedFolderCostsItsNameNotItsPath) {
 // max_inotify_watches is the namespace root's to set): the watches that fit are kept, the
 // limit is said once across sweeps, and the sweep still fixes the unwatched folders.
 TEST_F(ATree, AtTheWatchLimitKeepsTheWatchesItHasAndSweepsTheRest) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root to map ids into a user namespace";
+  if (const char* why = openclaw::testing::userNamespaceUnavailable(); *why != '\0') {
+    GTEST_SKIP() << why;
+  }
   for (const char* d : {"c", "d", "e"}) {
     std::filesystem::create_directories(tree_ + "/" + d);
     write(tree_ + "/" + d + "/file");

@@ -228,7 +228,9 @@ TEST_F(APruneFolder, NeverRemovesFromAFolderPutInPlaceOfAScannedOne) {
 // Without inotify watches (the limit made 0 in a user namespace of the test's own), every
 // candidate is looked at again just before its removal, with the same result.
 TEST_F(APruneFolder, WithoutWatchesEveryCandidateIsCheckedAgain) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root to map ids into a user namespace";
+  if (const char* why = openclaw::testing::userNamespaceUnavailable(); *why != '\0') {
+    GTEST_SKIP() << why;
+  }
   rule_.keepNewest = 0;
   file("a/old1", 30);
   file("a/old2", 20);

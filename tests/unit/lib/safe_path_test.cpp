@@ -151,7 +151,9 @@ TEST_P(ASafePath, BelowAFolderStaysInIt) {
 // the test's own: entered when mounts may be crossed, refused (naming the mount point) when
 // the rules say to stay on one mount.
 TEST_P(ASafePath, RefusesAMountCrossingWhenAskedTo) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root to map ids into a user namespace";
+  if (const char* why = openclaw::testing::userNamespaceUnavailable(); *why != '\0') {
+    GTEST_SKIP() << why;
+  }
   fs::create_directories(base_ + "/agents/tmpfs");
   fs::create_directories(base_ + "/agents/bind");
   const PathRules rules = rules_;
