@@ -104,7 +104,8 @@ deadline=$(( $(date +%s) + 90 ))
 state=""
 while :; do
   state=$(timeout 60 nsenter -t "$leader" -a systemctl is-system-running --wait 2>/dev/null || true)
-  case "$state" in running|degraded|maintenance|stopping|offline) break ;; esac
+  # "offline" is what systemctl says before it can reach PID 1 at all: early, not final.
+  case "$state" in running|degraded|maintenance|stopping) break ;; esac
   [ "$(date +%s)" -lt "$deadline" ] || break
   sleep 0.1
 done
