@@ -2,7 +2,9 @@
 # disk-guard's Docker prune against a real Docker Engine API (Podman's compatible service):
 # with a mount over act, a dry run lists and keeps the stopped container and the dangling
 # image; then a stopped container and a dangling image are pruned with the space the engine
-# reports reclaimed, while the running container and an unused volume stay.
+# reports reclaimed, while the running container, an unused volume and a stopped container
+# flag-watcher names as a target stay; with the default filter, a container stopped less
+# than 24 h ago stays too.
 . "$(dirname "$0")/lib.sh"
 dg=openclaw-disk-guard
 DEBUG_UNITS=$dg
@@ -28,12 +30,25 @@ usage() { df --output=pcent $mnt | tail -n 1 | tr -d ' '; }
 restart() { restart_marked $dg; }
 has_lines() { [ -n "$(jr "$@")" ]; }
 first_line() { jr "$@" | sed -n 1p; }
-write_conf() { # write_conf DRY_RUN
+write_conf() { # write_conf DRY_RUN [MEMBERS]: by default, containers stopped any time ago go
+  local extra=', "docker_containers": { "stopped_hours": 0 }'
+  [ $# -lt 2 ] || extra=$2
   cat > $conf <<CONF
 { "mounts": [ { "path": "$mnt", "act_percent": 85, "target_percent": 60, "critical_percent": 99 } ],
   "interval_sec": $interval, "prune": [], "journal_vacuum_size": "100M",
-  "docker_prune": true, "docker_socket": "$sock", "dry_run": $1 }
+  "docker_prune": true, "docker_socket": "$sock", "dry_run": $1
+  $extra }
 CONF
+}
+# stopped_container NAME: created and run to its end (the same ulimits as docker_engine.sh's
+# container: runc cannot raise them here).
+stopped_container() {
+  post "/containers/create?name=$1" '{ "Image": "oc-busybox", "Cmd": ["/bin/sh", "-c", "exit 0"],
+    "HostConfig": { "Ulimits": [ { "Name": "nofile", "Soft": 1024, "Hard": 1024 },
+                                 { "Name": "nproc", "Soft": 1024, "Hard": 1024 } ] } }' \
+    >/dev/null || fail "cannot create $1"
+  post "/containers/$1/start" '' >/dev/null || fail "cannot start $1"
+  post "/containers/$1/wait" '' >/dev/null || fail "cannot wait for $1"
 }
 
 step "the engine: a running container, a stopped one, a dangling image, an unused volume"
@@ -97,6 +112,14 @@ exists "/containers/$stopped_id/json" || fail "disk-report removed $stopped"
 pass "exit 0, names $mnt, counts the stopped container and the dangling image; $stopped still there"
 
 step "docker_prune: the stopped container and the dangling image go, the space is reported"
+# A neighbour's stopped container that flag-watcher revives: never disk-guard's to remove.
+named=oc-dg-named
+stopped_container $named
+mkdir -p /srv/dgd-flags
+cat > /etc/openclaw-agents/flag-watcher.json <<CONF
+{ "directories": [ { "path": "/srv/dgd-flags", "allow": ["neighbour"] } ],
+  "targets": { "neighbour": { "container": "$named" } } }
+CONF
 write_conf false
 restart
 # Only a line without OPENCLAW_DRY_RUN: the first real action.
@@ -116,6 +139,21 @@ freed=$(jq -r .OPENCLAW_FREED_BYTES <<<"$line")
 pass "FREED_BYTES=$freed (= $size_rw + $image_size), REMOVED=2, ACTION_MS=$(jq -r .OPENCLAW_ACTION_MS <<<"$line")"
 pass "journal: $(jq -r .MESSAGE <<<"$line")"
 [ "$(first_line OPENCLAW_EVENT=disk-high | jq -r .OPENCLAW_TARGET)" = $mnt ] || fail "no disk-high line for $mnt"
+
+exists "/containers/$named/json" || fail "$named, a flag-watcher target, was removed"
+grep -q "1 named by an agent or keep" <<<"$(jq -r .MESSAGE <<<"$line")" || fail "the line does not say $named was kept"
+pass "$named, stopped but a flag-watcher target, is still there"
+
+step "the default filter: a container stopped minutes ago stays"
+young=oc-dg-young
+stopped_container $young
+write_conf false ""
+restart
+wait_until $((interval + 5)) "a docker-prune line" real_logged
+line=$(real_line)
+exists "/containers/$young/json" || fail "$young, stopped seconds ago, was removed"
+grep -q "stopped less than 24 h ago" <<<"$(jq -r .MESSAGE <<<"$line")" || fail "the line does not say $young was kept: $(jq -r .MESSAGE <<<"$line")"
+pass "journal: $(jq -r .MESSAGE <<<"$line")"
 
 step "the running container and the volume stay"
 running || fail "$name is not running"
