@@ -66,6 +66,41 @@ void blankTrailingCommas(std::string& out) {
   }
 }
 
+// Reads the text through nlohmann's parser with every value dropped, for the byte (counted
+// from 1) where it gives up; text.size() when it does not.
+class StopFinder final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::json::exception&) override {
+    stop = position;
+    return false;
+  }
+  std::size_t stop = 0;
+};
+
+std::size_t whereParsingStops(const std::string& text) {
+  StopFinder finder;
+  finder.stop = text.size();
+  try {
+    nlohmann::json::sax_parse(text, &finder);
+  } catch (const std::exception&) {
+    // The finder throws nothing; whatever the parser does, the end of the text will do.
+  }
+  return finder.stop;
+}
+
 }  // namespace
 
 std::string relaxedJsonToStrict(std::string_view text) {
@@ -93,23 +128,23 @@ Expected<nlohmann::json, std::string> parseRelaxedJson(std::string_view text) {
   const std::string strict = relaxedJsonToStrict(text);
   try {
     return nlohmann::json::parse(strict);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // A syntax error carries its byte; a number beyond double's range (out_of_range.406) does
+    // not, so the text is walked again to find where the parser stopped.
+    const auto* syntax = dynamic_cast<const nlohmann::json::parse_error*>(&e);
+    const std::size_t stop = syntax != nullptr ? syntax->byte : whereParsingStops(strict);
     // nlohmann counts the byte it stopped at from 1.
-    const std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
-    const TextPosition pos = positionOfByte(strict, byte);
+    const TextPosition pos = positionOfByte(strict, stop > 0 ? stop - 1 : 0);
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
-    // prefix; the position is given in our own words.
-    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    return Unexpected<std::string>{"not valid JSON at line " + std::to_string(pos.line) +
-                                   ", column " + std::to_string(pos.column) + ": " + what};
-  } catch (const nlohmann::json::exception& e) {
-    // Not only parse errors: a number beyond double's range (1e999) is out_of_range.406.
-    std::string what = e.what();
-    if (auto bracket = what.find("] "); bracket != std::string::npos) {
+    // prefix (or "[json.exception.out_of_range.406] "); the position is given in our words.
+    if (syntax != nullptr) {
+      if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    } else if (auto bracket = what.find("] "); bracket != std::string::npos) {
       what = what.substr(bracket + 2);
     }
-    return Unexpected<std::string>{"not valid JSON: " + what};
+    return Unexpected<std::string>{"not valid JSON at line " + std::to_string(pos.line) +
+                                   ", column " + std::to_string(pos.column) + ": " + what};
   } catch (const std::exception& e) {
     return Unexpected<std::string>{std::string("cannot read it: ") + e.what()};
   }

@@ -52,6 +52,14 @@ TEST(RelaxedJson, RefusesANumberBeyondDoubleWithoutThrowing) {
   EXPECT_NE(parsed.error().find("not valid JSON"), std::string::npos) << parsed.error();
 }
 
+TEST(RelaxedJson, NamesTheLineAndColumnOfANumberBeyondDouble) {
+  // Found by the config reader's fuzz target: out_of_range.406 carries no position, and the
+  // error said only "not valid JSON: number overflow parsing '1e999'".
+  auto parsed = parseRelaxedJson("{\n  // how often\n  \"max_per_hour\": 1e999\n}");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error(), "not valid JSON at line 3, column 23: number overflow parsing '1e999'");
+}
+
 TEST(JsonText, ReplacesBytesThatAreNotUtf8InsteadOfThrowing) {
   const nlohmann::json doc = {{"why", "cannot read /x/openclaw.json.bak.\xff\xfe"}};
   EXPECT_THROW((void)doc.dump(), nlohmann::json::type_error);
