@@ -2,7 +2,9 @@
 //
 // It serves on a listening socket systemd handed over (socket activation) or one it binds
 // itself.  Each connection gets a deadline per request and a body limit, so a slow or
-// hostile client costs a bounded amount; answers come from a handler that is a pure
+// hostile client costs a bounded amount; a chunked body is refused with 411 once the header
+// is read, so Boost 1.74's chunk decoder never runs (it asserts on a final chunk that
+// arrives in pieces, fixed in later Boost); answers come from a handler that is a pure
 // function of the request.
 #pragma once
 
@@ -12,6 +14,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +54,9 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 // Sets the limits every request is read with.
 void limitRequest(RequestParser& parser);
+// Once the header is read: the answer that ends the connection before any of the body is
+// read (411 for a chunked body), or nothing when the body is to be read.
+std::optional<HttpResponse> refuseBeforeBody(const RequestParser& parser);
 // The answer to a complete request, as it is written back.
 HttpResponse respond(const HttpRequest& request, const HttpServer::Handler& handler);
 
