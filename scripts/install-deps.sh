@@ -9,7 +9,13 @@ packages=(
   debhelper fakeroot lintian man-db clang-format
   systemd systemd-container dbus acl
   podman runc busybox-static uidmap jq
+  clang
 )
+# libFuzzer and the sanitizers' runtimes for clang (fuzz/): a package of their own on
+# Debian 12; where apt knows no such package, clang's own packages carry them.
+if dpkg-query -W libclang-rt-dev >/dev/null 2>&1 || apt-cache show libclang-rt-dev >/dev/null 2>&1; then
+  packages+=(libclang-rt-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: builds (warnings are errors), checks formatting, runs the unit tests, then
-# again under ASan+UBSan and under TSan, builds the .deb, fetches the real OpenClaw once
-# (cached), then runs the system tests, each in a disposable real systemd machine.
+# again under ASan+UBSan and under TSan, runs each fuzz target for a short time, builds the
+# .deb, fetches the real OpenClaw once (cached), then runs the system tests, each in a
+# disposable real systemd machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -50,6 +51,12 @@ sanitized_unit_tests "$build-tsan" thread
 # forked children have a thread, and the kernel refuses them one).
 TSAN_OPTIONS=halt_on_error=1 "$build-tsan/tests/unit/unit_tests" --gtest_brief=1
 done_phase "unit tests under TSan"
+
+phase "fuzz targets, each for 20 s"
+# Built with clang, ASan, UBSan and libFuzzer in a folder of their own; each target starts
+# from a copy of its seeds in fuzz/corpus/.  Any crash, hang or blow-up fails the run.
+bash fuzz/run.sh "$build-fuzz" --seconds 20
+done_phase "fuzz targets"
 
 phase "package"
 deb=$(bash scripts/build-deb.sh "$build/deb" | tail -n 1)
