@@ -99,7 +99,7 @@ Wait waitBeforeRetry(const AttemptFacts& facts, const BackoffSchedule& schedule,
   return {RetryReason::Backoff, backoff, used};
 }
 
-RetryDecision stop(RetryAction action, RetryReason reason) {
+RetryDecision decided(RetryAction action, RetryReason reason) {
   RetryDecision decision{};
   decision.action = action;
   decision.reason = reason;
@@ -110,28 +110,28 @@ RetryDecision choose(const AttemptFacts& facts, const RetryBudget& budget,
                      const BackoffSchedule& schedule, RandomSource& random,
                      std::optional<Millis> asked) {
   using enum RetryAction;
-  if (facts.deadlineLeft < kMinUsefulTry) return stop(GiveUp, RetryReason::DeadlineSpent);
+  if (facts.deadlineLeft < kMinUsefulTry) return decided(GiveUp, RetryReason::DeadlineSpent);
   switch (facts.error) {
     case CallError::None:
-      return stop(GiveUp, RetryReason::NeverRetried);
+      return decided(GiveUp, RetryReason::NeverRetried);
     case CallError::Auth:
     case CallError::NotFound:
-      return stop(NextAgent, RetryReason::NeverRetried);
+      return decided(NextAgent, RetryReason::NeverRetried);
     case CallError::BadRequest:
-      if (facts.badRequestRetried) return stop(NextAgent, RetryReason::AttemptsSpent);
+      if (facts.badRequestRetried) return decided(NextAgent, RetryReason::AttemptsSpent);
       break;
     default:
       break;
   }
-  if (facts.retriesSoFar >= facts.maxRetries) return stop(NextAgent, RetryReason::AttemptsSpent);
-  if (!budget.allowsRetry()) return stop(NextAgent, RetryReason::BudgetSpent);
+  if (facts.retriesSoFar >= facts.maxRetries) return decided(NextAgent, RetryReason::AttemptsSpent);
+  if (!budget.allowsRetry()) return decided(NextAgent, RetryReason::BudgetSpent);
   const Wait wait = waitBeforeRetry(facts, schedule, random, asked);
   if (wait.delay + kMinUsefulTry > facts.deadlineLeft) {
-    return stop(NextAgent,
-                asked ? RetryReason::RetryAfterBeyondDeadline : RetryReason::DelayBeyondDeadline);
+    return decided(NextAgent, asked ? RetryReason::RetryAfterBeyondDeadline
+                                    : RetryReason::DelayBeyondDeadline);
   }
   const Millis room = facts.deadlineLeft - wait.delay;
-  RetryDecision retry = stop(Retry, wait.reason);
+  RetryDecision retry = decided(Retry, wait.reason);
   retry.delay = wait.delay;
   retry.nextTimeout = std::min(wait.timeout, room);
   return retry;
