@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <deque>
+#include <string>
 
 namespace openclaw {
 namespace {
@@ -37,6 +38,16 @@ AttemptFacts facts(CallError error) {
   return f;
 }
 
+// "action/reason", then the wait and timeout of a retry and the hold of an agent, in ms.
+std::string describe(const RetryDecision& d) {
+  std::string text = std::string(toString(d.action)) + "/" + toString(d.reason);
+  if (d.action == RetryAction::Retry)
+    text += " wait " + std::to_string(d.delay.count()) + " timeout " +
+            std::to_string(d.nextTimeout.count());
+  if (d.holdAgentFor) text += " hold " + std::to_string(d.holdAgentFor->count());
+  return text;
+}
+
 class ARetryDecision : public ::testing::Test {
  protected:
   RetryDecision decide(const AttemptFacts& f) { return decideRetry(f, budget_, schedule_, half_); }
@@ -49,68 +60,44 @@ class ARetryDecision : public ::testing::Test {
 TEST_F(ARetryDecision, WaitsOutTheRetryAfterOfA429) {
   AttemptFacts f = facts(CallError::RateLimited);
   f.retryAfter = Millis(7000);
-  const RetryDecision d = decide(f);
-  EXPECT_EQ(d.action, RetryAction::Retry);
-  EXPECT_EQ(d.reason, RetryReason::RetryAfter);
-  EXPECT_EQ(d.delay, Millis(7000));
-  EXPECT_EQ(d.nextTimeout, Millis(30000));
-  EXPECT_EQ(d.holdAgentFor, std::nullopt);
+  EXPECT_EQ(describe(decide(f)), "retry/retry-after wait 7000 timeout 30000");
 }
 
 TEST_F(ARetryDecision, BacksOffAfterA429WithoutRetryAfter) {
-  const RetryDecision d = decide(facts(CallError::RateLimited));
-  EXPECT_EQ(d.action, RetryAction::Retry);
-  EXPECT_EQ(d.reason, RetryReason::Backoff);
-  EXPECT_EQ(d.delay, Millis(500));
+  EXPECT_EQ(describe(decide(facts(CallError::RateLimited))),
+            "retry/backoff wait 500 timeout 30000");
 }
 
 TEST_F(ARetryDecision, WaitsOutTheRetryAfterOfA503) {
   AttemptFacts f = facts(CallError::Server);
   f.retryAfter = Millis(3000);
-  const RetryDecision d = decide(f);
-  EXPECT_EQ(d.reason, RetryReason::RetryAfter);
-  EXPECT_EQ(d.delay, Millis(3000));
+  EXPECT_EQ(describe(decide(f)), "retry/retry-after wait 3000 timeout 30000");
 }
 
 TEST_F(ARetryDecision, RetriesServerConnectionAndInvalidResponseWithFullJitterBackoff) {
   for (CallError e : {CallError::Server, CallError::Connection, CallError::InvalidResponse}) {
     AttemptFacts f = facts(e);
     f.retriesSoFar = 2;  // ceiling 4 s, drawn at one half
-    const RetryDecision d = decide(f);
-    EXPECT_EQ(d.action, RetryAction::Retry) << toString(e);
-    EXPECT_EQ(d.reason, RetryReason::Backoff) << toString(e);
-    EXPECT_EQ(d.delay, Millis(2000)) << toString(e);
-    EXPECT_EQ(d.nextTimeout, Millis(30000)) << toString(e);
+    EXPECT_EQ(describe(decide(f)), "retry/backoff wait 2000 timeout 30000") << toString(e);
   }
 }
 
 TEST_F(ARetryDecision, NeverRetriesAuthOrNotFoundButMovesToTheNextAgent) {
-  for (CallError e : {CallError::Auth, CallError::NotFound}) {
-    const RetryDecision d = decide(facts(e));
-    EXPECT_EQ(d.action, RetryAction::NextAgent) << toString(e);
-    EXPECT_EQ(d.reason, RetryReason::NeverRetried) << toString(e);
-  }
+  for (CallError e : {CallError::Auth, CallError::NotFound})
+    EXPECT_EQ(describe(decide(facts(e))), "next-agent/never-retried") << toString(e);
 }
 
 TEST_F(ARetryDecision, RetriesABadRequestOnceThenMovesOn) {
   AttemptFacts f = facts(CallError::BadRequest);
-  RetryDecision d = decide(f);
-  EXPECT_EQ(d.action, RetryAction::Retry);
-  EXPECT_EQ(d.reason, RetryReason::BadRequestOnce);
-  EXPECT_EQ(d.delay, Millis(500));
+  EXPECT_EQ(describe(decide(f)), "retry/bad-request-once wait 500 timeout 30000");
   f.badRequestRetried = true;
   f.retriesSoFar = 1;
-  d = decide(f);
-  EXPECT_EQ(d.action, RetryAction::NextAgent);
-  EXPECT_EQ(d.reason, RetryReason::AttemptsSpent);
+  EXPECT_EQ(describe(decide(f)), "next-agent/attempts-spent");
 }
 
 TEST_F(ARetryDecision, RetriesATimeoutAtOnceWithTheTimeoutDoubled) {
-  const RetryDecision d = decide(facts(CallError::Timeout));
-  EXPECT_EQ(d.action, RetryAction::Retry);
-  EXPECT_EQ(d.reason, RetryReason::TimeoutDoubled);
-  EXPECT_EQ(d.delay, Millis(0));
-  EXPECT_EQ(d.nextTimeout, Millis(60000));
+  EXPECT_EQ(describe(decide(facts(CallError::Timeout))),
+            "retry/timeout-doubled wait 0 timeout 60000");
 }
 
 TEST_F(ARetryDecision, MovesOnWhenTheAgentsRetriesAreSpent) {
@@ -118,60 +105,49 @@ TEST_F(ARetryDecision, MovesOnWhenTheAgentsRetriesAreSpent) {
                       CallError::BadRequest, CallError::Connection}) {
     AttemptFacts f = facts(e);
     f.retriesSoFar = 3;
-    const RetryDecision d = decide(f);
-    EXPECT_EQ(d.action, RetryAction::NextAgent) << toString(e);
-    EXPECT_EQ(d.reason, RetryReason::AttemptsSpent) << toString(e);
+    EXPECT_EQ(describe(decide(f)), "next-agent/attempts-spent") << toString(e);
   }
   AttemptFacts none = facts(CallError::Server);
   none.maxRetries = 0;
-  EXPECT_EQ(decide(none).reason, RetryReason::AttemptsSpent);
+  EXPECT_EQ(describe(decide(none)), "next-agent/attempts-spent");
 }
 
 TEST_F(ARetryDecision, MovesOnWhenTheBudgetIsSpent) {
   for (int i = 0; i < 5; ++i) budget_.onFailure();
-  const RetryDecision d = decide(facts(CallError::Server));
-  EXPECT_EQ(d.action, RetryAction::NextAgent);
-  EXPECT_EQ(d.reason, RetryReason::BudgetSpent);
+  EXPECT_EQ(describe(decide(facts(CallError::Server))), "next-agent/budget-spent");
 }
 
 TEST_F(ARetryDecision, MovesOnWhenTheBackoffLeavesNoRoomForAUsefulTry) {
   AttemptFacts f = facts(CallError::Server);
   f.deadlineLeft = Millis(600);  // backoff drawn: 500 ms, leaving 100 ms: just enough
-  EXPECT_EQ(decide(f).action, RetryAction::Retry);
-  EXPECT_EQ(decide(f).nextTimeout, Millis(100));
+  EXPECT_EQ(describe(decide(f)), "retry/backoff wait 500 timeout 100");
   f.deadlineLeft = Millis(599);
-  const RetryDecision d = decide(f);
-  EXPECT_EQ(d.action, RetryAction::NextAgent);
-  EXPECT_EQ(d.reason, RetryReason::DelayBeyondDeadline);
-  EXPECT_EQ(d.holdAgentFor, std::nullopt);
+  EXPECT_EQ(describe(decide(f)), "next-agent/delay-beyond-deadline");
 }
 
 TEST_F(ARetryDecision, HoldsTheAgentWhenARetryAfterIsBeyondTheDeadline) {
   AttemptFacts f = facts(CallError::RateLimited);
   f.retryAfter = Millis(90000);
   f.deadlineLeft = Millis(60000);
-  const RetryDecision d = decide(f);
-  EXPECT_EQ(d.action, RetryAction::NextAgent);
-  EXPECT_EQ(d.reason, RetryReason::RetryAfterBeyondDeadline);
-  EXPECT_EQ(d.holdAgentFor, Millis(90000));
+  EXPECT_EQ(describe(decide(f)), "next-agent/retry-after-beyond-deadline hold 90000");
+  f.retryAfter = Millis(59901);  // leaves 99 ms
+  EXPECT_EQ(describe(decide(f)), "next-agent/retry-after-beyond-deadline hold 59901");
 }
 
 TEST_F(ARetryDecision, HoldsTheAgentWhenA429WithRetryAfterIsNotRetriedForAnyReason) {
   AttemptFacts f = facts(CallError::RateLimited);
   f.retryAfter = Millis(5000);
   f.retriesSoFar = 3;
-  EXPECT_EQ(decide(f).holdAgentFor, Millis(5000));
+  EXPECT_EQ(describe(decide(f)), "next-agent/attempts-spent hold 5000");
   f.retryAfter = Millis(0);
-  EXPECT_EQ(decide(f).holdAgentFor, std::nullopt);
+  EXPECT_EQ(describe(decide(f)), "next-agent/attempts-spent");
 }
 
 TEST_F(ARetryDecision, GivesUpWhenTheDeadlineIsSpent) {
   for (Millis left : {Millis(-5), Millis(0), Millis(99)}) {
     AttemptFacts f = facts(CallError::Timeout);
     f.deadlineLeft = left;
-    const RetryDecision d = decide(f);
-    EXPECT_EQ(d.action, RetryAction::GiveUp) << left.count();
-    EXPECT_EQ(d.reason, RetryReason::DeadlineSpent) << left.count();
+    EXPECT_EQ(describe(decide(f)), "give-up/deadline-spent") << left.count();
   }
 }
 
