@@ -29,6 +29,14 @@ const char* toString(CallError error) {
   return "invalid-response";
 }
 
+std::optional<CallError> callErrorFromString(std::string_view name) {
+  for (CallError e : {CallError::None, CallError::RateLimited, CallError::Server, CallError::Auth,
+                      CallError::NotFound, CallError::BadRequest, CallError::Timeout,
+                      CallError::Connection, CallError::InvalidResponse})
+    if (name == toString(e)) return e;
+  return std::nullopt;
+}
+
 CallError classifyStatus(long httpStatus) {
   if (httpStatus >= 200 && httpStatus < 300) return CallError::None;
   if (httpStatus == 429) return CallError::RateLimited;

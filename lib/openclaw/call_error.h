@@ -47,6 +47,8 @@ enum class CallError {
 // "ok", "rate-limited", "server", "auth", "not-found", "bad-request", "timeout",
 // "connection", "invalid-response".
 const char* toString(CallError error);
+// The inverse of toString, for files written with it; nullopt for any other text.
+std::optional<CallError> callErrorFromString(std::string_view name);
 
 CallError classifyStatus(long httpStatus);
 
