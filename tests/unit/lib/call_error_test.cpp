@@ -61,6 +61,15 @@ TEST(ACallError, HasAKebabCaseName) {
   EXPECT_STREQ(toString(CallError::InvalidResponse), "invalid-response");
 }
 
+TEST(ACallError, IsReadBackFromItsName) {
+  for (CallError e : {CallError::None, CallError::RateLimited, CallError::Server, CallError::Auth,
+                      CallError::NotFound, CallError::BadRequest, CallError::Timeout,
+                      CallError::Connection, CallError::InvalidResponse})
+    EXPECT_EQ(callErrorFromString(toString(e)), e);
+  EXPECT_EQ(callErrorFromString("Server"), std::nullopt);
+  EXPECT_EQ(callErrorFromString(""), std::nullopt);
+}
+
 TEST(ARetryAfter, InDeltaSecondsIsThatManySeconds) {
   EXPECT_EQ(parseRetryAfter("120", kNow), Millis(120000));
   EXPECT_EQ(parseRetryAfter("0", kNow), Millis(0));
