@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
@@ -65,10 +66,13 @@ TEST_F(AnHttpClient, ReturnsStatusBodyAndContentTypeOfAnAnswer) {
 
 TEST_F(AnHttpClient, PostsBodyAndHeadersAsGivenWithoutExpect) {
   HttpClientRequest r = request("/echo");
-  r.body = std::string(4096, 'b');  // over curl's threshold for Expect: 100-continue
+  // Over curl's threshold for Expect: 100-continue (1 KiB before 7.87, 1 MiB since).
+  const std::string body(3 << 19, 'b');
+  r.body = body;
+  r.maxResponseBytes = body.size();
   const HttpClientResponse answer = call(std::move(r));
   EXPECT_EQ(answer.status, 200);
-  EXPECT_EQ(answer.body, std::string(4096, 'b'));
+  EXPECT_TRUE(answer.body == body);
   EXPECT_EQ(server_.lastHead().rfind("POST /echo HTTP/1.1\r\n", 0), 0u);
   EXPECT_NE(server_.lastHead().find("\r\nX-Request-Id: req-1\r\n"), std::string::npos);
   EXPECT_NE(server_.lastHead().find("\r\nContent-Type: application/json\r\n"), std::string::npos);
@@ -83,6 +87,18 @@ TEST_F(AnHttpClient, ReusesOneConnectionForSequentialCallsToOneHost) {
   EXPECT_TRUE(second.reusedConnection);
   EXPECT_EQ(server_.requests(), 2);
   EXPECT_EQ(server_.connections(), 1);
+}
+
+// The second call finds its cached connection closed by the server; the new socket usually
+// gets the same descriptor number as the old one, which must not be mistaken for it.
+TEST_F(AnHttpClient, OpensAFreshConnectionWhenTheServerClosedTheCachedOne) {
+  EXPECT_EQ(call(request("/ok-then-close")).status, 200);
+  ASSERT_TRUE(runUntil([&] { return server_.requests() == 1; }));
+  const HttpClientResponse second = call(request("/ok"));
+  EXPECT_EQ(second.transport, HttpTransport::Ok) << second.error;
+  EXPECT_EQ(second.status, 200);
+  EXPECT_FALSE(second.reusedConnection);
+  EXPECT_EQ(server_.connections(), 2);
 }
 
 TEST_F(AnHttpClient, ReturnsA429WithItsRetryAfter) {
@@ -218,6 +234,26 @@ TEST_F(AnHttpClient, CallsNoDoneWhenDestroyedWithCallsInFlight) {
   io_.restart();
   io_.poll();  // anything the client left queued runs now
   EXPECT_EQ(dones, 0);
+}
+
+int openDescriptors() {
+  return static_cast<int>(std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                                        std::filesystem::directory_iterator()));
+}
+
+TEST_F(AnHttpClient, LeavesNoDescriptorOpenOnceDestroyed) {
+  client_.reset();
+  const int before = openDescriptors();
+  client_.emplace(io_);
+  EXPECT_EQ(call(request("/ok")).status, 200);
+  const auto stalled = client_->post(request("/stall"), [](HttpClientResponse) {});
+  ASSERT_TRUE(runUntil([&] { return server_.requests() == 2; }));
+  client_->cancel(stalled);
+  client_->post(request("/stall"), [](HttpClientResponse) {});
+  ASSERT_TRUE(runUntil([&] { return server_.requests() == 3; }));
+  client_.reset();
+  ASSERT_TRUE(runUntil([&] { return server_.hangUps() == server_.connections(); }));
+  EXPECT_EQ(openDescriptors(), before);
 }
 
 TEST_F(AnHttpClient, RunsAPostMadeFromInsideDone) {

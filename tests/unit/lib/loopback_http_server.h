@@ -1,6 +1,7 @@
 // A scripted HTTP/1.1 server on 127.0.0.1 for the HTTP client's tests, on the test's own
 // io_context (no thread).  What it does depends on the request path:
 //   /ok          200, JSON body {"ok":true}, keep-alive    /echo   200, the request's body back
+//   /ok-then-close  as /ok, then closes the connection (no Connection: close said)
 //   /busy        429 with Retry-After: 7                   /moved  302 to /ok
 //   /long-retry  429 with a 300-byte Retry-After           /stall  reads on, never answers
 //   /reset       RST at once (SO_LINGER 0)                 /reset-mid  half an answer, then RST
@@ -104,6 +105,9 @@ class LoopbackHttpServer {
     if (path == "/reset") return reset(session);
     if (path == "/ok")
       return reply(session, "200 OK", "Content-Type: application/json", "{\"ok\":true}");
+    if (path == "/ok-then-close") {
+      return reply(session, "200 OK", "Content-Type: application/json", "{\"ok\":true}", false);
+    }
     if (path == "/echo") return reply(session, "200 OK", "Content-Type: text/plain", lastBody_);
     if (path == "/busy") return reply(session, "429 Too Many Requests", "Retry-After: 7", "");
     if (path == "/long-retry") {
@@ -124,11 +128,11 @@ class LoopbackHttpServer {
   }
 
   void reply(const SessionPtr& session, const std::string& status, const std::string& header,
-             const std::string& body) {
+             const std::string& body, bool keepAlive = true) {
     send(session,
          "HTTP/1.1 " + status + "\r\n" + header +
              "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
-         false, true);
+         false, keepAlive);
   }
 
   // Writes `bytes`, then resets, keeps the connection for the next request, or closes it.
