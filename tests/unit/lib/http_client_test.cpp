@@ -268,6 +268,20 @@ TEST_F(AnHttpClient, RunsAPostMadeFromInsideDone) {
   EXPECT_EQ(server_.connections(), 1);
 }
 
+TEST_F(AnHttpClient, MayBeDestroyedFromInsideDone) {
+  int dones = 0;
+  client_->post(request("/stall"), [&](HttpClientResponse) { ++dones; });
+  client_->post(request("/ok"), [&](HttpClientResponse) {
+    ++dones;
+    client_.reset();
+  });
+  ASSERT_TRUE(runUntil([&] { return !client_.has_value(); }));
+  ASSERT_TRUE(runUntil([&] { return server_.hangUps() == server_.connections(); }));
+  io_.restart();
+  io_.poll();
+  EXPECT_EQ(dones, 1);
+}
+
 TEST_F(AnHttpClient, RefusesOtherSchemesWithoutConnectingAndNeverFromInsidePost) {
   for (const char* url : {"ftp://127.0.0.1/x", "file:///etc/passwd", "gopher://127.0.0.1/"}) {
     std::optional<HttpClientResponse> got;
