@@ -1,0 +1,187 @@
+#include "openclaw/asio_curl_multi.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <mutex>
+#include <stdexcept>
+
+namespace openclaw {
+namespace {
+
+namespace asio = boost::asio;
+
+// curl_global_init is not thread-safe; other threads of the daemon may build clients too.
+void initCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// The identity of whatever an fd number names now: a closed and reopened number differs.
+ino_t inodeOf(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+}  // namespace
+
+// One socket curl asked us to watch.  The descriptor only borrows the fd: `drop` releases it
+// (which also aborts pending waits) so Asio never closes it.  A wait still queued when the
+// watch is dropped sees `active == false` and does nothing.
+struct AsioCurlMulti::Watch {
+  Watch(asio::io_context& io, curl_socket_t s) : fd(s), inode(inodeOf(s)), descriptor(io) {}
+  ~Watch() { drop(); }
+  void drop() {
+    active = false;
+    if (descriptor.is_open()) descriptor.release();
+  }
+
+  curl_socket_t fd;
+  ino_t inode;
+  asio::posix::stream_descriptor descriptor;
+  int wanted = 0;  // CURL_POLL_IN / CURL_POLL_OUT bits, as curl last said
+  bool readPending = false;
+  bool writePending = false;
+  bool active = true;
+};
+
+AsioCurlMulti::AsioCurlMulti(asio::io_context& io, Finished finished)
+    : io_(io), finished_(std::move(finished)), timer_(io) {
+  initCurlOnce();
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &AsioCurlMulti::onSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &AsioCurlMulti::onTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+}
+
+AsioCurlMulti::~AsioCurlMulti() {
+  *alive_ = false;
+  alive_.reset();
+  // Closes the cached connections through onCloseSocket, which still finds watches_ intact.
+  curl_multi_cleanup(multi_);
+  for (auto& [fd, watch] : watches_) watch->drop();
+  watches_.clear();
+}
+
+bool AsioCurlMulti::add(CURL* easy) {
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &AsioCurlMulti::onOpenSocket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &AsioCurlMulti::onCloseSocket);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
+  // Curl answers with a zero timeout through onTimer; the transfer starts from the loop.
+  return curl_multi_add_handle(multi_, easy) == CURLM_OK;
+}
+
+void AsioCurlMulti::remove(CURL* easy) {
+  curl_multi_remove_handle(multi_, easy);
+}
+
+int AsioCurlMulti::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*) {
+  auto* multi = static_cast<AsioCurlMulti*>(self);
+  if (what == CURL_POLL_REMOVE) {
+    multi->forget(fd);
+    return 0;
+  }
+  std::shared_ptr<Watch> watch = multi->watchFor(fd);
+  if (!watch) return -1;
+  // A wait pending for a direction curl no longer wants is left to complete and be ignored.
+  watch->wanted = what & (CURL_POLL_IN | CURL_POLL_OUT);
+  if (what & CURL_POLL_IN) multi->arm(watch, false);
+  if (what & CURL_POLL_OUT) multi->arm(watch, true);
+  return 0;
+}
+
+// Curl must not be called from inside its own callbacks: a zero timeout becomes a timer that
+// has already expired, run from the loop.
+int AsioCurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
+  auto* multi = static_cast<AsioCurlMulti*>(self);
+  if (timeoutMs < 0) {
+    multi->timer_.cancel();
+    return 0;
+  }
+  multi->timer_.expires_after(std::chrono::milliseconds(timeoutMs));
+  multi->timer_.async_wait(
+      [multi, alive = std::weak_ptr<bool>(multi->alive_)](const boost::system::error_code& ec) {
+        if (alive.expired() || ec) return;
+        multi->act(CURL_SOCKET_TIMEOUT, 0);
+      });
+  return 0;
+}
+
+// Close-on-exec, so a child the daemon spawns cannot keep a connection (and its epoll
+// registration) alive; and a number still watched from before is a closed socket's: drop it.
+curl_socket_t AsioCurlMulti::onOpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
+  const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) return CURL_SOCKET_BAD;
+  static_cast<AsioCurlMulti*>(self)->forget(fd);
+  return fd;
+}
+
+// Release the descriptor (deregistering it from epoll) while the fd still names the socket.
+int AsioCurlMulti::onCloseSocket(void* self, curl_socket_t fd) {
+  static_cast<AsioCurlMulti*>(self)->forget(fd);
+  return ::close(fd);
+}
+
+// The watch for `fd`, new if curl has not named it before or if the number now names another
+// file (curl closed the old one without telling us, e.g. its resolver's socketpair).
+std::shared_ptr<AsioCurlMulti::Watch> AsioCurlMulti::watchFor(curl_socket_t fd) {
+  auto it = watches_.find(fd);
+  if (it != watches_.end()) {
+    if (it->second->inode == inodeOf(fd)) return it->second;
+    it->second->drop();
+    watches_.erase(it);
+  }
+  auto watch = std::make_shared<Watch>(io_, fd);
+  boost::system::error_code ec;
+  watch->descriptor.assign(fd, ec);
+  if (ec) return nullptr;
+  watches_.emplace(fd, watch);
+  return watch;
+}
+
+void AsioCurlMulti::forget(curl_socket_t fd) {
+  auto it = watches_.find(fd);
+  if (it == watches_.end()) return;
+  it->second->drop();
+  watches_.erase(it);
+}
+
+void AsioCurlMulti::arm(const std::shared_ptr<Watch>& watch, bool write) {
+  bool& pending = write ? watch->writePending : watch->readPending;
+  if (pending) return;  // the wait already queued serves the renewed interest
+  pending = true;
+  const auto kind =
+      write ? asio::posix::descriptor_base::wait_write : asio::posix::descriptor_base::wait_read;
+  watch->descriptor.async_wait(kind, [this, alive = std::weak_ptr<bool>(alive_), watch,
+                                      write](const boost::system::error_code& ec) {
+    if (alive.expired()) return;
+    (write ? watch->writePending : watch->readPending) = false;
+    const int want = write ? CURL_POLL_OUT : CURL_POLL_IN;
+    if (!watch->active || ec == asio::error::operation_aborted || !(watch->wanted & want)) {
+      return;
+    }
+    act(watch->fd, ec ? CURL_CSELECT_ERR : (write ? CURL_CSELECT_OUT : CURL_CSELECT_IN));
+    if (watch->active && (watch->wanted & want)) arm(watch, write);
+  });
+}
+
+// Lets curl work, then hands over what finished.  The message is copied before `finished_`
+// removes its handle, which frees it.
+void AsioCurlMulti::act(curl_socket_t fd, int events) {
+  int running = 0;
+  curl_multi_socket_action(multi_, fd, events, &running);
+  int queued = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* easy = msg->easy_handle;
+    const CURLcode result = msg->data.result;
+    finished_(easy, result);
+  }
+}
+
+}  // namespace openclaw
