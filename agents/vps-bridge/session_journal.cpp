@@ -127,6 +127,18 @@ std::string sweepLine(std::uint64_t seq, const std::vector<std::string>& ids) {
   return lineOf({{"seq", seq}, {"op", "sweep"}, {"ids", ids}});
 }
 
+std::string journalLine(const JournalRecord& r) {
+  switch (r.op) {
+    case JournalOp::Add:
+      return addLine(r.seq, r.id, r.atMs, r.keep, r.messages);
+    case JournalOp::Del:
+      return delLine(r.seq, r.id);
+    case JournalOp::Sweep:
+      return sweepLine(r.seq, r.ids);
+  }
+  return "";
+}
+
 std::optional<JournalRecord> parseJournalLine(std::string_view line) {
   const auto doc = parseObject(line);
   if (!doc) return std::nullopt;

@@ -45,6 +45,8 @@ std::string addLine(std::uint64_t seq, const std::string& id, std::int64_t atMs,
                     const std::vector<SessionMessage>& messages);
 std::string delLine(std::uint64_t seq, const std::string& id);
 std::string sweepLine(std::uint64_t seq, const std::vector<std::string>& ids);
+// The line for any record, '\n' included.
+std::string journalLine(const JournalRecord& r);
 // `line` without its '\n'.  Ids must pass isValidSessionId, messages messageProblem.
 std::optional<JournalRecord> parseJournalLine(std::string_view line);
 

@@ -81,7 +81,6 @@ std::vector<std::string> SessionStore::open() {
   LoadedSessions loaded = loadSessions(folder_ + "/sessions.snapshot", journal->get(), limits_);
   table_ = std::move(loaded.table);
   lastSeq_ = loaded.lastSeq;
-  journalBytes_ = loaded.journalBytes;
   durableJournalBytes_ = loaded.journalBytes;
   snapshotBytes_ = loaded.snapshotBytes;
   damagedLines_ = loaded.damagedLines;
@@ -139,15 +138,14 @@ void SessionStore::append(const std::string& id, std::vector<SessionMessage> mes
   std::vector<SessionMessage> kept = survivingSuffix(std::move(messages), limits_);
   const std::size_t size = table_.add(id, now, kept, limits_);
   ++appends_;
-  enqueue(addLine(++lastSeq_, id, now, size, kept), std::move(done));
-  maybeCompact();
+  JournalRecord r{JournalOp::Add, ++lastSeq_, id, now, size, std::move(kept), {}};
+  enqueue(std::move(r), std::move(done));
 }
 
 void SessionStore::erase(const std::string& id, Done done) {
   if (!openError_.empty()) return fail(std::move(done), openError_);
   if (!table_.erase(id)) return fail(std::move(done), "no such session");
-  enqueue(delLine(++lastSeq_, id), std::move(done));
-  maybeCompact();
+  enqueue({JournalOp::Del, ++lastSeq_, id, 0, 0, {}, {}}, std::move(done));
 }
 
 std::size_t SessionStore::sweep(std::int64_t nowMs) {
@@ -157,28 +155,28 @@ std::size_t SessionStore::sweep(std::int64_t nowMs) {
   for (std::size_t from = 0; from < idle.size(); from += kIdsPerSweepLine) {
     const auto to =
         idle.begin() + static_cast<std::ptrdiff_t>(std::min(idle.size(), from + kIdsPerSweepLine));
-    const std::vector<std::string> chunk(idle.begin() + static_cast<std::ptrdiff_t>(from), to);
+    std::vector<std::string> chunk(idle.begin() + static_cast<std::ptrdiff_t>(from), to);
     for (const auto& id : chunk) table_.erase(id);
-    enqueue(sweepLine(++lastSeq_, chunk), nullptr);
+    enqueue({JournalOp::Sweep, ++lastSeq_, "", 0, 0, {}, std::move(chunk)}, nullptr);
   }
-  maybeCompact();
   return idle.size();
 }
 
-void SessionStore::enqueue(std::string line, Done done) {
-  journalBytes_ += line.size();
+void SessionStore::enqueue(JournalRecord record, Done done) {
   if (inFlight_++ == 0) work_.emplace(io_.get_executor());
-  writer_->appendLine(std::move(line), std::move(done));
+  writer_->append(std::move(record), std::move(done));
 }
 
 void SessionStore::maybeCompact() {
+  // Judged on the size the writer reports, after each batch: one snapshot at a time.
+  if (compacting_) return;
   const std::uint64_t live = std::max<std::uint64_t>(table_.contentBytes(), snapshotBytes_);
-  if (journalBytes_ <= std::max<std::uint64_t>(limits_.compactAtBytes, 2 * live)) return;
-  // Serialised here, where the state lives; the writer only puts the bytes on disk.  Even when
-  // it fails, the count restarts so that a broken disk is not retried on every append.
+  const std::uint64_t threshold = std::max<std::uint64_t>(limits_.compactAtBytes, 2 * live);
+  if (durableJournalBytes_ <= std::max(threshold, retryCompactionPast_)) return;
+  // Serialised here, where the state lives; the writer only puts the bytes on disk.
   std::string text = snapshotText(lastSeq_, table_);
   snapshotBytes_ = text.size();
-  journalBytes_ = 0;
+  compacting_ = true;
   if (inFlight_++ == 0) work_.emplace(io_.get_executor());
   writer_->writeSnapshot(std::move(text));
 }
@@ -187,11 +185,15 @@ void SessionStore::onWritten(WriteReport report) {
   if (report.error) lastDiskError_ = *report.error;
   durableJournalBytes_ = report.journalBytes;
   if (report.snapshot) {
+    compacting_ = false;
     compactions_ += report.error ? 0 : 1;
+    // A disk that refused is tried again once the journal has doubled, not after every batch.
+    retryCompactionPast_ = report.error ? 2 * durableJournalBytes_ : 0;
   } else {
     ++batches_;
   }
   if (--inFlight_ == 0) work_.reset();
+  maybeCompact();
   for (auto& done : report.dones) {
     if (done) done(report.error);
   }

@@ -10,10 +10,10 @@
 // waits on it, and appends made while a batch is syncing share the next one (group commit).
 // The in-memory view changes at once, so reads see an append before its `done`; if the disk
 // then refuses, `done` gets the error but memory keeps the messages until the next restart.
-// When the journal is past max(compactAtBytes, 2 x the larger of the live content and the
-// last snapshot), the state is written as a new snapshot (serialised on the loop, written by
-// the writer) and the journal truncated; the snapshot records the last `seq` it includes, so
-// a crash between the two neither loses nor doubles messages.
+// When the journal (as last synced) is past max(compactAtBytes, 2 x the larger of the live
+// content and the last snapshot), the state is written as a new snapshot (serialised on the loop,
+// written by the writer) and the journal truncated; the snapshot records the last `seq` it
+// includes, so a crash between the two neither loses nor doubles messages.
 //
 // Bounds: a session keeps its newest maxMessages messages within maxBytes of content (older
 // ones leave from the front); a message alone over maxBytes is refused, as is a new session
@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "session_journal.h"
 #include "session_table.h"
 #include "session_writer.h"
 
@@ -84,7 +85,7 @@ class SessionStore {
   nlohmann::json stats() const;
 
  private:
-  void enqueue(std::string line, Done done);
+  void enqueue(JournalRecord record, Done done);
   void maybeCompact();
   void onWritten(WriteReport report);
   void fail(Done done, std::string error);
@@ -99,9 +100,10 @@ class SessionStore {
 
   SessionTable table_;
   std::uint64_t lastSeq_ = 0;
-  std::uint64_t journalBytes_ = 0;         // as queued: what the journal will hold once written
   std::uint64_t durableJournalBytes_ = 0;  // as the writer last reported it
   std::uint64_t snapshotBytes_ = 0;        // the last snapshot written or loaded
+  std::uint64_t retryCompactionPast_ = 0;  // after a failed snapshot: wait for this size
+  bool compacting_ = false;                // a snapshot is queued or being written
   std::size_t batches_ = 0;
   std::size_t appends_ = 0;
   std::size_t compactions_ = 0;

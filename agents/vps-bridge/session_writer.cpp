@@ -27,10 +27,10 @@ JournalWriter::~JournalWriter() {
   thread_.join();
 }
 
-void JournalWriter::appendLine(std::string line, WriteDone done) {
+void JournalWriter::append(JournalRecord record, WriteDone done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({std::move(line), std::move(done), false});
+    queue_.push_back({std::move(record), std::move(done), std::nullopt});
   }
   wake_.notify_one();
 }
@@ -38,7 +38,7 @@ void JournalWriter::appendLine(std::string line, WriteDone done) {
 void JournalWriter::writeSnapshot(std::string text) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({std::move(text), nullptr, true});
+    queue_.push_back({{}, nullptr, std::move(text)});
   }
   wake_.notify_one();
 }
@@ -57,12 +57,12 @@ void JournalWriter::run() {
     std::vector<WriteDone> dones;
     for (auto& item : items) {
       if (!item.snapshot) {
-        text += item.text;
+        text += journalLine(item.record);
         dones.push_back(std::move(item.done));
         continue;
       }
       writeLines(text, dones);
-      replaceSnapshot(item.text);
+      replaceSnapshot(*item.snapshot);
     }
     writeLines(text, dones);
   }

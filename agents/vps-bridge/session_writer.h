@@ -1,12 +1,13 @@
 // The one thread that writes the session store's files, so the event loop never waits for
 // the disk.
 //
-// Group commit: lines queued while a batch is being written and synced form the next batch,
-// written with one write() and made durable with one fdatasync(); under load the batches
-// grow and the number of syncs per second stays put.  A snapshot is queued in line with the
-// journal lines: it is written (atomicWriteFile, 0600) after every line queued before it and
-// before any line queued after it, then the journal is truncated.  A batch that fails is cut
-// back off the journal, so the file never holds half a line followed by good ones.
+// Group commit: records queued while a batch is being written and synced form the next batch,
+// serialised here (the loop only copies them in), written with one write() and made durable
+// with one fdatasync(); under load the batches grow and the syncs per second stay put.  A snapshot
+// is queued in line with the journal lines: it is written (atomicWriteFile, 0600) after every line
+// queued before it and before any line queued after it, then the journal is truncated.  A batch
+// that fails is cut back off the journal, so the file never holds half a line followed by good
+// ones.
 //
 // `report` is called on the writer thread once per batch and per snapshot; it must hand the
 // result to the thread that owns the dones (the store posts it to its io_context).  The
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "openclaw/handles.h"
+#include "session_journal.h"
 
 namespace openclaw::bridge {
 
@@ -44,14 +46,14 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  void appendLine(std::string line, WriteDone done);
+  void append(JournalRecord record, WriteDone done);
   void writeSnapshot(std::string text);
 
  private:
   struct Item {
-    std::string text;
+    JournalRecord record;
     WriteDone done;
-    bool snapshot = false;
+    std::optional<std::string> snapshot;  // the whole snapshot file, instead of a record
   };
   void run();
   void writeLines(std::string& text, std::vector<WriteDone>& dones);
