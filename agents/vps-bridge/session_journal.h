@@ -1,7 +1,8 @@
 // The session store's file format: JSON lines, one object per line, each ending in '\n'.
 //
 // Journal (sessions.journal), appended to, one line per change:
-//   {"seq":7,"op":"add","id":"s1","t":1700000000000,"n":12,"m":[{"r":"user","c":"hi","ts":1,"a":""}]}
+//   {"seq":7,"op":"add","id":"s1","t":1700000000000,"n":12,
+//    "m":[{"r":"user","c":"hi","ts":1700000000000,"a":""}]}      (on one line)
 //   {"seq":8,"op":"del","id":"s1"}
 //   {"seq":9,"op":"sweep","ids":["s2","s3"]}
 // `seq` rises by one per line, across compactions.  An "add" holds only the new messages that

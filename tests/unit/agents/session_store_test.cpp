@@ -244,6 +244,23 @@ TEST_F(SessionStoreTest, DropsATornLastLineAndSkipsADamagedEarlierOne) {
   EXPECT_EQ(store->history("a")[2].content, "three");
 }
 
+TEST_F(SessionStoreTest, SkipsAnOverlongLineUnreadAndSetsADamagedSnapshotAside) {
+  fs::create_directory(folder_);
+  std::ofstream(folder_ / "sessions.journal") << std::string(kMinLineBound + 1, 'x') << "\n"
+                                              << addLine(1, "a", nowMs_, 1, {said("after")});
+  std::ofstream(folder_ / "sessions.snapshot") << "garbage\n";
+  std::vector<std::string> problems;
+  auto store = openStore(&problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], "the session snapshot was set aside as " +
+                             (folder_ / "sessions.snapshot").string() +
+                             ".damaged (its first line is not a snapshot header); sessions are "
+                             "rebuilt from the journal alone");
+  EXPECT_EQ(problems[1], "skipped 1 damaged line in the session journal");
+  EXPECT_TRUE(fs::exists(folder_ / "sessions.snapshot.damaged"));
+  EXPECT_EQ(store->history("a"), std::vector<SessionMessage>{said("after")});
+}
+
 TEST_F(SessionStoreTest, TrimsTheOldestMessagesBeyondMaxMessagesAndMaxBytes) {
   limits_.maxMessages = 3;
   limits_.maxBytes = 10;
