@@ -3,9 +3,12 @@
 // first byte picks their size), the header first and refuseBeforeBody() asked on it, then
 // the body; each complete request answered by respond() through the bridge's routes and
 // serialized, and the next request read from what is left while the answer keeps the
-// connection alive.  The bridge has a token and two agents, so seeds that
-// carry the token reach the routes behind the check.  Properties: nothing throws; every
-// answer is JSON with a status the routes give.
+// connection alive.  The bridge is the real one (agents, sessions in a temporary folder,
+// the call runner) with a token and two agents, so seeds that carry the token reach the
+// routes behind the check; its cap on calls in flight is 0, so a call is judged (its body
+// parsed and checked) and then refused with 503 instead of going out on the network.
+// Properties: nothing throws; every answer is JSON with a status the routes give; every
+// request is answered before the next is read.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/write.hpp>
@@ -17,7 +20,10 @@
 #include <string>
 #include <string_view>
 
-#include "bridge_routes.h"
+#include <boost/asio/io_context.hpp>
+#include <cstdlib>
+
+#include "bridge_api.h"
 #include "fuzz_check.h"
 #include "http_server.h"
 
@@ -58,41 +64,76 @@ bool feed(RequestParser& parser, std::string& pending, std::string_view& input, 
   }
 }
 
+// The bridge the requests are answered by, built once.
+struct FuzzBridge {
+  FuzzBridge() {
+    config = twoAgents();
+    config.maxCallsInFlight = 0;
+    agents.applyConfig(config);
+    sessions.open();
+    parts.config = &config;
+    parts.token = "fuzz-token";
+    parts.agents = &agents;
+    parts.runner = &runner;
+    parts.sessions = &sessions;
+    parts.alertLog = state + "/alerts.jsonl";
+  }
+  static std::string temporaryFolder() {
+    char folder[] = "/tmp/openclaw-fuzz-bridge.XXXXXX";
+    return ::mkdtemp(folder) != nullptr ? folder : "/tmp";
+  }
+  std::string state = temporaryFolder();
+  boost::asio::io_context io;
+  BridgeConfig config;
+  AgentDirectory agents{state};
+  openclaw::SystemRandom random{1};
+  openclaw::HttpClient http{io};
+  CallRunner runner{io, http, random, {}};
+  SessionStore sessions{io, state + "/sessions", SessionLimits{}};
+  BridgeParts parts;
+};
+
 // One request as the server reads it: the header (http::async_read_header leaves the parser
 // not eager), the refusal decided on it, then the body (http::async_read makes it eager).
 std::optional<HttpResponse> readRequest(std::string& pending, std::string_view& input,
-                                        std::size_t chunk, const HttpServer::Handler& handler) {
+                                        std::size_t chunk, FuzzBridge& bridge) {
   RequestParser parser;
   limitRequest(parser);
   if (!feed(parser, pending, input, chunk, [&] { return parser.is_header_done(); })) {
     return std::nullopt;
   }
-  if (auto refusal = refuseBeforeBody(parser)) return refusal;
+  const ServerHooks hooks{[&bridge](const HttpRequestView& r) { return gate(r, bridge.parts); },
+                          nullptr};
+  if (auto refusal = refuseBeforeBody(parser, hooks)) return refusal;
   parser.eager(true);
   if (!parser.is_done() && !feed(parser, pending, input, chunk, [&] { return parser.is_done(); })) {
     return std::nullopt;
   }
-  return respond(parser.get(), handler);
+  const HttpRequest& request = parser.get();
+  std::optional<HttpAnswer> answer;
+  handle(viewOf(request, "fuzz"), bridge.parts, [&answer](HttpAnswer a) { answer = std::move(a); });
+  // Deletions wait for the session writer: their answer comes through the loop.
+  while (!answer && bridge.io.run_one()) {
+  }
+  bridge.io.restart();
+  require(answer.has_value(), "every request is answered");
+  return toResponse(std::move(*answer), request.version(), request.keep_alive(), "fuzz");
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const BridgeConfig config = twoAgents();
-  static const BridgeView bridge{&config, "fuzz-token"};
-  static const HttpServer::Handler handler = [](const HttpRequestView& r) {
-    return route(r, bridge);
-  };
+  static FuzzBridge bridge;
   if (size == 0) return 0;
   const std::size_t chunk = 1 + data[0];
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string pending;
   for (;;) {
-    const auto response = readRequest(pending, input, chunk, handler);
+    const auto response = readRequest(pending, input, chunk, bridge);
     if (!response) return 0;
     const unsigned status = response->result_int();
-    require(status == 200 || status == 401 || status == 404 || status == 411 || status == 501 ||
-                status == 503,
+    require(status == 200 || status == 201 || status == 400 || status == 401 || status == 403 ||
+                status == 404 || status == 409 || status == 411 || status == 500 || status == 503,
             "a status the routes give");
     require(nlohmann::json::accept(response->body()), "the answer is JSON");
     std::ostringstream wire;

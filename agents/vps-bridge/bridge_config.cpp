@@ -8,6 +8,40 @@ namespace {
 constexpr std::int64_t kMaxTimeoutSec = 600;
 constexpr std::int64_t kMaxRetriesLimit = 10;
 constexpr std::int64_t kMaxSessionTtlHours = 24 * 365;
+// Beyond these a single process on a small VPS runs out of descriptors or memory first.
+constexpr std::int64_t kMaxConnectionsLimit = 4096;
+constexpr std::int64_t kMaxCallsLimit = 1024;
+constexpr std::int64_t kMaxSessionsLimit = 1000000;
+constexpr std::int64_t kMaxSessionMessagesLimit = 10000;
+constexpr std::int64_t kMaxSessionBytesLimit = 16 * 1024 * 1024;
+
+void readLimits(ConfigObject& root, BridgeConfig& config) {
+  root.getInRange("call_deadline_sec", config.callDeadlineSec, 1, kMaxTimeoutSec);
+  root.getInRange("max_connections", config.maxConnections, 1, kMaxConnectionsLimit);
+  root.getInRange("max_calls_in_flight", config.maxCallsInFlight, 1, kMaxCallsLimit);
+  root.getInRange("max_sessions", config.maxSessions, 1, kMaxSessionsLimit);
+  root.getInRange("max_session_messages", config.maxSessionMessages, 2, kMaxSessionMessagesLimit);
+  root.getInRange("max_session_bytes", config.maxSessionBytes, 1024, kMaxSessionBytesLimit);
+}
+
+void readAllowRegister(ConfigObject& root, BridgeConfig& config) {
+  std::vector<std::string> networks;
+  if (!root.get("allow_register", networks)) return;
+  for (const auto& text : networks) {
+    auto network = parseNetwork(text);
+    if (!network) {
+      root.fail("allow_register", network.error());
+    } else {
+      config.allowRegister.push_back(*network);
+    }
+  }
+}
+
+}  // namespace
+
+const char* toString(AgentProtocol protocol) {
+  return protocol == AgentProtocol::OpenAi ? "openai" : "json";
+}
 
 RemoteAgent readAgent(ConfigObject& obj) {
   RemoteAgent a;
@@ -36,8 +70,6 @@ RemoteAgent readAgent(ConfigObject& obj) {
   return a;
 }
 
-}  // namespace
-
 Expected<BridgeConfig, ConfigIssues> parseBridgeConfig(const nlohmann::json& doc,
                                                        const std::string& file) {
   ConfigIssues issues;
@@ -60,6 +92,8 @@ Expected<BridgeConfig, ConfigIssues> parseBridgeConfig(const nlohmann::json& doc
     issues.push_back({file, "agents", "two agents share a name"});
   }
   root.getInRange("session_ttl_hours", config.sessionTtlHours, 1, kMaxSessionTtlHours);
+  readLimits(root, config);
+  readAllowRegister(root, config);
   if (root.get("listen", config.listen) && config.listen.rfind(':') == std::string::npos) {
     root.fail("listen", "must be address:port");
   }

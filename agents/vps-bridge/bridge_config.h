@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "network_policy.h"
 #include "openclaw/config_reader.h"
 
 namespace openclaw::bridge {
@@ -27,7 +28,22 @@ struct BridgeConfig {
   std::vector<RemoteAgent> agents;
   std::int64_t sessionTtlHours = 24;
   std::string listen = "127.0.0.1:18790";  // used only when not socket-activated
+  // Networks an agent may be registered from over REST; empty: registration is off.
+  std::vector<Network> allowRegister;
+  // A call's whole budget, shared by its retries and fallbacks: a chat client never waits
+  // longer than this for an answer.
+  std::int64_t callDeadlineSec = 60;
+  std::int64_t maxConnections = 256;
+  std::int64_t maxCallsInFlight = 128;
+  std::int64_t maxSessions = 10000;
+  std::int64_t maxSessionMessages = 200;
+  std::int64_t maxSessionBytes = 256 * 1024;
 };
+
+// Protocol names as the config and the REST answers spell them.
+const char* toString(AgentProtocol protocol);
+// One agent from its JSON object (the config's, or a registration's body).
+RemoteAgent readAgent(ConfigObject& obj);
 
 Expected<BridgeConfig, ConfigIssues> parseBridgeConfig(const nlohmann::json& doc,
                                                        const std::string& file);

@@ -13,10 +13,30 @@ constexpr const char* kCredentialName = "vps-bridge-token";
 constexpr const char* kTokenFile = "/etc/openclaw-agents/vps-bridge.token";
 // A token is a line of hex; anything bigger is not a token.
 constexpr std::size_t kMaxTokenBytes = 4096;
+// Counters move with every call: saving them every few seconds costs one small write while
+// busy and loses at most that much of them to a kill -9.  Breaker transitions save at once.
+constexpr std::chrono::seconds kSaveInterval{5};
+// Expired sessions go within ten minutes of their TTL; a sweep is one pass over memory.
+constexpr std::chrono::minutes kSweepInterval{10};
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+SessionLimits sessionLimits(const BridgeConfig& c) {
+  SessionLimits l;
+  l.maxMessages = static_cast<std::size_t>(c.maxSessionMessages);
+  l.maxBytes = static_cast<std::size_t>(c.maxSessionBytes);
+  l.maxSessions = static_cast<std::size_t>(c.maxSessions);
+  l.ttl = std::chrono::hours(c.sessionTtlHours);
+  return l;
+}
+
+std::int64_t epochMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 }  // namespace
 
@@ -30,23 +50,81 @@ std::string loadBridgeToken() {
 }
 
 BridgeService::BridgeService(DaemonContext& ctx)
-    : ctx_(ctx), server_(ctx.io, [this](const HttpRequestView& r) { return route(r, view_); }) {}
+    : ctx_(ctx),
+      agents_(ctx.stateDir),
+      alerter_(ctx.io, ctx.name, ctx.stateDir),
+      http_(ctx.io),
+      runner_(ctx.io, http_, random_,
+              CallEvents{[this](const AgentSlot& slot, BreakerChange change,
+                                const std::string& why) { onBreakerChanged(slot, change, why); }}),
+      sessions_(ctx.io, ctx.stateDir + "/sessions", SessionLimits{}),
+      server_(ctx.io, ServerHooks{[this](const HttpRequestView& r) { return gate(r, parts_); },
+                                  [this](const HttpRequestView& r, Reply reply) {
+                                    handle(r, parts_, std::move(reply));
+                                  }}),
+      saveTimer_(ctx.io),
+      sweepTimer_(ctx.io) {}
+
+BridgeService::~BridgeService() {
+  stop();
+}
 
 void BridgeService::apply(const BridgeConfig& config) {
   config_ = config;
-  view_.config = &config_;
-  view_.token = loadBridgeToken();
-  if (view_.token.empty()) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!started_) {
+    started_ = true;
+    for (const auto& p : agents_.load(now, std::chrono::system_clock::now())) {
+      Log::warning(p, {{"OPENCLAW_EVENT", "state-damaged"}});
+    }
+    for (const auto& p : sessions_.open()) {
+      Log::warning("sessions: " + p, {{"OPENCLAW_EVENT", "state-damaged"}});
+    }
+    parts_.started = now;
+  }
+  agents_.applyConfig(config_);
+  // A call to an agent the new config dropped or changed would go on to the old address.
+  runner_.cancelIf([this](const AgentSlot& slot) {
+    const auto current = agents_.find(slot.agent.name);
+    return !current || current->agent.url != slot.agent.url ||
+           current->agent.protocol != slot.agent.protocol;
+  });
+  runner_.setSettings({std::chrono::seconds(config_.callDeadlineSec), BackoffSchedule{}});
+  sessions_.setLimits(sessionLimits(config_));
+  server_.setLimits({static_cast<std::size_t>(config_.maxConnections)});
+  parts_.config = &config_;
+  parts_.agents = &agents_;
+  parts_.runner = &runner_;
+  parts_.sessions = &sessions_;
+  parts_.server = &server_;
+  parts_.alertLog = kAlertLog;
+  parts_.breakerReset = [this](const AgentSlot& slot) {
+    onBreakerChanged(slot, BreakerChange::Closed, "reset by the operator");
+  };
+  parts_.token = loadBridgeToken();
+  if (parts_.token.empty()) {
     Log::error(
         "no token: every request will be refused until the vps-bridge-token credential "
         "exists (" +
             std::string(kTokenFile) + ")",
         {{"OPENCLAW_EVENT", "no-token"}});
   }
-  if (!serving_) startServing();
+  for (const auto& slot : agents_.all()) {
+    if (!slot->tokenProblem.empty()) {
+      Log::warning(slot->agent.name + ": no token: " + slot->tokenProblem,
+                   {{"OPENCLAW_EVENT", "no-token"}, {"OPENCLAW_TARGET", slot->agent.name}});
+    }
+  }
+  if (!serving_) {
+    startServing();
+    armSave();
+    sessions_.sweep(epochMs());
+    armSweep();
+  }
 }
 
 void BridgeService::startServing() {
+  serving_ = true;
   const int n = sd_listen_fds(1);
   if (n > 0) {
     for (int i = 0; i < n; ++i) {
@@ -59,22 +137,84 @@ void BridgeService::startServing() {
     Log::error("cannot listen on " + config_.listen + ": " + r.error().message(),
                {{"OPENCLAW_EVENT", "listen-failed"}});
     where_ = "not listening (" + r.error().message() + ")";
-    serving_ = true;
-    return;
   } else {
     where_ = config_.listen;
   }
-  serving_ = true;
+}
+
+void BridgeService::onBreakerChanged(const AgentSlot& slot, BreakerChange change,
+                                     const std::string& why) {
+  const std::string& name = slot.agent.name;
+  if (change == BreakerChange::Opened) {
+    alerter_.raise(
+        {"warning",
+         "",
+         "breaker-open",
+         name,
+         "circuit breaker for " + name + " opened: calls go to its fallbacks (" + why + ")",
+         {{"reopens_in_sec", 30}}});
+  } else if (change == BreakerChange::Closed) {
+    alerter_.raise({"recovered",
+                    "",
+                    "breaker-closed",
+                    name,
+                    "circuit breaker for " + name + " closed: " + why,
+                    {}});
+  } else if (change == BreakerChange::Reopened) {
+    Log::notice("circuit breaker for " + name + " stays open: its trial call failed (" + why + ")",
+                {{"OPENCLAW_EVENT", "breaker-open"}, {"OPENCLAW_TARGET", name}});
+  }
+  // An open breaker is what a restart must not forget.
+  agents_.markDirty();
+  saveState();
+}
+
+void BridgeService::saveState() {
+  if (auto r =
+          agents_.saveState(std::chrono::steady_clock::now(), std::chrono::system_clock::now());
+      !r) {
+    Log::warning(r.error(), {{"OPENCLAW_EVENT", "state-write-failed"}});
+  }
+}
+
+void BridgeService::armSave() {
+  saveTimer_.expires_after(kSaveInterval);
+  saveTimer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    if (agents_.dirty()) saveState();
+    armSave();
+  });
+}
+
+void BridgeService::armSweep() {
+  sweepTimer_.expires_after(kSweepInterval);
+  sweepTimer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    if (const std::size_t n = sessions_.sweep(epochMs()); n > 0) {
+      Log::info(std::to_string(n) + " expired session(s) removed",
+                {{"OPENCLAW_EVENT", "session-sweep"}});
+    }
+    armSweep();
+  });
 }
 
 std::string BridgeService::status() const {
-  return std::string(view_.token.empty() ? "refusing requests (no token)" : "serving") + " on " +
-         where_ + "; " + describe(config_) + "; " + std::to_string(server_.served()) +
-         " request(s) answered";
+  const CallTotals& t = agents_.totals();
+  return std::string(parts_.token.empty() ? "refusing requests (no token)" : "serving") + " on " +
+         where_ + "; " + describe(config_) + "; " + std::to_string(runner_.inFlight()) +
+         " call(s) in flight, " + std::to_string(t.succeeded) + " answered, " +
+         std::to_string(t.failed) + " failed";
 }
 
 void BridgeService::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  runner_.cancelAll();
   server_.stop();
+  http_.cancelAll();
+  saveTimer_.cancel();
+  sweepTimer_.cancel();
+  if (started_) saveState();
 }
 
 }  // namespace openclaw::bridge

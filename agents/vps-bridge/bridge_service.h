@@ -1,30 +1,58 @@
-// The vps-bridge daemon's service: serves the REST surface on the socket systemd handed
-// over (or on `listen` when run by hand), with the token from the systemd credential.
+// The vps-bridge daemon's service: wires the REST server, the call runner (libcurl on the
+// loop), the agent directory and the session store, all on the daemon's one io_context.
+//
+// At start it reads back what the last run left (registered agents, breakers, counters,
+// sessions); counters and breakers are saved every few seconds while they move and at stop,
+// a breaker that opens is saved at once.  A reload cancels only the calls whose agent the
+// new config dropped or changed; the rest go on.  Stop cancels every call (their clients get
+// an answer), stops the server, and lets the session writer finish its batch.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 
+#include "agent_directory.h"
+#include "bridge_api.h"
 #include "bridge_config.h"
+#include "call_runner.h"
 #include "http_server.h"
+#include "openclaw/alerter.h"
 #include "openclaw/daemon.h"
+#include "openclaw/http_client.h"
+#include "session_store.h"
 
 namespace openclaw::bridge {
 
 class BridgeService : public AgentService<BridgeConfig> {
  public:
   explicit BridgeService(DaemonContext& ctx);
+  ~BridgeService() override;
   void apply(const BridgeConfig& config) override;
   std::string status() const override;
   void stop() override;
 
  private:
   void startServing();
+  void onBreakerChanged(const AgentSlot& slot, BreakerChange change, const std::string& why);
+  void armSave();
+  void armSweep();
+  void saveState();
 
   DaemonContext& ctx_;
   BridgeConfig config_;
-  BridgeView view_;
+  AgentDirectory agents_;
+  SystemRandom random_;
+  Alerter alerter_;
+  HttpClient http_;
+  CallRunner runner_;
+  SessionStore sessions_;
+  BridgeParts parts_;
   HttpServer server_;
+  boost::asio::steady_timer saveTimer_;
+  boost::asio::steady_timer sweepTimer_;
+  bool started_ = false;
   bool serving_ = false;
+  bool stopped_ = false;
   std::string where_;
 };
 

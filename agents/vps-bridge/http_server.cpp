@@ -6,14 +6,27 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <memory>
+#include <random>
+#include <set>
 
 namespace openclaw::bridge {
-namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
+
+class Connection;
+
+struct HttpServer::Shared {
+  ServerHooks hooks;
+  ServerLimits limits;
+  std::set<Connection*> live;
+  std::uint64_t served = 0;
+  std::uint64_t refused = 0;
+  bool stopped = false;
+};
+
+namespace {
 
 // Requests are small JSON documents; a prompt over 1 MiB is a mistake or an attack.
 constexpr std::size_t kBodyLimit = 1 << 20;
@@ -21,13 +34,39 @@ constexpr std::size_t kBodyLimit = 1 << 20;
 constexpr std::chrono::seconds kRequestDeadline{30};
 // After a failed accept (EMFILE, ENOBUFS): long enough not to spin, short enough to recover.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// What a client over the connection cap is told to wait: the cap frees as calls end.
+constexpr unsigned kBusyRetryAfterSec = 1;
+// A client-chosen id is echoed into the journal: short and plain only.
+constexpr std::size_t kMaxRequestIdBytes = 64;
+
+HttpAnswer jsonError(unsigned status, std::string_view message) {
+  std::string body = R"({"success":false,"error":")";
+  body += message;  // callers pass fixed ASCII text
+  body += "\"}";
+  return {status, std::move(body), std::nullopt};
+}
+
+}  // namespace
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const HttpServer::Handler& handler, std::uint64_t& served)
-      : stream_(std::move(socket)), handler_(handler), served_(served) {}
+  Connection(tcp::socket socket, std::shared_ptr<HttpServer::Shared> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
+    shared_->live.insert(this);
+  }
+  ~Connection() { shared_->live.erase(this); }
 
-  void start() { read(); }
+  // `busy`: over the connection cap, the first request is answered 503 and the connection ends.
+  void start(bool busy) {
+    busy_ = busy;
+    read();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
 
  private:
   // The header first: whether the body is read at all is decided on it.
@@ -37,83 +76,141 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.expires_after(kRequestDeadline);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              // A Content-Length over the limit fails the header itself.
+                              if (ec == http::error::body_limit) return self->tooLarge();
                               if (ec) return self->close();
-                              if (auto refusal = refuseBeforeBody(*self->parser_)) {
-                                return self->write(std::move(*refusal));
-                              }
-                              self->readBody();
+                              self->onHeader();
                             });
   }
 
-  void readBody() {
+  void onHeader() {
+    requestId_ = requestIdOf(parser_->get());
+    if (busy_) {
+      HttpAnswer busy = jsonError(503, "too many connections: try again shortly");
+      busy.retryAfterSec = kBusyRetryAfterSec;
+      return write(toResponse(std::move(busy), parser_->get().version(), false, requestId_));
+    }
+    if (auto refusal = refuseBeforeBody(*parser_, shared_->hooks)) {
+      refusal->set("X-Request-Id", requestId_);
+      return write(std::move(*refusal));
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec == http::error::body_limit) return self->tooLarge();
                        if (ec) return self->close();
-                       self->write(respond(self->parser_->get(), self->handler_));
+                       self->onRequest();
                      });
+  }
+
+  void tooLarge() {
+    write(toResponse(jsonError(413, "the body is over 1 MiB"), parser_->get().version(), false,
+                     requestIdOf(parser_->get())));
+  }
+
+  void onRequest() {
+    request_ = parser_->release();
+    stream_.expires_never();  // the answer may take the call's whole deadline
+    const HttpRequestView view = viewOf(request_, requestId_);
+    auto self = shared_from_this();
+    shared_->hooks.handle(view, [self](HttpAnswer answer) {
+      if (self->shared_->stopped) return self->close();
+      self->write(toResponse(std::move(answer), self->request_.version(),
+                             self->request_.keep_alive(), self->requestId_));
+    });
   }
 
   void write(HttpResponse response) {
     response_.emplace(std::move(response));
-    ++served_;
+    ++shared_->served;
+    stream_.expires_after(kRequestDeadline);
     http::async_write(stream_, *response_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec || !self->response_->keep_alive()) return self->close();
+                        if (ec || !self->response_->keep_alive() || self->shared_->stopped) {
+                          return self->close();
+                        }
                         self->read();
                       });
   }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  }
-
   beast::tcp_stream stream_;
+  std::shared_ptr<HttpServer::Shared> shared_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
+  HttpRequest request_;
   std::optional<HttpResponse> response_;
-  const HttpServer::Handler& handler_;
-  std::uint64_t& served_;
+  std::string requestId_;
+  bool busy_ = false;
 };
-
-}  // namespace
 
 void limitRequest(RequestParser& parser) {
   parser.body_limit(kBodyLimit);
 }
 
-std::optional<HttpResponse> refuseBeforeBody(const RequestParser& parser) {
+HttpRequestView viewOf(const HttpRequest& request, std::string_view requestId) {
+  const auto auth = request[http::field::authorization];
+  return {std::string_view(request.method_string().data(), request.method_string().size()),
+          std::string_view(request.target().data(), request.target().size()),
+          std::string_view(auth.data(), auth.size()), std::string_view(request.body()), requestId};
+}
+
+std::string requestIdOf(const HttpRequest& request) {
+  const auto given = request["X-Request-Id"];
+  const bool plain =
+      !given.empty() && given.size() <= kMaxRequestIdBytes &&
+      std::all_of(given.begin(), given.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
+  if (plain) return std::string(given.data(), given.size());
+  // Unique within a run and unlikely to repeat across restarts: a random prefix per process.
+  static const std::string prefix = [] {
+    std::random_device rd;
+    char text[9];
+    std::snprintf(text, sizeof text, "%08x", static_cast<unsigned>(rd()));
+    return std::string(text);
+  }();
+  static std::uint64_t next = 0;
+  return prefix + "-" + std::to_string(++next);
+}
+
+std::optional<HttpResponse> refuseBeforeBody(const RequestParser& parser,
+                                             const ServerHooks& hooks) {
+  const auto& request = parser.get();
   // A chunked body is refused (RFC 9112 allows 411 for a body without a Content-Length): the
   // bridge's clients send small JSON documents with a length, and Boost 1.74's chunk decoder
   // asserts on a final chunk that arrives in pieces and bounds no chunk header's length.
-  if (!parser.chunked()) return std::nullopt;
-  HttpResponse response(http::status::length_required, parser.get().version());
-  response.set(http::field::server, "openclaw-vps-bridge");
-  response.set(http::field::content_type, "application/json");
-  response.keep_alive(false);
-  response.body() = R"({"error":"a request body needs a Content-Length"})";
-  response.prepare_payload();
-  return response;
+  if (parser.chunked()) {
+    return toResponse(jsonError(411, "a request body needs a Content-Length"), request.version(),
+                      false, "");
+  }
+  if (!hooks.gate) return std::nullopt;
+  auto answer = hooks.gate(viewOf(request, ""));
+  if (!answer) return std::nullopt;
+  // The body was not read: the connection cannot be reused.
+  return toResponse(std::move(*answer), request.version(), false, "");
 }
 
-HttpResponse respond(const HttpRequest& request, const HttpServer::Handler& handler) {
-  const auto auth = request[http::field::authorization];
-  const HttpRequestView view{
-      std::string_view(request.method_string().data(), request.method_string().size()),
-      std::string_view(request.target().data(), request.target().size()),
-      std::string_view(auth.data(), auth.size())};
-  HttpAnswer answer = handler(view);
-  HttpResponse response(static_cast<http::status>(answer.status), request.version());
+HttpResponse toResponse(HttpAnswer answer, unsigned version, bool keepAlive,
+                        std::string_view requestId) {
+  HttpResponse response(static_cast<http::status>(answer.status), version);
   response.set(http::field::server, "openclaw-vps-bridge");
   response.set(http::field::content_type, "application/json");
-  response.keep_alive(request.keep_alive());
+  if (!requestId.empty()) response.set("X-Request-Id", std::string(requestId));
+  if (answer.retryAfterSec)
+    response.set(http::field::retry_after, std::to_string(*answer.retryAfterSec));
+  response.keep_alive(keepAlive);
   response.body() = std::move(answer.body);
   response.prepare_payload();
   return response;
 }
 
-HttpServer::HttpServer(boost::asio::io_context& io, Handler handler)
-    : io_(io), handler_(std::move(handler)) {}
+HttpServer::HttpServer(boost::asio::io_context& io, ServerHooks hooks)
+    : io_(io), shared_(std::make_shared<Shared>()) {
+  shared_->hooks = std::move(hooks);
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
 
 Result<Ok> HttpServer::adopt(int listenFd) {
   sockaddr_storage addr{};
@@ -155,11 +252,25 @@ Result<Ok> HttpServer::listen(const std::string& addressPort) {
   return Ok{};
 }
 
+void HttpServer::setLimits(ServerLimits limits) {
+  shared_->limits = limits;
+}
+
 void HttpServer::accept(tcp::acceptor& acceptor) {
   acceptor.async_accept([this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == boost::asio::error::operation_aborted) return;
+    if (ec == boost::asio::error::operation_aborted || shared_->stopped) return;
     if (!ec) {
-      std::make_shared<Connection>(std::move(socket), handler_, served_)->start();
+      const std::size_t live = shared_->live.size();
+      const std::size_t cap = shared_->limits.maxConnections;
+      if (live >= 2 * cap) {
+        // Far over the cap: even reading a header is more than this client gets.
+        ++shared_->refused;
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      } else {
+        if (live >= cap) ++shared_->refused;
+        std::make_shared<Connection>(std::move(socket), shared_)->start(live >= cap);
+      }
       accept(acceptor);
       return;
     }
@@ -177,11 +288,28 @@ unsigned short HttpServer::localPort() const {
   return acceptors_.front()->local_endpoint(ec).port();
 }
 
+std::uint64_t HttpServer::served() const {
+  return shared_->served;
+}
+
+std::size_t HttpServer::connections() const {
+  return shared_->live.size();
+}
+
+std::uint64_t HttpServer::refusedConnections() const {
+  return shared_->refused;
+}
+
 void HttpServer::stop() {
+  shared_->stopped = true;
   for (auto& a : acceptors_) {
     boost::system::error_code ignored;
     a->cancel(ignored);
+    a->close(ignored);
   }
+  // Closing cancels each connection's pending read or write; its handler then lets it go.
+  const std::vector<Connection*> live(shared_->live.begin(), shared_->live.end());
+  for (Connection* c : live) c->close();
 }
 
 }  // namespace openclaw::bridge

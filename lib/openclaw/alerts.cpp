@@ -21,6 +21,19 @@ namespace {
 // `agentctl alerts --limit` shows.
 constexpr off_t kMaxReadBytes = 4 << 20;
 
+// The log and its lock are shared with the bridge, which runs as a dynamic user in the
+// openclaw-agents group (the folder is setgid to it): group read-write whatever the creating
+// daemon's umask (0077 in the units).  Only the owner can change the mode; anyone else
+// leaves it as it is.
+constexpr mode_t kSharedMode = 0660;
+
+void shareWithGroup(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_uid == ::geteuid() && (st.st_mode & 0777) != kSharedMode) {
+    (void)::fchmod(fd, kSharedMode);
+  }
+}
+
 std::string lockPath(const std::string& path) {
   return path + ".lock";
 }
@@ -91,6 +104,7 @@ Result<bool> rotateAlertLog(const std::string& path, const AlertLogLimits& limit
   UniqueFd lock(
       ::open(lockPath(path).c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640));
   if (!lock) return fromErrno();
+  shareWithGroup(lock.get());
   // Another agent rotating (or agentctl reading) now: the next append tries again, so no
   // writer ever waits for the lock.
   if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
@@ -117,6 +131,7 @@ Result<AlertAppend> appendAlert(const Alert& alert, const std::string& path,
   const std::string line = alertLine(alert, static_cast<long long>(std::time(nullptr)));
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640));
   if (!fd) return fromErrno();
+  shareWithGroup(fd.get());
   // One write(2) a line: with O_APPEND, lines of several agents never interleave.
   if (::write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
     return fromErrno();
