@@ -90,7 +90,7 @@ expect '.success and .agent_used == "primary" and .attempts == 2' "retried on th
 [ "$(hits $p_port .total)" = 2 ] || fail "the primary had $(hits $p_port .total) hits, expected 2"
 lat=$(field .latency_ms)
 less_than "$lat" 1000 && fail "answered in $lat ms: the retry came before Retry-After (1 s)"
-pass "attempts 2 on the primary, latency $lat ms (>= 1000), trail $(field '[.trail[].class] | join(","))')"
+pass "attempts 2 on the primary, latency $lat ms (>= 1000), trail $(field '[.trail[].class] | join(",")'))"
 
 step "6. the breaker: opens, short-circuits, alerts, is reset"
 control $p_port '{"mode": "500", "count": -1}'
