@@ -2,7 +2,9 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+
 #include <unistd.h>
+#include <boost/asio/post.hpp>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <mutex>
@@ -12,6 +14,10 @@ namespace openclaw {
 namespace {
 
 namespace asio = boost::asio;
+
+// Idle connections kept for reuse: more than the bridge's calls in flight by default, far
+// below its descriptor limit.
+constexpr long kMaxCachedConnections = 256;
 
 // curl_global_init is not thread-safe; other threads of the daemon may build clients too.
 void initCurlOnce() {
@@ -52,6 +58,10 @@ AsioCurlMulti::AsioCurlMulti(asio::io_context& io, Finished finished)
   initCurlOnce();
   multi_ = curl_multi_init();
   if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+  // Curl's own default keeps 4 idle connections per handle added, so as calls end the cache
+  // shrinks and the next burst connects afresh (a connect per call at 64 concurrent calls,
+  // measured); a fixed cache keeps them, bounded.
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, kMaxCachedConnections);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &AsioCurlMulti::onSocket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &AsioCurlMulti::onTimer);
@@ -73,11 +83,13 @@ bool AsioCurlMulti::add(CURL* easy) {
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &AsioCurlMulti::onCloseSocket);
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
   // Curl answers with a zero timeout through onTimer; the transfer starts from the loop.
-  return curl_multi_add_handle(multi_, easy) == CURLM_OK;
+  if (curl_multi_add_handle(multi_, easy) != CURLM_OK) return false;
+  ++transfers_;
+  return true;
 }
 
 void AsioCurlMulti::remove(CURL* easy) {
-  curl_multi_remove_handle(multi_, easy);
+  if (curl_multi_remove_handle(multi_, easy) == CURLM_OK && transfers_ > 0) --transfers_;
 }
 
 int AsioCurlMulti::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*) {
@@ -95,18 +107,39 @@ int AsioCurlMulti::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*
   return 0;
 }
 
-// Curl must not be called from inside its own callbacks: a zero timeout becomes a timer that
-// has already expired, run from the loop.
+// Curl must not be called from inside its own callbacks: a zero timeout is posted to the
+// loop.  Curl moves its timeout many times a transfer, and each move of the loop's earliest
+// timer is a timerfd_settime; firing early is harmless (curl finds nothing due and names its
+// next timeout), so an armed timer that is due no later than curl asks is kept, and one is
+// cancelled only when no transfer is left (so a stop is not held up by it).
 int AsioCurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
   auto* multi = static_cast<AsioCurlMulti*>(self);
   if (timeoutMs < 0) {
-    multi->timer_.cancel();
+    if (multi->transfers_ == 0 && multi->armedFor_) {
+      multi->timer_.cancel();
+      multi->armedFor_.reset();
+    }
     return 0;
   }
-  multi->timer_.expires_after(std::chrono::milliseconds(timeoutMs));
+  if (timeoutMs == 0) {
+    if (!multi->actPosted_) {
+      multi->actPosted_ = true;
+      asio::post(multi->io_, [multi, alive = std::weak_ptr<bool>(multi->alive_)] {
+        if (alive.expired()) return;
+        multi->actPosted_ = false;
+        multi->act(CURL_SOCKET_TIMEOUT, 0);
+      });
+    }
+    return 0;
+  }
+  const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  if (multi->armedFor_ && *multi->armedFor_ <= due) return 0;
+  multi->armedFor_ = due;
+  multi->timer_.expires_at(due);
   multi->timer_.async_wait(
       [multi, alive = std::weak_ptr<bool>(multi->alive_)](const boost::system::error_code& ec) {
         if (alive.expired() || ec) return;
+        multi->armedFor_.reset();
         multi->act(CURL_SOCKET_TIMEOUT, 0);
       });
   return 0;

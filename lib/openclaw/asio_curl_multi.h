@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace openclaw {
@@ -51,6 +52,9 @@ class AsioCurlMulti {
   boost::asio::io_context& io_;
   Finished finished_;
   boost::asio::steady_timer timer_;
+  std::optional<std::chrono::steady_clock::time_point> armedFor_;  // when timer_ fires
+  bool actPosted_ = false;     // a zero timeout is already queued on the loop
+  std::size_t transfers_ = 0;  // easy handles added and not yet removed
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   CURLM* multi_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // handlers hold a weak_ptr

@@ -11,6 +11,10 @@
 namespace openclaw {
 namespace {
 
+// A handle per call costs a curl_easy_init and its buffers each time; the calls in flight
+// at once are bounded by the bridge, and beyond this many idle ones the rest are freed.
+constexpr std::size_t kMaxIdleEasyHandles = 64;
+
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxHeaderValueBytes = 128;  // a Retry-After date is 29; a type ~50
@@ -97,7 +101,7 @@ struct HttpClient::Transfer {
   HttpClientResponse response;  // body, retryAfter and contentType fill in as bytes arrive
   bool tooLarge = false;
 
-  bool configure();
+  bool configure(CurlPtr pooled);
   static size_t onBody(char* data, size_t size, size_t count, void* transfer);
   static size_t onHeader(char* data, size_t size, size_t count, void* transfer);
   std::chrono::microseconds elapsed() const {
@@ -130,8 +134,8 @@ size_t HttpClient::Transfer::onHeader(char* data, size_t size, size_t count, voi
   return size * count;
 }
 
-bool HttpClient::Transfer::configure() {
-  easy.reset(curl_easy_init());
+bool HttpClient::Transfer::configure(CurlPtr pooled) {
+  easy = std::move(pooled);
   if (!easy) return false;
   for (const std::string& line : request.headers) {
     headers.reset(curl_slist_append(headers.release(), line.c_str()));
@@ -194,7 +198,8 @@ HttpClient::CallId HttpClient::post(HttpClientRequest request, Done done) {
   transfer->done = std::move(done);
   HttpClientResponse refused;
   refused.error = refusal(transfer->request);
-  if (refused.error.empty() && (!transfer->configure() || !multi_.add(transfer->easy.get()))) {
+  if (refused.error.empty() &&
+      (!transfer->configure(takeEasy()) || !multi_.add(transfer->easy.get()))) {
     refused.error = curl_easy_strerror(CURLE_FAILED_INIT);
   }
   if (!refused.error.empty()) {
@@ -212,6 +217,7 @@ void HttpClient::cancel(CallId id) {
   std::unique_ptr<Transfer> transfer = std::move(it->second);
   transfers_.erase(it);
   multi_.remove(transfer->easy.get());
+  recycle(std::move(transfer->easy));
   HttpClientResponse response;
   response.transport = HttpTransport::Cancelled;
   response.error = "cancelled";
@@ -250,7 +256,20 @@ void HttpClient::onFinished(CURL* easy, CURLcode code) {
   }
   response.elapsed = transfer->elapsed();
   multi_.remove(easy);
+  recycle(std::move(transfer->easy));
   deliver(std::move(transfer->done), std::move(response));
+}
+
+CurlPtr HttpClient::takeEasy() {
+  if (idleEasy_.empty()) return CurlPtr(curl_easy_init());
+  CurlPtr easy = std::move(idleEasy_.back());
+  idleEasy_.pop_back();
+  curl_easy_reset(easy.get());
+  return easy;
+}
+
+void HttpClient::recycle(CurlPtr easy) {
+  if (easy && idleEasy_.size() < kMaxIdleEasyHandles) idleEasy_.push_back(std::move(easy));
 }
 
 // Always through the loop: the caller of post/cancel, or curl's stack, is never re-entered.

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "openclaw/asio_curl_multi.h"
+#include "openclaw/handles.h"
 
 namespace openclaw {
 
@@ -77,11 +78,15 @@ class HttpClient {
 
   void onFinished(CURL* easy, CURLcode code);
   void deliver(Done done, HttpClientResponse response);
+  // An easy handle from the idle pool (reset) or a new one; and back to the pool.
+  CurlPtr takeEasy();
+  void recycle(CurlPtr easy);
 
   boost::asio::io_context& io_;
   AsioCurlMulti multi_;
   std::map<CallId, std::unique_ptr<Transfer>> transfers_;  // ordered: cancelAll goes by age
   CallId nextId_ = 1;
+  std::vector<CurlPtr> idleEasy_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // posted Dones hold a weak_ptr
 };
 
