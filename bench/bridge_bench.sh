@@ -155,7 +155,7 @@ if ! $baseline_only; then
   (umask 077 && echo "$token" > "$tmp/creds/vps-bridge-token")
   cat > "$tmp/bridge.json" << CONF
 {"agents":[{"name":"fast","url":"http://127.0.0.1:$sport","protocol":"json"}],
- "listen":"127.0.0.1:$bport"}
+ "listen":"127.0.0.1:$bport", "max_session_messages":20}
 CONF
   env -u JOURNAL_STREAM -u NOTIFY_SOCKET -u LISTEN_FDS -u LISTEN_PID \
     STATE_DIRECTORY="$tmp/state" CREDENTIALS_DIRECTORY="$tmp/creds" \
