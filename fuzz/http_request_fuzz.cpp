@@ -23,7 +23,7 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
 
-#include "bridge_api.h"
+#include "bridge_core.h"
 #include "fuzz_check.h"
 #include "http_server.h"
 
@@ -67,16 +67,11 @@ bool feed(RequestParser& parser, std::string& pending, std::string_view& input, 
 // The bridge the requests are answered by, built once.
 struct FuzzBridge {
   FuzzBridge() {
-    config = twoAgents();
     config.maxCallsInFlight = 0;
-    agents.applyConfig(config);
-    sessions.open();
-    parts.config = &config;
-    parts.token = "fuzz-token";
-    parts.agents = &agents;
-    parts.runner = &runner;
-    parts.sessions = &sessions;
-    parts.alertLog = state + "/alerts.jsonl";
+    core.apply(config);
+    core.sessions.open();
+    core.parts.token = "fuzz-token";
+    core.parts.alertLog = state + "/alerts.jsonl";
   }
   static std::string temporaryFolder() {
     char folder[] = "/tmp/openclaw-fuzz-bridge.XXXXXX";
@@ -84,13 +79,8 @@ struct FuzzBridge {
   }
   std::string state = temporaryFolder();
   boost::asio::io_context io;
-  BridgeConfig config;
-  AgentDirectory agents{state};
-  openclaw::SystemRandom random{1};
-  openclaw::HttpClient http{io};
-  CallRunner runner{io, http, random, {}};
-  SessionStore sessions{io, state + "/sessions", SessionLimits{}};
-  BridgeParts parts;
+  BridgeConfig config = twoAgents();
+  BridgeCore core{io, state};
 };
 
 // One request as the server reads it: the header (http::async_read_header leaves the parser
@@ -102,8 +92,8 @@ std::optional<HttpResponse> readRequest(std::string& pending, std::string_view& 
   if (!feed(parser, pending, input, chunk, [&] { return parser.is_header_done(); })) {
     return std::nullopt;
   }
-  const ServerHooks hooks{[&bridge](const HttpRequestView& r) { return gate(r, bridge.parts); },
-                          nullptr};
+  const ServerHooks hooks{
+      [&bridge](const HttpRequestView& r) { return gate(r, bridge.core.parts); }, nullptr};
   if (auto refusal = refuseBeforeBody(parser, hooks)) return refusal;
   parser.eager(true);
   if (!parser.is_done() && !feed(parser, pending, input, chunk, [&] { return parser.is_done(); })) {
@@ -111,7 +101,8 @@ std::optional<HttpResponse> readRequest(std::string& pending, std::string_view& 
   }
   const HttpRequest& request = parser.get();
   std::optional<HttpAnswer> answer;
-  handle(viewOf(request, "fuzz"), bridge.parts, [&answer](HttpAnswer a) { answer = std::move(a); });
+  handle(viewOf(request, "fuzz"), bridge.core.parts,
+         [&answer](HttpAnswer a) { answer = std::move(a); });
   // Deletions wait for the session writer: their answer comes through the loop.
   while (!answer && bridge.io.run_one()) {
   }

@@ -24,15 +24,6 @@ std::string trimmed(std::string s) {
   return s;
 }
 
-SessionLimits sessionLimits(const BridgeConfig& c) {
-  SessionLimits l;
-  l.maxMessages = static_cast<std::size_t>(c.maxSessionMessages);
-  l.maxBytes = static_cast<std::size_t>(c.maxSessionBytes);
-  l.maxSessions = static_cast<std::size_t>(c.maxSessions);
-  l.ttl = std::chrono::hours(c.sessionTtlHours);
-  return l;
-}
-
 std::int64_t epochMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -51,16 +42,14 @@ std::string loadBridgeToken() {
 
 BridgeService::BridgeService(DaemonContext& ctx)
     : ctx_(ctx),
-      agents_(ctx.stateDir),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
-      http_(ctx.io),
-      runner_(ctx.io, http_, random_,
-              CallEvents{[this](const AgentSlot& slot, BreakerChange change,
-                                const std::string& why) { onBreakerChanged(slot, change, why); }}),
-      sessions_(ctx.io, ctx.stateDir + "/sessions", SessionLimits{}),
-      server_(ctx.io, ServerHooks{[this](const HttpRequestView& r) { return gate(r, parts_); },
+      core_(ctx.io, ctx.stateDir,
+            CallEvents{[this](const AgentSlot& slot, BreakerChange change, const std::string& why) {
+              onBreakerChanged(slot, change, why);
+            }}),
+      server_(ctx.io, ServerHooks{[this](const HttpRequestView& r) { return gate(r, core_.parts); },
                                   [this](const HttpRequestView& r, Reply reply) {
-                                    handle(r, parts_, std::move(reply));
+                                    handle(r, core_.parts, std::move(reply));
                                   }}),
       saveTimer_(ctx.io),
       sweepTimer_(ctx.io) {}
@@ -74,42 +63,36 @@ void BridgeService::apply(const BridgeConfig& config) {
   const auto now = std::chrono::steady_clock::now();
   if (!started_) {
     started_ = true;
-    for (const auto& p : agents_.load(now, std::chrono::system_clock::now())) {
+    for (const auto& p : core_.agents.load(now, std::chrono::system_clock::now())) {
       Log::warning(p, {{"OPENCLAW_EVENT", "state-damaged"}});
     }
-    for (const auto& p : sessions_.open()) {
+    for (const auto& p : core_.sessions.open()) {
       Log::warning("sessions: " + p, {{"OPENCLAW_EVENT", "state-damaged"}});
     }
-    parts_.started = now;
+    core_.parts.started = now;
   }
-  agents_.applyConfig(config_);
+  core_.apply(config_);
   // A call to an agent the new config dropped or changed would go on to the old address.
-  runner_.cancelIf([this](const AgentSlot& slot) {
-    const auto current = agents_.find(slot.agent.name);
+  core_.runner.cancelIf([this](const AgentSlot& slot) {
+    const auto current = core_.agents.find(slot.agent.name);
     return !current || current->agent.url != slot.agent.url ||
            current->agent.protocol != slot.agent.protocol;
   });
-  runner_.setSettings({std::chrono::seconds(config_.callDeadlineSec), BackoffSchedule{}});
-  sessions_.setLimits(sessionLimits(config_));
   server_.setLimits({static_cast<std::size_t>(config_.maxConnections)});
-  parts_.config = &config_;
-  parts_.agents = &agents_;
-  parts_.runner = &runner_;
-  parts_.sessions = &sessions_;
-  parts_.server = &server_;
-  parts_.alertLog = kAlertLog;
-  parts_.breakerReset = [this](const AgentSlot& slot) {
+  core_.parts.server = &server_;
+  core_.parts.alertLog = kAlertLog;
+  core_.parts.breakerReset = [this](const AgentSlot& slot) {
     onBreakerChanged(slot, BreakerChange::Closed, "reset by the operator");
   };
-  parts_.token = loadBridgeToken();
-  if (parts_.token.empty()) {
+  core_.parts.token = loadBridgeToken();
+  if (core_.parts.token.empty()) {
     Log::error(
         "no token: every request will be refused until the vps-bridge-token credential "
         "exists (" +
             std::string(kTokenFile) + ")",
         {{"OPENCLAW_EVENT", "no-token"}});
   }
-  for (const auto& slot : agents_.all()) {
+  for (const auto& slot : core_.agents.all()) {
     if (!slot->tokenProblem.empty()) {
       Log::warning(slot->agent.name + ": no token: " + slot->tokenProblem,
                    {{"OPENCLAW_EVENT", "no-token"}, {"OPENCLAW_TARGET", slot->agent.name}});
@@ -118,7 +101,7 @@ void BridgeService::apply(const BridgeConfig& config) {
   if (!serving_) {
     startServing();
     armSave();
-    sessions_.sweep(epochMs());
+    core_.sessions.sweep(epochMs());
     armSweep();
   }
 }
@@ -165,13 +148,13 @@ void BridgeService::onBreakerChanged(const AgentSlot& slot, BreakerChange change
                 {{"OPENCLAW_EVENT", "breaker-open"}, {"OPENCLAW_TARGET", name}});
   }
   // An open breaker is what a restart must not forget.
-  agents_.markDirty();
+  core_.agents.markDirty();
   saveState();
 }
 
 void BridgeService::saveState() {
-  if (auto r =
-          agents_.saveState(std::chrono::steady_clock::now(), std::chrono::system_clock::now());
+  if (auto r = core_.agents.saveState(std::chrono::steady_clock::now(),
+                                      std::chrono::system_clock::now());
       !r) {
     Log::warning(r.error(), {{"OPENCLAW_EVENT", "state-write-failed"}});
   }
@@ -181,7 +164,7 @@ void BridgeService::armSave() {
   saveTimer_.expires_after(kSaveInterval);
   saveTimer_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) return;
-    if (agents_.dirty()) saveState();
+    if (core_.agents.dirty()) saveState();
     armSave();
   });
 }
@@ -190,7 +173,7 @@ void BridgeService::armSweep() {
   sweepTimer_.expires_after(kSweepInterval);
   sweepTimer_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) return;
-    if (const std::size_t n = sessions_.sweep(epochMs()); n > 0) {
+    if (const std::size_t n = core_.sessions.sweep(epochMs()); n > 0) {
       Log::info(std::to_string(n) + " expired session(s) removed",
                 {{"OPENCLAW_EVENT", "session-sweep"}});
     }
@@ -199,19 +182,21 @@ void BridgeService::armSweep() {
 }
 
 std::string BridgeService::status() const {
-  const CallTotals& t = agents_.totals();
-  return std::string(parts_.token.empty() ? "refusing requests (no token)" : "serving") + " on " +
-         where_ + "; " + describe(config_) + "; " + std::to_string(runner_.inFlight()) +
-         " call(s) in flight, " + std::to_string(t.succeeded) + " answered, " +
-         std::to_string(t.failed) + " failed";
+  const CallTotals& t = core_.agents.totals();
+  return std::string(core_.parts.token.empty() ? "refusing requests (no token)" : "serving") +
+         " on " + where_ + "; " + describe(config_) + "; " +
+         std::to_string(core_.runner.inFlight()) + " call(s) in flight, " +
+         std::to_string(t.succeeded) + " answered, " + std::to_string(t.failed) + " failed";
 }
 
 void BridgeService::stop() {
   if (stopped_) return;
   stopped_ = true;
-  runner_.cancelAll();
+  // The server first: it stops accepting and closes idle connections, and the answers the
+  // cancelled calls give next are written at once (the loop ends when stop returns).
   server_.stop();
-  http_.cancelAll();
+  core_.runner.cancelAll();
+  core_.http.cancelAll();
   saveTimer_.cancel();
   sweepTimer_.cancel();
   if (started_) saveState();

@@ -11,15 +11,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 
-#include "agent_directory.h"
-#include "bridge_api.h"
 #include "bridge_config.h"
-#include "call_runner.h"
+#include "bridge_core.h"
 #include "http_server.h"
 #include "openclaw/alerter.h"
 #include "openclaw/daemon.h"
-#include "openclaw/http_client.h"
-#include "session_store.h"
 
 namespace openclaw::bridge {
 
@@ -40,13 +36,8 @@ class BridgeService : public AgentService<BridgeConfig> {
 
   DaemonContext& ctx_;
   BridgeConfig config_;
-  AgentDirectory agents_;
-  SystemRandom random_;
   Alerter alerter_;
-  HttpClient http_;
-  CallRunner runner_;
-  SessionStore sessions_;
-  BridgeParts parts_;
+  BridgeCore core_;
   HttpServer server_;
   boost::asio::steady_timer saveTimer_;
   boost::asio::steady_timer sweepTimer_;
