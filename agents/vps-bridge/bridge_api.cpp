@@ -71,6 +71,12 @@ std::int64_t epochMs() {
       .count();
 }
 
+// Whole seconds, rounded up, at least 1: Retry-After has no finer unit.
+unsigned retryAfterSeconds(Millis wait) {
+  const auto ms = std::max<std::int64_t>(wait.count(), 1);
+  return static_cast<unsigned>((ms + 999) / 1000);
+}
+
 nlohmann::json orNull(bool present, const std::string& value) {
   return present ? nlohmann::json(value) : nlohmann::json();
 }
@@ -133,9 +139,13 @@ void callAgent(const HttpRequestView& request, const BridgeParts& bridge, Reply 
         if (!result.success) {
           ++t.failed;
           if (result.shortCircuited) ++t.shortCircuited;
+          // 503 when no agent refused it (every breaker open, or the bridge stopping), with
+          // when to come back; 502 when the agents failed it.
+          const bool unavailable = result.shortCircuited || result.cancelled;
           HttpAnswer answer =
-              json(result.shortCircuited ? 503 : 502, callAnswer(result, sessionId, requestId));
-          if (result.shortCircuited) answer.retryAfterSec = kBusyRetryAfterSec;
+              json(unavailable ? 503 : 502, callAnswer(result, sessionId, requestId));
+          if (result.shortCircuited) answer.retryAfterSec = retryAfterSeconds(result.availableIn);
+          if (result.cancelled) answer.retryAfterSec = kBusyRetryAfterSec;
           return reply(std::move(answer));
         }
         ++t.succeeded;

@@ -62,6 +62,27 @@ CallError classify(const HttpClientResponse& response, const AgentSlot& slot, st
   return CallError::None;
 }
 
+// How long until the first agent of `chain` may be tried again: its breaker half-opens or
+// its 429 hold ends.
+Millis firstAvailable(const std::vector<std::shared_ptr<AgentSlot>>& chain, SteadyTime now) {
+  std::optional<Millis> first;
+  for (const auto& slot : chain) {
+    Millis in = slot->breaker.reopensIn(now).value_or(Millis(0));
+    if (slot->heldUntil && *slot->heldUntil > now) {
+      in = std::max(in, std::chrono::duration_cast<Millis>(*slot->heldUntil - now));
+    }
+    if (!first || in < *first) first = in;
+  }
+  return first.value_or(Millis(0));
+}
+
+// The class a call's journal entry carries: its last error, or why there was none.
+const char* outcomeClass(const CallResult& r) {
+  if (r.success) return "ok";
+  if (r.lastError != CallError::None) return toString(r.lastError);
+  return r.cancelled ? "cancelled" : "short-circuit";
+}
+
 // "0.042": milliseconds with the microseconds kept, as answers and the journal show them.
 std::string millisText(std::chrono::microseconds us) {
   char text[32];
@@ -130,6 +151,7 @@ void CallRunner::tryAgent(const std::shared_ptr<Call>& call) {
   }
   if (call->result.attempts == 0) {
     call->result.shortCircuited = true;
+    call->result.availableIn = firstAvailable(call->chain, std::chrono::steady_clock::now());
     return finish(call, false,
                   "no agent could be tried: every agent in the chain has its breaker open or "
                   "is held after a 429");
@@ -226,7 +248,8 @@ void CallRunner::onResponse(const std::shared_ptr<Call>& call, HttpClientRespons
   }
 }
 
-void CallRunner::finish(const std::shared_ptr<Call>& call, bool success, std::string error) {
+void CallRunner::finish(const std::shared_ptr<Call>& call, bool success, std::string error,
+                        bool now) {
   if (!calls_.erase(call->id)) return;
   if (call->timer) call->timer->cancel();
   if (call->transfer) http_.cancel(*call->transfer);
@@ -241,10 +264,11 @@ void CallRunner::finish(const std::shared_ptr<Call>& call, bool success, std::st
                      : "call to " + call->request.agentName + " failed: " + r.error,
              {{"OPENCLAW_EVENT", "call"},
               {"OPENCLAW_TARGET", target},
-              {"OPENCLAW_CLASS", success ? "ok" : toString(r.lastError)},
+              {"OPENCLAW_CLASS", outcomeClass(r)},
               {"OPENCLAW_ATTEMPTS", std::to_string(r.attempts)},
               {"OPENCLAW_LATENCY_MS", millisText(r.latency)},
               {"OPENCLAW_REQUEST_ID", call->request.requestId}});
+  if (now) return call->done(std::move(call->result));
   boost::asio::post(io_, [call]() mutable { call->done(std::move(call->result)); });
 }
 
@@ -258,7 +282,8 @@ void CallRunner::cancelWhere(const std::function<bool(const Call&)>& which,
     if (call->index < call->chain.size() && call->admission == Admission::Trial && call->transfer) {
       call->chain[call->index]->breaker.abandonTrial(now);
     }
-    finish(call, false, why);
+    call->result.cancelled = true;
+    finish(call, false, why, true);
   }
 }
 

@@ -47,6 +47,8 @@ struct CallResult {
   std::string error;                     // a sentence when !success
   CallError lastError = CallError::None;
   bool shortCircuited = false;  // no agent was tried: every breaker open or agent held
+  Millis availableIn{0};        // when short-circuited: until the first agent may be tried
+  bool cancelled = false;       // cut short by a stop or a reload, not failed by the agents
   nlohmann::json trail = nlohmann::json::array();  // one entry per attempt or pass-by
 };
 
@@ -69,7 +71,8 @@ class CallRunner {
   ~CallRunner();
 
   void setSettings(CallSettings settings) { settings_ = settings; }
-  // Starts the call; `done` runs once, on the loop, never inside start().
+  // Starts the call; `done` runs once, on the loop, never inside start(); a cancelled call's
+  // `done` runs inside cancelAll() or cancelIf().
   void start(CallRequest request, std::vector<std::shared_ptr<AgentSlot>> chain, Done done);
   void cancelAll();
   // Ends, with "the agent was changed by a reload", each call whose current agent matches.
@@ -82,7 +85,9 @@ class CallRunner {
   void tryAgent(const std::shared_ptr<Call>& call);
   void attempt(const std::shared_ptr<Call>& call);
   void onResponse(const std::shared_ptr<Call>& call, HttpClientResponse response);
-  void finish(const std::shared_ptr<Call>& call, bool success, std::string error);
+  // `now`: `done` runs before finish returns (a cancellation: the caller may be stopping the
+  // loop); otherwise it is posted.
+  void finish(const std::shared_ptr<Call>& call, bool success, std::string error, bool now = false);
   void cancelWhere(const std::function<bool(const Call&)>& which, const std::string& why);
 
   boost::asio::io_context& io_;

@@ -120,11 +120,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     deadline_.reset();  // the answer may take the call's whole deadline
     const HttpRequestView view = viewOf(request_, requestId_);
     auto self = shared_from_this();
+    handling_ = true;
     shared_->hooks.handle(view, [self](HttpAnswer answer) {
-      if (self->shared_->stopped) return self->close();
+      self->handling_ = false;
+      if (!self->socket_.is_open()) return;
+      if (self->shared_->stopped) return self->writeNow(std::move(answer));
       self->write(toResponse(std::move(answer), self->request_.version(),
                              self->request_.keep_alive(), self->requestId_));
     });
+  }
+
+  // A stopping server's loop ends at once, so an answer that comes then (a call cut short
+  // says so) is written before returning: a few hundred bytes into an empty socket buffer.
+  void writeNow(HttpAnswer answer) {
+    HttpResponse response = toResponse(std::move(answer), request_.version(), false, requestId_);
+    ++shared_->served;
+    beast::error_code ignored;
+    http::write(socket_, response, ignored);
+    close();
   }
 
   void write(HttpResponse response) {
@@ -141,6 +154,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  public:
+  // Waiting for its answer: a stopping server lets it be written.
+  bool handling() const { return handling_; }
   // Whether its deadline has passed (the server's sweep closes it then).
   bool expired(std::chrono::steady_clock::time_point now) const {
     return deadline_ && *deadline_ < now;
@@ -156,6 +171,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<HttpResponse> response_;
   std::string requestId_;
   bool busy_ = false;
+  bool handling_ = false;
 };
 
 namespace {
@@ -348,8 +364,11 @@ void HttpServer::stop() {
     a->close(ignored);
   }
   // Closing cancels each connection's pending read or write; its handler then lets it go.
+  // One waiting for its answer is left to write it (the owner ends its work on stop).
   const std::vector<Connection*> live(shared_->live.begin(), shared_->live.end());
-  for (Connection* c : live) c->close();
+  for (Connection* c : live) {
+    if (!c->handling()) c->close();
+  }
 }
 
 }  // namespace openclaw::bridge

@@ -66,7 +66,8 @@ class HttpServer {
   // Binds and listens on "address:port" (port 0: any free port, see localPort()).
   Result<Ok> listen(const std::string& addressPort);
   void setLimits(ServerLimits limits);
-  // Stops accepting and closes every connection; answers still pending go nowhere.
+  // Stops accepting and closes every idle connection; an answer still pending is written
+  // when it comes, and its connection ends after it.
   void stop();
 
   unsigned short localPort() const;

@@ -89,7 +89,10 @@ bool AsioCurlMulti::add(CURL* easy) {
 }
 
 void AsioCurlMulti::remove(CURL* easy) {
-  if (curl_multi_remove_handle(multi_, easy) == CURLM_OK && transfers_ > 0) --transfers_;
+  // Counted down first: curl names its next timeout (none, when this was the last) from
+  // inside the removal, and the timer is let go only when no transfer is left.
+  if (transfers_ > 0) --transfers_;
+  curl_multi_remove_handle(multi_, easy);
 }
 
 int AsioCurlMulti::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*) {

@@ -45,9 +45,10 @@ reset_hits() {
 
 # req METHOD PATH [BODY]: one request to the bridge with the token; sets $code and $body.
 req() {
-  local args=(-sS -o "$work/answer" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN")
+  local args=(-sS -o "$work/answer" -D "$work/headers" -w '%{http_code}' -X "$1"
+    -H "Authorization: Bearer $TOKEN")
   [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
-  rm -f "$work/answer"
+  rm -f "$work/answer" "$work/headers"
   code=$(curl "${args[@]}" "$api$2" 2>"$work/curl.err") || code=000
   body=$(cat "$work/answer" 2>/dev/null || true)
 }
@@ -56,6 +57,8 @@ call() {
   req POST /api/vps/call "$(jq -nc --arg a "$1" --arg p "$2" --arg s "${3:-}" \
     '{agent_name: $a, prompt: $p} + (if $s == "" then {} else {session_id: $s} end)')"
 }
+# header NAME: a header of the last answer (its value, or nothing).
+header() { tr -d '\r' < "$work/headers" | awk -v n="$1" 'tolower($1) == tolower(n) ":" { print $2 }'; }
 # field JQ: a field of the last answer.
 field() { jq -r "$1" <<<"$body"; }
 # expect_code STATUS WHAT: the last answer had STATUS, else the scenario fails showing it.

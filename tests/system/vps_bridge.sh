@@ -123,7 +123,11 @@ expect '.success == false and .attempts == 0' "short-circuited"
 [ "$(hits $o_port .total)" = "$solo_hits" ] || fail "solo was called while its breaker was open"
 short_ms=$(field .latency_ms)
 less_than "$short_ms" 1 || fail "a short-circuited call took $short_ms ms, expected well under 1 ms"
-pass "HTTP 503, attempts 0, latency_ms $short_ms: $(field .error)"
+# Told to come back when the breaker half-opens (30 s after it opened, just now).
+retry_after=$(header Retry-After)
+[ -n "$retry_after" ] && [ "$retry_after" -ge 2 ] && [ "$retry_after" -le 30 ] \
+  || fail "a short-circuited call said Retry-After '$retry_after', expected the breaker's 2-30 s"
+pass "HTTP 503, Retry-After $retry_after s, attempts 0, latency_ms $short_ms: $(field .error)"
 req GET '/api/health/alerts?limit=100'
 expect '[.alerts[] | select(.event == "breaker-open" and .target == "primary")] | length >= 1' \
   "a breaker-open alert for the primary"
@@ -237,3 +241,26 @@ owner=$(stat -c '%a %U:%G' $alerts)
 openclaw-agentctl alerts >"$work/agentctl.out" || fail "openclaw-agentctl alerts failed"
 grep -q 'breaker-open' "$work/agentctl.out" || fail "agentctl alerts shows no breaker-open: $(cat "$work/agentctl.out")"
 pass "$alerts $owner; agentctl: $(grep -m1 'breaker-open' "$work/agentctl.out" | cut -c1-160)"
+
+step "11. a call in flight when the bridge stops is answered 503, not dropped"
+req POST /api/vps/register "{\"name\":\"staller\",\"host\":\"127.0.0.1\",\"port\":$s_port,\"timeout_sec\":30,\"max_retries\":0}"
+expect_code 201 "registering staller"
+control $s_port '{"mode": "stall", "count": -1}'
+stalled_before=$(hits $s_port .total)
+curl -sS -o "$work/stopped.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+  --data-binary '{"agent_name":"staller","prompt":"held"}' $api/api/vps/call \
+  >"$work/stopped.code" 2>"$work/stopped.err" &
+caller=$!
+stall_seen() { [ "$(hits $s_port .total)" -gt "$stalled_before" ]; }
+wait_until 10 "the call reached the stalling agent" stall_seen
+systemctl stop $bridge
+wait "$caller" || true
+stopped_code=$(cat "$work/stopped.code")
+[ "$stopped_code" = 503 ] || fail "the call cut by the stop: HTTP $stopped_code, expected 503: $(cat "$work/stopped.json" "$work/stopped.err")"
+jq -e '.success == false and (.error | test("stopping"))' "$work/stopped.json" >/dev/null \
+  || fail "the call cut by the stop says $(cat "$work/stopped.json")"
+pass "HTTP $stopped_code: $(jq -c '{error, attempts, latency_ms}' "$work/stopped.json")"
+control $s_port '{"mode": "ok"}'
+req GET /api/vps/status
+expect_code 200 "the bridge, socket-activated again after the stop"
+pass "the next request started it again: $(field .status)"
