@@ -26,6 +26,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -gt 0 ] || { echo "usage: machine.sh [--deb FILE] [--keep] -- COMMAND [ARGS...]" >&2; exit 2; }
+# The machine sees the host's root filesystem only, and nspawn gives it a /tmp of its own:
+# the tree the command runs from (its scripts, the build's binaries) and the package are
+# bound in read-only, so a clone anywhere works, /tmp included.
+binds+=("--bind-ro=$PWD")
+[ -z "$deb" ] || binds+=("--bind-ro=$(dirname "$deb")")
 [ "$(id -u)" = 0 ] || { echo "machine.sh: needs root" >&2; exit 2; }
 command -v systemd-nspawn >/dev/null || { echo "machine.sh: systemd-nspawn missing (apt-get install systemd-container)" >&2; exit 2; }
 
