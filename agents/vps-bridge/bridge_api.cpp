@@ -65,12 +65,6 @@ Expected<std::optional<std::string>, std::string> stringMember(const nlohmann::j
   return std::optional<std::string>(it->get<std::string>());
 }
 
-std::int64_t epochMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Whole seconds, rounded up, at least 1: Retry-After has no finer unit.
 unsigned retryAfterSeconds(Millis wait) {
   const auto ms = std::max<std::int64_t>(wait.count(), 1);
@@ -126,7 +120,7 @@ void callAgent(const HttpRequestView& request, const BridgeParts& bridge, Reply 
   CallRequest call{
       **agentName, **prompt, sessionId, std::string(request.requestId),
       sessionId.empty() ? std::vector<SessionMessage>() : bridge.sessions->history(sessionId)};
-  const std::int64_t askedAt = epochMs();
+  const std::int64_t askedAt = systemWallClockMs();
   AgentDirectory* agents = bridge.agents;
   SessionStore* sessions = bridge.sessions;
   const std::string requestId(request.requestId);
@@ -152,7 +146,7 @@ void callAgent(const HttpRequestView& request, const BridgeParts& bridge, Reply 
         if (sessionId.empty()) return reply(json(200, callAnswer(result, sessionId, requestId)));
         std::vector<SessionMessage> turn{
             {"user", prompt, askedAt, ""},
-            {"assistant", result.response, epochMs(), result.agentUsed}};
+            {"assistant", result.response, systemWallClockMs(), result.agentUsed}};
         // The answer goes back once the turn is on disk: acknowledged means durable.
         sessions->append(sessionId, std::move(turn),
                          [reply, result, sessionId, requestId](std::optional<std::string> err) {
@@ -342,7 +336,7 @@ void handle(const HttpRequestView& request, const BridgeParts& bridge, Reply rep
     return reply(json(200, bridge.sessions->stats()));
   }
   if (method == "POST" && path == "/api/vps/sessions/cleanup") {
-    const std::size_t removed = bridge.sessions->sweep(epochMs());
+    const std::size_t removed = bridge.sessions->sweep(systemWallClockMs());
     return reply(json(200, {{"success", true}, {"removed", removed}}));
   }
   if (auto id = segmentAfter(path, "/api/vps/sessions/");

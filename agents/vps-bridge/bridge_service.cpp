@@ -4,40 +4,27 @@
 
 #include <cstdlib>
 
-#include "openclaw/durable_file.h"
 #include "openclaw/log.h"
 
 namespace openclaw::bridge {
 namespace {
 constexpr const char* kCredentialName = "vps-bridge-token";
 constexpr const char* kTokenFile = "/etc/openclaw-agents/vps-bridge.token";
-// A token is a line of hex; anything bigger is not a token.
-constexpr std::size_t kMaxTokenBytes = 4096;
 // Counters move with every call: saving them every few seconds costs one small write while
 // busy and loses at most that much of them to a kill -9.  Breaker transitions save at once.
 constexpr std::chrono::seconds kSaveInterval{5};
 // Expired sessions go within ten minutes of their TTL; a sweep is one pass over memory.
 constexpr std::chrono::minutes kSweepInterval{10};
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-std::int64_t epochMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 std::string loadBridgeToken() {
+  // Read as an agent's token is: bounded, trimmed, nothing that could split a header.
   if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir != nullptr) {
-    auto text = readSmallFile(std::string(dir) + "/" + kCredentialName, kMaxTokenBytes);
-    if (text) return trimmed(*text);
+    if (auto token = readAgentToken(std::string(dir) + "/" + kCredentialName)) return *token;
   }
-  auto text = readSmallFile(kTokenFile, kMaxTokenBytes);
-  return text ? trimmed(*text) : std::string();
+  auto token = readAgentToken(kTokenFile);
+  return token ? *token : std::string();
 }
 
 BridgeService::BridgeService(DaemonContext& ctx)
@@ -101,7 +88,7 @@ void BridgeService::apply(const BridgeConfig& config) {
   if (!serving_) {
     startServing();
     armSave();
-    core_.sessions.sweep(epochMs());
+    core_.sessions.sweep(systemWallClockMs());
     armSweep();
   }
 }
@@ -173,7 +160,7 @@ void BridgeService::armSweep() {
   sweepTimer_.expires_after(kSweepInterval);
   sweepTimer_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) return;
-    if (const std::size_t n = core_.sessions.sweep(epochMs()); n > 0) {
+    if (const std::size_t n = core_.sessions.sweep(systemWallClockMs()); n > 0) {
       Log::info(std::to_string(n) + " expired session(s) removed",
                 {{"OPENCLAW_EVENT", "session-sweep"}});
     }

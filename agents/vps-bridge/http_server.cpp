@@ -80,6 +80,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The header first: whether the body is read at all is decided on it.
   void read() {
     parser_.emplace();
+    requestId_.clear();
     limitRequest(*parser_);
     deadline_ = std::chrono::steady_clock::now() + kRequestDeadline;
     http::async_read_header(socket_, buffer_, *parser_,
@@ -110,9 +111,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
                      });
   }
 
+  // Over the body limit, found on the header (its Content-Length) or while reading the body.
   void tooLarge() {
+    if (requestId_.empty()) requestId_ = requestIdOf(parser_->get());
     write(toResponse(jsonError(413, "the body is over 1 MiB"), parser_->get().version(), false,
-                     requestIdOf(parser_->get())));
+                     requestId_));
   }
 
   void onRequest() {
