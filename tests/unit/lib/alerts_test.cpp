@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -115,26 +116,32 @@ TEST_F(AnAlertLog, RotationWaitsForNobodyAndHappensAtALaterAppend) {
 TEST_F(AnAlertLog, SeveralProcessesAppendingAndRotatingLoseNoLine) {
   constexpr int kWriters = 4;
   constexpr int kEach = 300;
-  // Small files and room for every generation: anything missing was lost by a rotation.
-  const AlertLogLimits limits{4096, 1000};
+  // Small files and room for every generation (1 200 lines of about 150 bytes make some 45):
+  // anything missing was lost by a rotation.
+  const AlertLogLimits limits{4096, 100};
   std::vector<pid_t> writers;
   for (int w = 0; w < kWriters; ++w) {
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       int failures = 0;
+      int rotations = 0;
       for (int i = 0; i < kEach; ++i) {
         auto r = appendAlert(numbered(w * kEach + i), log(), limits);
         failures += (!r.ok() || r->rotateError) ? 1 : 0;
+        rotations += (r.ok() && r->rotated) ? 1 : 0;
       }
-      ::_exit(failures == 0 ? 0 : 1);
+      ::_exit(failures != 0 ? 255 : std::min(rotations, 254));
     }
     writers.push_back(pid);
   }
+  int rotations = 0;
   for (pid_t pid : writers) {
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_NE(WEXITSTATUS(status), 255) << "an append or a rotation failed";
+    rotations += WEXITSTATUS(status) == 255 ? 0 : WEXITSTATUS(status);
   }
   std::vector<bool> seen(kWriters * kEach, false);
   int files = 0;
@@ -148,7 +155,11 @@ TEST_F(AnAlertLog, SeveralProcessesAppendingAndRotatingLoseNoLine) {
     }
   }
   EXPECT_EQ(std::count(seen.begin(), seen.end(), true), kWriters * kEach);
-  EXPECT_GT(files, 5);  // rotations did happen while the others wrote
+  // Rotations did happen while the others wrote.  How many is the scheduler's choice: a
+  // rotation that finds the lock taken is left to a later append, and on a loaded machine one
+  // writer may hold it while the others write all their lines.
+  EXPECT_GE(rotations, 1);
+  EXPECT_EQ(files, std::min(rotations, 100) + (fs::exists(log()) ? 1 : 0));
 }
 
 TEST_F(AnAlertLog, RecentLinesComeFromEveryGenerationOldestFirst) {
