@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "openclaw/json_text.h"
+
 namespace openclaw::bridge {
 namespace {
 
@@ -11,35 +13,6 @@ constexpr std::size_t kMaxIdBytes = 128;
 bool idChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == '-';
-}
-
-// Length of the well-formed UTF-8 sequence starting at text[i], or 0 (RFC 3629: no
-// overlongs, no surrogates, nothing past U+10FFFF).
-std::size_t utf8SequenceAt(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return len;
 }
 
 }  // namespace
@@ -56,28 +29,6 @@ std::string messageProblem(const SessionMessage& m) {
     return "an agent name is longer than " + std::to_string(kMaxAgentBytes) + " bytes";
   }
   return "";
-}
-
-std::string validUtf8(std::string text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const std::size_t n = utf8SequenceAt(text, i);
-    if (n == 0) break;
-    i += n;
-  }
-  if (i == text.size()) return text;  // the common case: no copy
-  std::string out = text.substr(0, i);
-  while (i < text.size()) {
-    const std::size_t n = utf8SequenceAt(text, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(text, i, n);
-      i += n;
-    }
-  }
-  return out;
 }
 
 const StoredSession* SessionTable::find(const std::string& id) const {

@@ -46,9 +46,6 @@ inline constexpr std::size_t kMaxAgentBytes = 256;
 // Why `m` cannot be stored (bad role, agent name too long), or "" when it can.
 std::string messageProblem(const SessionMessage& m);
 
-// `text` with every byte sequence that is not UTF-8 replaced by U+FFFD.
-std::string validUtf8(std::string text);
-
 struct StoredSession {
   std::int64_t createdMs = 0;  // store's wall clock at the first append
   std::int64_t updatedMs = 0;  // store's wall clock at the last append

@@ -154,4 +154,114 @@ std::string toJsonText(const nlohmann::json& doc, int indent) {
   return doc.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::size_t utf8SequenceAt(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > text.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return len;
+}
+
+namespace {
+
+// Appends the UTF-8 sequence at text[i], or U+FFFD for its first byte when there is none;
+// returns the index after what was read.
+std::size_t appendUtf8At(std::string& out, std::string_view text, std::size_t i) {
+  const std::size_t n = utf8SequenceAt(text, i);
+  if (n == 0) {
+    out += "\xEF\xBF\xBD";
+    return i + 1;
+  }
+  out.append(text, i, n);
+  return i + n;
+}
+
+}  // namespace
+
+std::string validUtf8(std::string text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t n = utf8SequenceAt(text, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == text.size()) return text;  // the common case: no copy
+  std::string out = text.substr(0, i);
+  while (i < text.size()) i = appendUtf8At(out, text, i);
+  return out;
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + text.size() + 2);
+  out += '"';
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // The run of bytes that need no escape, copied at once.
+    std::size_t plain = i;
+    while (plain < text.size()) {
+      const auto c = static_cast<unsigned char>(text[plain]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+      ++plain;
+    }
+    out.append(text, i, plain - i);
+    i = plain;
+    if (i == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      i = appendUtf8At(out, text, i);
+      continue;
+    }
+    out += '\\';
+    switch (c) {
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '\b':
+        out += 'b';
+        break;
+      case '\f':
+        out += 'f';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      case '\t':
+        out += 't';
+        break;
+      default:
+        out += "u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+    ++i;
+  }
+  out += '"';
+}
+
 }  // namespace openclaw

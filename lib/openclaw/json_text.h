@@ -34,4 +34,16 @@ Expected<nlohmann::json, std::string> parseRelaxedJson(std::string_view text);
 // type_error.316 on them).  `indent` as nlohmann's dump(): -1 for one line.
 std::string toJsonText(const nlohmann::json& doc, int indent = -1);
 
+// Length of the well-formed UTF-8 sequence starting at text[i] (i < text.size()), or 0 when
+// none does (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
+std::size_t utf8SequenceAt(std::string_view text, std::size_t i);
+
+// `text` with every byte that does not start a well-formed UTF-8 sequence replaced by U+FFFD.
+std::string validUtf8(std::string text);
+
+// Appends `text` to `out` as a JSON string, quoted and escaped as toJsonText() writes it
+// (bytes that are not UTF-8 become U+FFFD): for documents built as text on a hot path,
+// without a DOM and its allocation per value.
+void appendJsonString(std::string& out, std::string_view text);
+
 }  // namespace openclaw

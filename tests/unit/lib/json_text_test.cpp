@@ -67,6 +67,33 @@ TEST(JsonText, ReplacesBytesThatAreNotUtf8InsteadOfThrowing) {
             "{\"why\":\"cannot read /x/openclaw.json.bak.\xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
 
+TEST(AJsonString, IsWrittenAsADumpOfTheSameStringWritesIt) {
+  std::string every;
+  for (int c = 1; c < 0x80; ++c) every += static_cast<char>(c);
+  for (const std::string& text :
+       {std::string(), std::string("plain"), every, std::string("\0nul", 4),
+        std::string("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"),
+        std::string("\"quoted\" \\ back\tslash\r\n")}) {
+    std::string out = "x";
+    appendJsonString(out, text);
+    EXPECT_EQ(out, "x" + toJsonText(nlohmann::json(text))) << text;
+  }
+}
+
+TEST(AJsonString, ReplacesEachByteThatStartsNoUtf8SequenceAndKeepsTheRest) {
+  // A lone continuation byte, an overlong '/', a surrogate, past U+10FFFF, a cut sequence.
+  for (const char* bad : {"\x80", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
+    std::string out;
+    appendJsonString(out, std::string("a") + bad + "z");
+    const auto back = nlohmann::json::parse(out);  // valid JSON, valid UTF-8
+    const std::string text = back.get<std::string>();
+    EXPECT_EQ(text.front(), 'a');
+    EXPECT_EQ(text.back(), 'z');
+    EXPECT_NE(text.find("\xEF\xBF\xBD"), std::string::npos);
+    EXPECT_EQ(text, validUtf8(std::string("a") + bad + "z"));
+  }
+}
+
 TEST(AStateFile, SavesADocumentWithAnyBytesInItsStrings) {
   char templ[] = "/tmp/oc-state-XXXXXX";
   ASSERT_NE(::mkdtemp(templ), nullptr);
