@@ -119,7 +119,7 @@ void callAgent(const HttpRequestView& request, const BridgeParts& bridge, Reply 
   ++totals.calls;
   CallRequest call{
       **agentName, **prompt, sessionId, std::string(request.requestId),
-      sessionId.empty() ? std::vector<SessionMessage>() : bridge.sessions->history(sessionId)};
+      sessionId.empty() ? "[]" : historyJsonText(bridge.sessions->messages(sessionId))};
   const std::int64_t askedAt = systemWallClockMs();
   AgentDirectory* agents = bridge.agents;
   SessionStore* sessions = bridge.sessions;

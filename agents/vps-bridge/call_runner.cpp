@@ -164,8 +164,8 @@ void CallRunner::attempt(const std::shared_ptr<Call>& call) {
   ++call->result.attempts;
   ++slot.counters.calls;
   if (call->retries > 0) ++slot.counters.retries;
-  const RemoteRequest remote = buildRemoteRequest(slot.agent, call->request.prompt,
-                                                  call->request.sessionId, call->request.history);
+  const RemoteRequest remote = buildRemoteRequest(
+      slot.agent, call->request.prompt, call->request.sessionId, call->request.historyJson);
   HttpClientRequest request;
   request.url = remote.url;
   request.body = remote.body;

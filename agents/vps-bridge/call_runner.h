@@ -35,7 +35,7 @@ struct CallRequest {
   std::string prompt;
   std::string sessionId;  // empty: no session
   std::string requestId;
-  std::vector<SessionMessage> history;
+  std::string historyJson = "[]";  // the session's messages, as historyJsonText() writes them
 };
 
 struct CallResult {

@@ -15,27 +15,44 @@ std::string joinUrl(const std::string& base, std::string_view path) {
   return url;
 }
 
-nlohmann::json historyJson(const std::vector<SessionMessage>& history) {
-  nlohmann::json messages = nlohmann::json::array();
-  for (const auto& m : history) messages.push_back({{"role", m.role}, {"content", m.content}});
-  return messages;
-}
-
 }  // namespace
 
+void appendHistoryMessage(std::string& out, std::string_view role, std::string_view content) {
+  if (out.empty() || out.back() != '[') out += ',';
+  out += "{\"role\":";
+  appendJsonString(out, role);
+  out += ",\"content\":";
+  appendJsonString(out, content);
+  out += '}';
+}
+
 RemoteRequest buildRemoteRequest(const RemoteAgent& agent, std::string_view prompt,
-                                 std::string_view sessionId,
-                                 const std::vector<SessionMessage>& history) {
+                                 std::string_view sessionId, std::string_view historyJson) {
+  if (historyJson.empty()) historyJson = "[]";
+  std::string body;
+  body.reserve(historyJson.size() + prompt.size() + sessionId.size() + agent.model.size() + 96);
   if (agent.protocol == AgentProtocol::OpenAi) {
-    nlohmann::json messages = historyJson(history);
-    messages.push_back({{"role", "user"}, {"content", prompt}});
-    nlohmann::json body{{"messages", std::move(messages)}};
-    if (!agent.model.empty()) body["model"] = agent.model;
-    return {joinUrl(agent.url, "/v1/chat/completions"), toJsonText(body)};
+    // The history with the prompt as its last message: its closing bracket reopened.
+    std::string_view open = historyJson.substr(0, historyJson.size() - 1);
+    body += "{\"messages\":";
+    body += open;
+    appendHistoryMessage(body, "user", prompt);
+    body += ']';
+    if (!agent.model.empty()) {
+      body += ",\"model\":";
+      appendJsonString(body, agent.model);
+    }
+    body += '}';
+    return {joinUrl(agent.url, "/v1/chat/completions"), std::move(body)};
   }
-  const nlohmann::json body{
-      {"prompt", prompt}, {"session_id", sessionId}, {"history", historyJson(history)}};
-  return {joinUrl(agent.url, "/call"), toJsonText(body)};
+  body += "{\"history\":";
+  body += historyJson;
+  body += ",\"prompt\":";
+  appendJsonString(body, prompt);
+  body += ",\"session_id\":";
+  appendJsonString(body, sessionId);
+  body += '}';
+  return {joinUrl(agent.url, "/call"), std::move(body)};
 }
 
 Expected<nlohmann::json, std::string> parseUntrustedJson(std::string_view text) {

@@ -24,9 +24,23 @@ struct RemoteRequest {
   std::string body;
 };
 
+// Appends {"role":..,"content":..} to `out`, a JSON array being written: after a comma
+// unless it is the array's first element.
+void appendHistoryMessage(std::string& out, std::string_view role, std::string_view content);
+
+// A session's messages as both protocols send them: [{"role":..,"content":..},..].  Written
+// as text, not through a DOM: it is built on every call, for histories of any length.
+template <class Messages>
+std::string historyJsonText(const Messages& messages) {
+  std::string out = "[";
+  for (const SessionMessage& m : messages) appendHistoryMessage(out, m.role, m.content);
+  out += ']';
+  return out;
+}
+
+// `historyJson`: the history as historyJsonText() writes it ("[]" for none).
 RemoteRequest buildRemoteRequest(const RemoteAgent& agent, std::string_view prompt,
-                                 std::string_view sessionId,
-                                 const std::vector<SessionMessage>& history);
+                                 std::string_view sessionId, std::string_view historyJson);
 
 // The agent's reply text, or why the answer is not one.
 Expected<std::string, std::string> readRemoteAnswer(AgentProtocol protocol, std::string_view body);

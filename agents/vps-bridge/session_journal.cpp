@@ -109,14 +109,24 @@ std::optional<JournalRecord> parseSweep(const json& doc, JournalRecord r) {
 
 }  // namespace
 
+// Written as text, not through a DOM: one is written for every call with a session.
 std::string addLine(std::uint64_t seq, const std::string& id, std::int64_t atMs, std::size_t keep,
                     const std::vector<SessionMessage>& messages) {
-  return lineOf({{"seq", seq},
-                 {"op", "add"},
-                 {"id", id},
-                 {"t", atMs},
-                 {"n", keep},
-                 {"m", messagesJson(messages)}});
+  std::string line = "{\"seq\":" + std::to_string(seq) + ",\"op\":\"add\",\"id\":";
+  appendJsonString(line, id);
+  line += ",\"t\":" + std::to_string(atMs) + ",\"n\":" + std::to_string(keep) + ",\"m\":[";
+  for (const auto& m : messages) {
+    if (line.back() != '[') line += ',';
+    line += "{\"r\":";
+    appendJsonString(line, m.role);
+    line += ",\"c\":";
+    appendJsonString(line, m.content);
+    line += ",\"ts\":" + std::to_string(m.tsMs) + ",\"a\":";
+    appendJsonString(line, m.agent);
+    line += '}';
+  }
+  line += "]}\n";
+  return line;
 }
 
 std::string delLine(std::uint64_t seq, const std::string& id) {

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "openclaw/durable_file.h"
+#include "openclaw/json_text.h"
 #include "session_journal.h"
 #include "session_replay.h"
 
@@ -105,9 +106,14 @@ bool SessionStore::exists(const std::string& id) const {
 }
 
 std::vector<SessionMessage> SessionStore::history(const std::string& id) const {
+  const auto& m = messages(id);
+  return {m.begin(), m.end()};
+}
+
+const std::deque<SessionMessage>& SessionStore::messages(const std::string& id) const {
+  static const std::deque<SessionMessage> kNone;
   const StoredSession* s = table_.find(id);
-  if (s == nullptr) return {};
-  return {s->messages.begin(), s->messages.end()};
+  return s == nullptr ? kNone : s->messages;
 }
 
 std::optional<std::string> SessionStore::refusal(const std::string& id,

@@ -65,6 +65,9 @@ class SessionStore {
 
   bool exists(const std::string& id) const;
   std::vector<SessionMessage> history(const std::string& id) const;  // oldest first
+  // The same without a copy; empty for a session that does not exist.  Valid until the
+  // store next changes.
+  const std::deque<SessionMessage>& messages(const std::string& id) const;
 
   // `done` runs on the io_context after the messages are durable, or with an error sentence
   // (id invalid, a message alone larger than maxBytes, a bad role, maxSessions reached for a

@@ -69,13 +69,15 @@ TEST(ARemoteRequest, CarriesTheSessionHistoryInEachProtocol) {
   RemoteAgent agent;
   agent.url = "http://10.0.0.1:5000/";
   agent.model = "m1";
-  const std::vector<SessionMessage> history{{"user", "hi", 1, ""}, {"assistant", "yo", 2, "a"}};
+  const std::string history = historyJsonText(
+      std::vector<SessionMessage>{{"user", "hi \"there\"\n", 1, ""}, {"assistant", "yo", 2, "a"}});
   agent.protocol = AgentProtocol::OpenAi;
   const RemoteRequest openai = buildRemoteRequest(agent, "next", "s1", history);
   EXPECT_EQ(openai.url, "http://10.0.0.1:5000/v1/chat/completions");
   const auto o = nlohmann::json::parse(openai.body);
   EXPECT_EQ(o["model"], "m1");
   ASSERT_EQ(o["messages"].size(), 3u);
+  EXPECT_EQ(o["messages"][0]["content"], "hi \"there\"\n");
   EXPECT_EQ(o["messages"][1]["role"], "assistant");
   EXPECT_EQ(o["messages"][2]["content"], "next");
   agent.protocol = AgentProtocol::Json;
@@ -85,6 +87,20 @@ TEST(ARemoteRequest, CarriesTheSessionHistoryInEachProtocol) {
   EXPECT_EQ(j["prompt"], "next");
   EXPECT_EQ(j["session_id"], "s1");
   EXPECT_EQ(j["history"].size(), 2u);
+  EXPECT_EQ(j["history"][1], nlohmann::json({{"role", "assistant"}, {"content", "yo"}}));
+}
+
+TEST(ARemoteRequest, WithoutHistoryCarriesThePromptAlone) {
+  RemoteAgent agent;
+  agent.url = "http://10.0.0.1:5000";
+  const std::string none = historyJsonText(std::vector<SessionMessage>{});
+  EXPECT_EQ(none, "[]");
+  agent.protocol = AgentProtocol::OpenAi;
+  const auto o = nlohmann::json::parse(buildRemoteRequest(agent, "solo", "", none).body);
+  EXPECT_EQ(o, nlohmann::json::parse(R"({"messages":[{"role":"user","content":"solo"}]})"));
+  agent.protocol = AgentProtocol::Json;
+  const auto j = nlohmann::json::parse(buildRemoteRequest(agent, "solo", "", none).body);
+  EXPECT_EQ(j, nlohmann::json::parse(R"({"prompt":"solo","session_id":"","history":[]})"));
 }
 
 TEST(ARemoteAnswer, IsItsTextOrAnInvalidResponseNeverAnException) {

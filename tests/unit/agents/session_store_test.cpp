@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 
@@ -413,6 +415,23 @@ TEST(SessionJournal, RefusesLinesOfTheWrongShape) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->seq, 3u);
   EXPECT_EQ(r->messages, std::vector<SessionMessage>{said("hi")});
+}
+
+TEST(SessionJournal, AnAddLineReadsBackAsWrittenWhateverItsText) {
+  const std::vector<SessionMessage> messages{
+      {"user", std::string("\"q\" \\ \n\t\x01 caf\xC3\xA9", 15), -7, ""},
+      {"assistant", "", std::numeric_limits<std::int64_t>::max(), "agent \"a\""}};
+  const auto line = addLine(std::numeric_limits<std::uint64_t>::max(), "chat-1.x", -1, 0, messages);
+  ASSERT_EQ(line.back(), '\n');
+  EXPECT_EQ(line.find('\n'), line.size() - 1);  // one line, whatever the messages hold
+  const auto r = parseJournalLine(std::string_view(line).substr(0, line.size() - 1));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->op, JournalOp::Add);
+  EXPECT_EQ(r->seq, std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(r->id, "chat-1.x");
+  EXPECT_EQ(r->atMs, -1);
+  EXPECT_EQ(r->keep, 0u);
+  EXPECT_EQ(r->messages, messages);
 }
 
 }  // namespace
