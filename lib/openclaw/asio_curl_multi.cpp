@@ -36,8 +36,15 @@ ino_t inodeOf(int fd) {
 // One socket curl asked us to watch.  The descriptor only borrows the fd: `drop` releases it
 // (which also aborts pending waits) so Asio never closes it.  A wait still queued when the
 // watch is dropped sees `active == false` and does nothing.
+//
+// A socket we opened for curl (`opened`) is closed only through onCloseSocket, so its watch
+// can outlive curl's interest: when a transfer ends and its connection goes back to curl's
+// cache, the watch is parked (nothing wanted) and stays registered with epoll, and the next
+// transfer on that connection finds it there.  Releasing and registering it again would cost
+// two epoll_ctl and an fstat a call.
 struct AsioCurlMulti::Watch {
-  Watch(asio::io_context& io, curl_socket_t s) : fd(s), inode(inodeOf(s)), descriptor(io) {}
+  Watch(asio::io_context& io, curl_socket_t s, bool fromUs)
+      : fd(s), opened(fromUs), inode(fromUs ? 0 : inodeOf(s)), descriptor(io) {}
   ~Watch() { drop(); }
   void drop() {
     active = false;
@@ -45,7 +52,8 @@ struct AsioCurlMulti::Watch {
   }
 
   curl_socket_t fd;
-  ino_t inode;
+  bool opened;  // by onOpenSocket: its close always comes through onCloseSocket
+  ino_t inode;  // of a socket we did not open, to notice its number reused
   asio::posix::stream_descriptor descriptor;
   int wanted = 0;  // CURL_POLL_IN / CURL_POLL_OUT bits, as curl last said
   bool readPending = false;
@@ -98,7 +106,12 @@ void AsioCurlMulti::remove(CURL* easy) {
 int AsioCurlMulti::onSocket(CURL*, curl_socket_t fd, int what, void* self, void*) {
   auto* multi = static_cast<AsioCurlMulti*>(self);
   if (what == CURL_POLL_REMOVE) {
-    multi->forget(fd);
+    const auto it = multi->watches_.find(fd);
+    if (it != multi->watches_.end() && it->second->opened) {
+      it->second->wanted = 0;  // parked until curl uses or closes the connection
+    } else {
+      multi->forget(fd);
+    }
     return 0;
   }
   std::shared_ptr<Watch> watch = multi->watchFor(fd);
@@ -153,7 +166,12 @@ int AsioCurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
 curl_socket_t AsioCurlMulti::onOpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
   const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   if (fd < 0) return CURL_SOCKET_BAD;
-  static_cast<AsioCurlMulti*>(self)->forget(fd);
+  auto* multi = static_cast<AsioCurlMulti*>(self);
+  multi->forget(fd);
+  if (!multi->watch(fd, true)) {
+    ::close(fd);
+    return CURL_SOCKET_BAD;
+  }
   return fd;
 }
 
@@ -168,11 +186,15 @@ int AsioCurlMulti::onCloseSocket(void* self, curl_socket_t fd) {
 std::shared_ptr<AsioCurlMulti::Watch> AsioCurlMulti::watchFor(curl_socket_t fd) {
   auto it = watches_.find(fd);
   if (it != watches_.end()) {
-    if (it->second->inode == inodeOf(fd)) return it->second;
+    if (it->second->opened || it->second->inode == inodeOf(fd)) return it->second;
     it->second->drop();
     watches_.erase(it);
   }
-  auto watch = std::make_shared<Watch>(io_, fd);
+  return watch(fd, false);
+}
+
+std::shared_ptr<AsioCurlMulti::Watch> AsioCurlMulti::watch(curl_socket_t fd, bool opened) {
+  auto watch = std::make_shared<Watch>(io_, fd, opened);
   boost::system::error_code ec;
   watch->descriptor.assign(fd, ec);
   if (ec) return nullptr;

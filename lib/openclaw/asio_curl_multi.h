@@ -45,6 +45,7 @@ class AsioCurlMulti {
   static int onCloseSocket(void* self, curl_socket_t fd);
 
   std::shared_ptr<Watch> watchFor(curl_socket_t fd);
+  std::shared_ptr<Watch> watch(curl_socket_t fd, bool opened);
   void forget(curl_socket_t fd);
   void arm(const std::shared_ptr<Watch>& watch, bool write);
   void act(curl_socket_t fd, int events);
