@@ -9,6 +9,8 @@
 #       worker, upstream keepalive) against the bridge with 64 sessions; also the stand-in
 #       alone, to show it is not the limit.  Target: bridge / nginx >= 0.70.
 #   (3) the bridge's VmHWM and VmRSS (/proc/PID/status) after (2).
+#   With (2), where the CPU went, from /proc: per request, the machine's busy time, the proxy's
+#   (nginx's processes, or the bridge's threads) user and kernel time, and the stand-in's.
 # Prints a table, the ratios and every command line.
 #
 #   bench/bridge_bench.sh BUILD_DIR [--baseline-only]
@@ -97,11 +99,16 @@ cmdline() {
 
 commands=()
 "$standin" 0 --name fast > "$tmp/standin.port" 2> "$tmp/standin.log" &
+standin_pid=$!
 pids+=($!)
 wait_until test -s "$tmp/standin.port" || fail "oc-agent-standin printed no port"
 sport=$(head -n 1 "$tmp/standin.port")
 commands+=("$(cmdline "$standin" 0 --name fast)   # listens on 127.0.0.1:$sport")
 direct_body='{"prompt":"hi","session_id":"b1","history":[]}'
+# What the bridge sends the agent once a session holds its 20 messages (the benchmark's
+# max_session_messages): the same work for the stand-in as a call through the bridge.
+turns=$(printf '{"role":"user","content":"hi"},{"role":"assistant","content":"fast heard: hi"},%.0s' {1..10})
+history_body="{\"prompt\":\"hi\",\"session_id\":\"b1\",\"history\":[${turns%,}]}"
 is_200 -X POST -d "$direct_body" "http://127.0.0.1:$sport/call" ||
   fail "the stand-in does not answer POST /call: $(cat "$tmp/standin.log")"
 
@@ -140,6 +147,7 @@ http {
 CONF
 nginx_cmd=("$nginx" -p "$tmp/nginx/" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf")
 "${nginx_cmd[@]}" 2> "$tmp/nginx/stderr" &
+nginx_pid=$!
 pids+=($!)
 commands+=("$(cmdline "${nginx_cmd[@]}")   # proxy_pass to the stand-in, on 127.0.0.1:$nport")
 wait_until is_200 -X POST -d "$direct_body" "http://127.0.0.1:$nport/call" ||
@@ -182,16 +190,38 @@ CONF
 fi
 
 # --- measurements ---
-declare -A rps p50 p99 non2xx errors
+declare -A rps p50 p99 non2xx errors requests
+declare -A machine_us proxy_user_us proxy_kernel_us standin_us
+hz=$(getconf CLK_TCK)
+# Clock ticks the machine spent busy (not idle, not waiting for I/O), from /proc/stat.
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+# User and kernel clock ticks of the processes "$@" (every thread of each), from /proc/PID/stat.
+process_ticks() {
+  local pid user=0 kernel=0 fields
+  for pid in "$@"; do
+    # Field 2 (the name, in parentheses) may hold spaces: read from after its ')'.
+    fields=$(sed 's/^.*) //' "/proc/$pid/stat") || continue
+    set -- $fields
+    user=$(( user + ${12} )) kernel=$(( kernel + ${13} ))
+  done
+  echo "$user $kernel"
+}
+# The pids of nginx: the master and its workers.
+nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid" || true); }
 # measure NAME THREADS CONNECTIONS URL BODY [SESSIONS [TOKEN]]
+# With PROXY_PIDS set, also where the CPU went per request.
 measure() {
   local name=$1 url=$4 body=$5 sessions=${6:-0} tok=${7:-}
+  local -a proxy=(${PROXY_PIDS:-})
+  local m0 p0 s0 m1 p1 s1
   local cmd=(wrk "-t$2" "-c$3" "-d${seconds}s" --latency -s "$lua" "$url" -- "$body" "$sessions")
   [ -z "$tok" ] || cmd+=("$tok")
   local shown
   shown=$(cmdline "${cmd[@]}")
   commands+=("${shown//$token/\$TOKEN}")
+  m0=$(machine_ticks) p0=$(process_ticks "${proxy[@]}") s0=$(process_ticks "$standin_pid")
   "${cmd[@]}" > "$tmp/$name.wrk" 2>&1 || fail "wrk failed: $(cat "$tmp/$name.wrk")"
+  m1=$(machine_ticks) p1=$(process_ticks "${proxy[@]}") s1=$(process_ticks "$standin_pid")
   local line kv
   line=$(grep '^OC_RESULT' "$tmp/$name.wrk") || fail "wrk printed no result: $(cat "$tmp/$name.wrk")"
   for kv in $line; do
@@ -201,8 +231,19 @@ measure() {
       p99_us=*) p99[$name]=${kv#*=} ;;
       non2xx=*) non2xx[$name]=${kv#*=} ;;
       socket_errors=*) errors[$name]=${kv#*=} ;;
+      requests=*) requests[$name]=${kv#*=} ;;
     esac
   done
+  [ ${#proxy[@]} -gt 0 ] || return 0
+  # Ticks to microseconds per request.
+  per_request() { awk -v t="$1" -v hz="$hz" -v n="${requests[$name]}" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }'; }
+  local pu0 pk0 pu1 pk1 su0 sk0 su1 sk1
+  read -r pu0 pk0 <<< "$p0"; read -r pu1 pk1 <<< "$p1"
+  read -r su0 sk0 <<< "$s0"; read -r su1 sk1 <<< "$s1"
+  machine_us[$name]=$(per_request $(( m1 - m0 )))
+  proxy_user_us[$name]=$(per_request $(( pu1 - pu0 )))
+  proxy_kernel_us[$name]=$(per_request $(( pk1 - pk0 )))
+  standin_us[$name]=$(per_request $(( su1 + sk1 - su0 - sk0 )))
 }
 call_body='{"agent_name":"fast","prompt":"hi"}'
 session_body() { echo "{\"agent_name\":\"fast\",\"prompt\":\"hi\",\"session_id\":\"$1-%SESSION%\"}"; }
@@ -214,10 +255,11 @@ if ! $baseline_only; then
   measure c1_session 1 1 "$bridge_url" "$(session_body c1)" 64 "$token"
 fi
 measure c64_direct 2 64 "http://127.0.0.1:$sport/call" "$direct_body"
-measure c64_nginx 2 64 "http://127.0.0.1:$nport/call" "$direct_body"
+PROXY_PIDS=$(nginx_pids) measure c64_nginx 2 64 "http://127.0.0.1:$nport/call" "$direct_body"
+PROXY_PIDS=$(nginx_pids) measure c64_nginx_history 2 64 "http://127.0.0.1:$nport/call" "$history_body"
 hwm=n/a rss=n/a
 if ! $baseline_only; then
-  measure c64_bridge 2 64 "$bridge_url" "$(session_body c64)" 64 "$token"
+  PROXY_PIDS=$bridge_pid measure c64_bridge 2 64 "$bridge_url" "$(session_body c64)" 64 "$token"
   alive "$bridge_pid" || fail "openclaw-vps-bridge died under load: $(tail -n 20 "$tmp/bridge.log")"
   hwm=$(awk '/^VmHWM/ { print $2 " kB" }' "/proc/$bridge_pid/status")
   rss=$(awk '/^VmRSS/ { print $2 " kB" }' "/proc/$bridge_pid/status")
@@ -249,13 +291,25 @@ row "(1) c1: bridge, POST /api/vps/call" c1_bridge
 row "(1) c1: bridge, 64 sessions" c1_session
 row "(2) c64: stand-in direct (reference)" c64_direct
 row "(2) c64: nginx proxy_pass -> stand-in" c64_nginx
+row "(2) c64: nginx, the agent's work of a session" c64_nginx_history
 row "(2) c64: bridge, 64 sessions" c64_bridge
 echo
 echo "(1) the bridge adds at p50: $(diff_us c1_bridge c1_direct p50) without a session," \
   "$(diff_us c1_session c1_direct p50) with sessions (target < 1000 us);" \
   "at p99: $(diff_us c1_bridge c1_direct p99), $(diff_us c1_session c1_direct p99)"
-echo "(2) bridge / nginx requests/s: $(ratio "${rps[c64_bridge]:-}" "${rps[c64_nginx]:-}") (target >= 0.70)"
+echo "(2) bridge / nginx requests/s: $(ratio "${rps[c64_bridge]:-}" "${rps[c64_nginx]:-}") (target >= 0.70);" \
+  "against nginx sending the stand-in what the bridge sends it (a 20-message history):" \
+  "$(ratio "${rps[c64_bridge]:-}" "${rps[c64_nginx_history]:-}")"
 echo "(3) bridge after (2): VmHWM $hwm, VmRSS $rss"
+cpu_row() {
+  [ -n "${machine_us[$2]:-}" ] || return 0
+  printf '    %-8s machine %6s | proxy user %6s, kernel %6s | stand-in %6s\n' "$1" \
+    "${machine_us[$2]}" "${proxy_user_us[$2]}" "${proxy_kernel_us[$2]}" "${standin_us[$2]}"
+}
+echo "(2) CPU per request, us (machine: all cores busy; proxy: nginx's processes or the bridge's threads):"
+cpu_row nginx c64_nginx
+cpu_row nginx-h c64_nginx_history
+cpu_row bridge c64_bridge
 $baseline_only && echo "(--baseline-only: the bridge was not run)"
 echo "failed = non-2xx answers + socket errors"
 for name in "${!rps[@]}"; do
