@@ -8,6 +8,7 @@
 #include "agent_table.h"
 #include "alerts_command.h"
 #include "disk_report_command.h"
+#include "doctor_command.h"
 #include "recover_jobs_command.h"
 #include "restore_command.h"
 #include "revive_command.h"
@@ -31,6 +32,8 @@ const char* kUsage =
     "  disk-report [--config PATH]  usage per mount and what each action could free\n"
     "  alerts [--limit N] [--json]  the newest alerts of every agent (20 by default)\n"
     "  recover-jobs DIR          mark interrupted jobs failed\n"
+    "  doctor [--json]           what a manual set-up left that works against the agents,\n"
+    "                            and what to do about it (changes nothing)\n"
     "  --version, --help\n";
 
 int checkConfig(const std::vector<std::string>& args) {
@@ -86,6 +89,7 @@ int main(int argc, char** argv) {
   if (command == "alerts") return alertsCommand(args);
   if (command == "acl-verify") return aclVerifyCommand(args);
   if (command == "disk-report") return diskReportCommand(args);
+  if (command == "doctor") return doctorCommand(args);
   std::cerr << "openclaw-agentctl: unknown command '" << command << "'\n" << kUsage;
   return kExitUsage;
 }
