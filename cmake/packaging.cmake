@@ -16,3 +16,8 @@ install(FILES ${OPENCLAW_MAN1} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 # Drop-ins the operator adds to units we do not ship (e.g. the gateway's), as examples.
 file(GLOB OPENCLAW_UNIT_EXAMPLES ${PROJECT_SOURCE_DIR}/units/examples/*.conf)
 install(FILES ${OPENCLAW_UNIT_EXAMPLES} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+
+# What `journalctl -x` says under our events; systemd's package rebuilds the catalog when
+# a file appears here.
+install(FILES ${PROJECT_SOURCE_DIR}/units/openclaw-host-agents.catalog
+        DESTINATION /usr/lib/systemd/catalog)

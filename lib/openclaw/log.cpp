@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "openclaw/journal_catalog.h"
+
 namespace openclaw {
 namespace {
 
@@ -50,9 +52,20 @@ void writeJournal(const LogState& s, int priority, std::string_view message,
   parts.push_back("MESSAGE=" + std::string(message));
   parts.push_back("PRIORITY=" + std::to_string(priority));
   parts.push_back("SYSLOG_IDENTIFIER=" + s.identifier);
+  bool hasId = false;
+  bool isAlert = false;
+  std::string_view event;
   for (const auto& f : fields) {
     parts.push_back(std::string(f.name) + "=" + f.value);
+    hasId = hasId || f.name == "MESSAGE_ID";
+    isAlert = isAlert || f.name == "OPENCLAW_ALERT_LEVEL";
+    if (f.name == "OPENCLAW_EVENT") event = f.value;
   }
+  // An event the catalog explains carries its id, so `journalctl -x` shows the text; an
+  // alert (the Alerter's entry) whose event has none carries the alerts' own.
+  std::string_view id = messageIdOf(event);
+  if (id.empty() && isAlert) id = kAlertMessageId;
+  if (!hasId && !id.empty()) parts.push_back("MESSAGE_ID=" + std::string(id));
   std::vector<iovec> iov;
   iov.reserve(parts.size());
   for (auto& p : parts) iov.push_back({p.data(), p.size()});

@@ -34,6 +34,14 @@ pass "alert: $(grep '"agent":"jack-supervisor"' $alerts)"
 journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=restore | grep -q "restored $cfg from $cfg.bak.1" \
   || fail "the restore is not in the journal"
 pass "journal: $(journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=restore | tail -n 1)"
+# The package's catalog explains it: journalctl -x shows its text under the entry, with the
+# bot and the backup filled in.
+explained=$(journalctl -u $js --no-pager -x -o short OPENCLAW_EVENT=restore | tail -n 20)
+grep -q "The configuration of jack was restored from a backup" <<<"$explained" ||
+  fail "journalctl -x shows no catalog text for the restore: $explained"
+grep -q "the newest valid backup ($cfg.bak.1)" <<<"$explained" ||
+  fail "the catalog text does not name the backup: $explained"
+pass "journalctl -x: $(grep -m 1 'Subject\|The configuration of jack' <<<"$explained" | sed 's/^ *//')"
 journalctl -u $js --no-pager -o cat OPENCLAW_EVENT=recovered | tail -n 1 | sed 's/^/   journal: /'
 shown=$(openclaw-agentctl alerts --limit 1)
 grep -q "RECOVERED  jack-supervisor  jack  recovered: jack is healthy again" <<<"$shown" \
