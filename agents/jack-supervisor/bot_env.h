@@ -27,6 +27,8 @@ struct BotEnv {
   std::function<BotLedger&(const std::string& bot)> ledger;
   std::function<void()> persist;
   std::function<void()> statusChanged;
+  // After a give-up's alert: the heartbeat's /fail.
+  std::function<void(const std::string& why)> gaveUp;
 };
 
 // Wraps a callback so that it does nothing once its owner (a bot, rebuilt on reload) is

@@ -180,6 +180,11 @@ void ContainerBot::finishRepair(bool ok, const std::string& detail) {
   env_.statusChanged();
 }
 
+bool ContainerBot::healthy() const {
+  return !repairing_ && !env_.ledger(config_.name).givenUp &&
+         (health_ == "healthy" || health_ == "none");
+}
+
 void ContainerBot::giveUp(const std::string& why) {
   BotLedger& l = ledger();
   l.givenUp = true;
@@ -195,6 +200,7 @@ void ContainerBot::giveUp(const std::string& why) {
        {{"container", config_.container},
         {"repairs_last_hour", l.repairs},
         {"resume", "restart it by hand once fixed: docker restart " + config_.container}}});
+  env_.gaveUp(config_.name + ": stopped restarting, " + why);
   env_.statusChanged();
 }
 

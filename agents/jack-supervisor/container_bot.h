@@ -27,6 +27,8 @@ class ContainerBot {
   void start();
   const BotConfig& config() const { return config_; }
   std::string status() const;
+  // Running and healthy (or running without a healthcheck), not being repaired, not given up.
+  bool healthy() const;
 
  private:
   using Clock = std::chrono::steady_clock;

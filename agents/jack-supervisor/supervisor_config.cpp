@@ -148,7 +148,15 @@ Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::j
 }
 
 Expected<SupervisorConfig, ConfigIssues> loadSupervisorConfig(const std::string& path) {
-  return loadConfigWith(path, parseSupervisorConfig);
+  auto config = loadConfigWith(path, parseSupervisorConfig);
+  auto notify = loadNotifyConfig(notifyConfigBeside(path));
+  if (!notify) {
+    ConfigIssues issues = config ? ConfigIssues{} : config.error();
+    issues.insert(issues.end(), notify.error().begin(), notify.error().end());
+    return Unexpected<ConfigIssues>{std::move(issues)};
+  }
+  if (config) config->notify = std::move(*notify);
+  return config;
 }
 
 std::string describe(const SupervisorConfig& config) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/notify_config.h"
 #include "openclaw/systemd_scope.h"
 
 namespace openclaw::supervisor {
@@ -57,6 +58,7 @@ struct SupervisorConfig {
   std::vector<BotConfig> bots;
   std::string dockerSocket = "/var/run/docker.sock";
   std::optional<TelegramConfig> telegram;
+  NotifyConfig notify;  // notify.json beside the config file (its heartbeat)
 };
 
 Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::json& doc,

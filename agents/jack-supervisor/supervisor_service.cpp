@@ -28,7 +28,10 @@ std::optional<TelegramSettings> telegramSettings(const SupervisorConfig& c) {
 SupervisorService::SupervisorService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, "jack-supervisor", ctx.stateDir),
-      state_(ctx.stateDir + "/state.json") {}
+      state_(ctx.stateDir + "/state.json"),
+      heartbeat_(
+          ctx.io, [this] { return everyBotHealthy(); },
+          [this] { ctx_.notifier.status(status()); }) {}
 
 SupervisorService::~SupervisorService() = default;
 
@@ -37,6 +40,7 @@ void SupervisorService::apply(const SupervisorConfig& config) {
   if (!started_) startOnce();
   started_ = true;
   alerter_.configureTelegram(telegramSettings(config_));
+  heartbeat_.configure(config_.notify.heartbeat);
   units_.clear();
   containers_.clear();
   env_->dockerSocket = config_.dockerSocket;
@@ -82,7 +86,8 @@ void SupervisorService::startOnce() {
              [this](const ManagerScope& scope) -> SystemdManager& { return managers_->get(scope); },
              alerter_, ctx_.stateDir, config_.dockerSocket,
              [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
-             [this] { persist(); }, [this] { ctx_.notifier.status(status()); }});
+             [this] { persist(); }, [this] { ctx_.notifier.status(status()); },
+             [this](const std::string& why) { heartbeat_.fail(why); }});
 }
 
 void SupervisorService::watchConfigFolders() {
@@ -130,6 +135,16 @@ void SupervisorService::onInotify(const InotifyEvent& event) {
   }
 }
 
+bool SupervisorService::everyBotHealthy() const {
+  for (const auto& b : units_) {
+    if (!b->healthy()) return false;
+  }
+  for (const auto& b : containers_) {
+    if (!b->healthy()) return false;
+  }
+  return true;
+}
+
 void SupervisorService::persist() {
   if (auto r = state_.save(toJson(ledgers_)); !r) {
     Log::error("cannot save state to " + state_.path() + ": " + r.error().message(),
@@ -144,11 +159,14 @@ std::string SupervisorService::status() const {
   for (const auto& b : containers_) s += (s.empty() ? "" : "; ") + b->status();
   const std::string tg = alerter_.telegramStatus();
   if (!tg.empty()) s += "; " + tg;
+  const std::string hb = heartbeat_.status();
+  if (!hb.empty()) s += "; " + hb;
   const std::string problems = managers_ ? managers_->problems() : "";
   return problems.empty() ? s : s + "; " + problems;
 }
 
 void SupervisorService::stop() {
+  heartbeat_.configure(std::nullopt);
   units_.clear();
   containers_.clear();
   inotify_.reset();

@@ -15,6 +15,7 @@
 #include "openclaw/alerter.h"
 #include "openclaw/daemon.h"
 #include "openclaw/durable_file.h"
+#include "openclaw/heartbeat.h"
 #include "openclaw/inotify_watcher.h"
 #include "openclaw/systemd_managers.h"
 #include "supervisor_config.h"
@@ -35,6 +36,7 @@ class SupervisorService : public AgentService<SupervisorConfig> {
   void watchConfigFolders();
   void onInotify(const InotifyEvent& event);
   void persist();
+  bool everyBotHealthy() const;
 
   DaemonContext& ctx_;
   SupervisorConfig config_;
@@ -48,6 +50,7 @@ class SupervisorService : public AgentService<SupervisorConfig> {
   std::vector<std::unique_ptr<UnitBot>> units_;
   std::vector<std::unique_ptr<ContainerBot>> containers_;
   bool started_ = false;
+  Heartbeat heartbeat_;  // last: destroyed first, before the bots it asks about
 };
 
 }  // namespace openclaw::supervisor

@@ -345,6 +345,11 @@ void UnitBot::snapshotIfStable() {
   }
 }
 
+bool UnitBot::healthy() const {
+  return phase_ == Phase::Watching && haveState_ && state_.activeState == "active" &&
+         probeFailures_ == 0;
+}
+
 std::string UnitBot::status() const {
   std::string phase = phase_ == Phase::Repairing ? "repairing"
                       : phase_ == Phase::GivenUp ? "GIVEN UP"

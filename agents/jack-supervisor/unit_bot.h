@@ -42,6 +42,8 @@ class UnitBot {
   std::vector<std::string> watchedFolders() const;
   const BotConfig& config() const { return config_; }
   std::string status() const;
+  // Active, its last health probe passed (when it has one), not being repaired, not given up.
+  bool healthy() const;
 
  private:
   enum class Phase { Watching, Repairing, GivenUp };

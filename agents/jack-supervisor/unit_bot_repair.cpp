@@ -181,6 +181,7 @@ void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUn
                       " or run: openclaw-agentctl restore " + config_.name;
   env_.alerter.raise({"critical", "jack-supervisor", "gave-up", config_.name,
                       config_.name + ": stopped acting, " + why, std::move(details)});
+  env_.gaveUp(config_.name + ": stopped acting, " + why);
   // A config that cannot start makes systemd's own Restart= a storm: stop the unit until a
   // valid config appears (tryResume starts it again).
   if (stopUnit && state_.activeState != "inactive" && state_.activeState != "failed") {

@@ -99,6 +99,20 @@ class ConfigObject {
   std::vector<std::string> known_;
 };
 
+// Runs `read` on the document's root object and a default T, then reports the root's unknown
+// keys: T, or every issue found.
+template <class T, class Read>
+Expected<T, ConfigIssues> readConfigRoot(const nlohmann::json& doc, const std::string& file,
+                                         Read read) {
+  ConfigIssues issues;
+  T config;
+  ConfigObject root(doc, "", file, issues);
+  read(root, config);
+  root.finish();
+  if (!issues.empty()) return Unexpected<ConfigIssues>{std::move(issues)};
+  return config;
+}
+
 // Helpers for the rules that recur across agents.
 bool isAbsolutePath(std::string_view path);
 // A name usable in flag file names and unit names: [A-Za-z0-9_.@-]+, not starting with '.'.

@@ -21,6 +21,9 @@
 //     200 application/json that does not parse; slow answers ok after delay_ms.
 //   GET /hits -> {"total","by_mode":{mode: n},"last_authorization_ok","last_body"} (last_body
 //     of the last call: its JSON, or its text if it does not parse); POST /hits/reset.
+// A heartbeat receiver (healthchecks.io's convention), also without a token:
+//   POST /hc/<anything> -> 200 "OK", recorded; GET /hc-log -> [{"path","body"}..], the
+//     last kMaxBeats of them, oldest first.
 // Bounds: a body over 1 MiB gets 413, a chunked one 411, both closing the connection.  One
 // thread, asynchronous, keep-alive; handlers catch everything, so no request stops the loop.
 #include <sys/socket.h>
@@ -40,6 +43,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "openclaw/json_text.h"
 
@@ -80,7 +84,16 @@ struct FailurePlan {
   }
 };
 
+struct Beat {
+  std::string path;
+  std::string body;
+};
+
+// Pings kept for GET /hc-log: a test reads them as they come.
+constexpr std::size_t kMaxBeats = 1000;
+
 struct Standin {
+  std::vector<Beat> beats;
   std::string name = "standin";
   std::string token;
   FailurePlan plan;
@@ -237,6 +250,17 @@ Action handle(Standin& s, const Request& req) {
                               {"by_mode", s.byMode},
                               {"last_authorization_ok", s.lastAuthorizationOk},
                               {"last_body", s.lastBody}});
+  } else if (target.starts_with("/hc/") && post) {
+    if (s.beats.size() >= kMaxBeats) s.beats.erase(s.beats.begin());
+    s.beats.push_back({std::string(target), req.body().substr(0, 4096)});
+    a.response = Response(http::status::ok, req.version());
+    a.response.set(http::field::content_type, "text/plain");
+    a.response.body() = "OK";
+    a.response.prepare_payload();
+  } else if (target == "/hc-log" && req.method() == http::verb::get) {
+    json log = json::array();
+    for (const auto& b : s.beats) log.push_back({{"path", b.path}, {"body", b.body}});
+    a.response = answer(200, log);
   } else if (target == "/hits/reset" && post) {
     s.total = 0;
     s.byMode.clear();

@@ -50,7 +50,8 @@ class UnitBotTest : public ::testing::Test {
     env_ = std::make_unique<BotEnv>(
         BotEnv{io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_,
                dir_, "", [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
-               [this] { ++persisted_; }, [] {}});
+               [this] { ++persisted_; }, [] {},
+               [this](const std::string& why) { gaveUp_.push_back(why); }});
   }
   void TearDown() override {
     bot_.reset();
@@ -89,6 +90,7 @@ class UnitBotTest : public ::testing::Test {
   BotConfig config_;
   std::map<std::string, BotLedger> ledgers_;
   int persisted_ = 0;
+  std::vector<std::string> gaveUp_;  // what BotEnv::gaveUp (the heartbeat's /fail) was told
   std::unique_ptr<Alerter> alerter_;
   std::unique_ptr<BotEnv> env_;
   std::unique_ptr<UnitBot> bot_;
@@ -111,11 +113,15 @@ TEST_F(UnitBotTest, RestoresTheBackupResetsRestartsAndCountsRecoveredOnlyWhenAct
   }
   EXPECT_TRUE(kept) << "the broken config is kept";
   EXPECT_TRUE(alerts("recovered").empty()) << "not recovered before the job is done";
+  EXPECT_FALSE(bot_->healthy()) << "a bot being repaired holds the heartbeat";
 
   fake_.states[kUnit] = unitIn("active", "running", 200);
   ASSERT_TRUE(fake_.completeJob(JobResult::Done));
   EXPECT_EQ(alerts("recovered").size(), 1u);
   EXPECT_FALSE(ledger().inFlightSince.has_value());
+  fake_.setState(kUnit, unitIn("active", "running", 200));  // systemd's PropertiesChanged
+  EXPECT_TRUE(bot_->healthy());
+  EXPECT_TRUE(gaveUp_.empty());
 }
 
 TEST_F(UnitBotTest, AValidConfigIsRestartedNotRestored) {
@@ -146,9 +152,13 @@ TEST_F(UnitBotTest, WithNoValidBackupItGivesUpOnceAndStopsTheStorm) {
   EXPECT_NE(alerts("critical")[0].find("lacks /gateway/mode"), std::string::npos)
       << "the alert says why each candidate was refused";
   EXPECT_TRUE(ledger().givenUp);
+  EXPECT_FALSE(bot_->healthy());
+  ASSERT_EQ(gaveUp_.size(), 1u) << "the heartbeat is told once";
+  EXPECT_NE(gaveUp_[0].find("jack: stopped acting"), std::string::npos) << gaveUp_[0];
   fake_.setState(kUnit, unitIn("activating", "auto-restart", 101));
   fake_.setState(kUnit, unitIn("failed", "failed", 102));
   EXPECT_EQ(alerts("critical").size(), 1u);
+  EXPECT_EQ(gaveUp_.size(), 1u);
   EXPECT_EQ(count("RestartUnit"), 0);
 }
 
