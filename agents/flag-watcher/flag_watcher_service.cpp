@@ -11,6 +11,7 @@
 #include "boot_token.h"
 #include "flag_folder.h"
 #include "ledger_file.h"
+#include "openclaw/bot_pause.h"
 #include "openclaw/log.h"
 
 namespace openclaw::flagwatcher {
@@ -226,6 +227,20 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
     return;
   }
   const std::string& target = entry->target;
+  // Paused for maintenance (`openclaw-agentctl pause`): the flag is absorbed, nothing is
+  // restarted or counted.  Its log lines share the refusals' bound.
+  if (const auto pause =
+          pauseOf(kPauseDir, target, static_cast<std::int64_t>(std::time(nullptr)))) {
+    (void)removeEntry(folder.fd.get(), *entry);
+    if (!noise_.admit({"revive-paused", folder.path, target, "paused", LOG_NOTICE})) return;
+    Log::notice("revive of " + target + " requested by uid " + uid + " in " + folder.path +
+                    " not done: " + target + " is paused " + pause->describe(),
+                {{"OPENCLAW_EVENT", "revive-paused"},
+                 {"OPENCLAW_TARGET", target},
+                 {"OPENCLAW_FOLDER", folder.path},
+                 {"OPENCLAW_FLAG_UID", uid}});
+    return;
+  }
   TargetLedger& ledger = ledgers_[target];
   const Seconds now = nowSeconds();
   const ReviveDecision decision = policy_->decide(ledger, now);

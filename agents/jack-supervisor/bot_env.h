@@ -10,6 +10,8 @@
 #include <string>
 
 #include "openclaw/alerter.h"
+#include "openclaw/bot_pause.h"
+#include "openclaw/log.h"
 #include "openclaw/systemd_manager.h"
 #include "openclaw/systemd_scope.h"
 #include "openclaw/time_text.h"
@@ -29,7 +31,18 @@ struct BotEnv {
   std::function<void()> statusChanged;
   // After a give-up's alert: the heartbeat's /fail.
   std::function<void(const std::string& why)> gaveUp;
+  // The bot's pause in effect now (`openclaw-agentctl pause`), if any.
+  std::function<std::optional<BotPause>(const std::string& bot)> paused;
 };
+
+// Says once per pause that `bot` is left alone although `why`; `noticed` remembers it.
+inline void noticePaused(bool& noticed, const std::string& bot, const BotPause& pause,
+                         const std::string& why) {
+  if (noticed) return;
+  noticed = true;
+  Log::notice(bot + " is paused " + pause.describe() + ": left alone although " + why,
+              {{"OPENCLAW_EVENT", "paused"}, {"OPENCLAW_TARGET", bot}});
+}
 
 // Wraps a callback so that it does nothing once its owner (a bot, rebuilt on reload) is
 // gone: loop callbacks may outlive the object that queued them.

@@ -102,6 +102,13 @@ void ContainerBot::onHealth(const std::string& health) {
     }
     return;
   }
+  // Paused for maintenance: not restarted, nothing counted; the next inspect looks again.
+  if (const auto pause = env_.paused(config_.name)) {
+    noticePaused(pauseNoticed_, config_.name, *pause, "Docker reports it unhealthy");
+    lastAction_ = "paused " + pause->describe() + ", left alone while unhealthy";
+    return;
+  }
+  pauseNoticed_ = false;
   if (resumeRepair_) {
     resumeRepair_ = false;
     return restart("a restart interrupted by a supervisor restart; still unhealthy", false);

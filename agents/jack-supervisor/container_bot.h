@@ -54,6 +54,7 @@ class ContainerBot {
   bool repairing_ = false;
   bool resumeRepair_ = false;
   bool warnedUnhealthy_ = false;
+  bool pauseNoticed_ = false;  // "left alone, paused" said for the current pause
   Clock::time_point repairStarted_{};
   std::string repairWhy_;
   std::string lastAction_ = "nothing yet";

@@ -13,6 +13,9 @@ namespace {
 // A config is written (closed after writing) or renamed into place; both end an edit.
 // Added through /proc/self/fd/N, which must be followed: no IN_DONT_FOLLOW.
 constexpr std::uint32_t kConfigFolderEvents = IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR;
+// A pause written (renamed into place), or removed.  A root-owned folder: followed as named.
+constexpr std::uint32_t kPauseFolderEvents =
+    IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_ONLYDIR | IN_DONT_FOLLOW;
 
 std::optional<TelegramSettings> telegramSettings(const SupervisorConfig& c) {
   if (!c.telegram) return std::nullopt;
@@ -87,13 +90,19 @@ void SupervisorService::startOnce() {
              alerter_, ctx_.stateDir, config_.dockerSocket,
              [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
              [this] { persist(); }, [this] { ctx_.notifier.status(status()); },
-             [this](const std::string& why) { heartbeat_.fail(why); }});
+             [this](const std::string& why) { heartbeat_.fail(why); },
+             [](const std::string& bot) { return pauseOf(kPauseDir, bot, wallNow()); }});
 }
 
 void SupervisorService::watchConfigFolders() {
   if (!inotify_) return;
   for (const auto& [wd, folder] : folderOfWatch_) inotify_->remove(wd);
   folderOfWatch_.clear();
+  if (pauseWatch_ >= 0) inotify_->remove(pauseWatch_);
+  pauseWatch_ = -1;
+  // `openclaw-agentctl pause` and `resume` write and remove files there (root's folder, made
+  // by the package): a resumed bot is looked at again at once.
+  if (auto wd = inotify_->add(kPauseDir, kPauseFolderEvents); wd) pauseWatch_ = *wd;
   for (const auto& bot : units_) {
     for (const std::string& folder : bot->watchedFolders()) {
       // Watched through a descriptor of the folder reached through folders only: a parent
@@ -121,8 +130,12 @@ void SupervisorService::watchConfigFolders() {
 }
 
 void SupervisorService::onInotify(const InotifyEvent& event) {
-  const auto it = folderOfWatch_.find(event.watch);
   const bool overflow = (event.mask & IN_Q_OVERFLOW) != 0;
+  if (overflow || (pauseWatch_ >= 0 && event.watch == pauseWatch_)) {
+    for (auto& bot : units_) bot->pauseChanged();
+    if (!overflow) return;
+  }
+  const auto it = folderOfWatch_.find(event.watch);
   if (it == folderOfWatch_.end() && !overflow) return;
   for (auto& bot : units_) {
     if (overflow) {

@@ -46,6 +46,7 @@ class SupervisorService : public AgentService<SupervisorConfig> {
   std::unique_ptr<SystemdManagers> managers_;
   std::unique_ptr<InotifyWatcher> inotify_;
   std::map<int, std::string> folderOfWatch_;
+  int pauseWatch_ = -1;  // the pause folder's watch, when it exists
   std::unique_ptr<BotEnv> env_;
   std::vector<std::unique_ptr<UnitBot>> units_;
   std::vector<std::unique_ptr<ContainerBot>> containers_;

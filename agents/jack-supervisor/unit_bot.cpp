@@ -17,6 +17,9 @@ constexpr seconds kCrashLoopWindow{60};
 constexpr milliseconds kConfigSettle{300};
 // How often a refused config folder is tried again while the bot is in trouble.
 constexpr seconds kRefusedRetry{10};
+// A pause without an end is looked at again this often, should the pause folder's inotify
+// watch be missing (a resume is otherwise seen at once).
+constexpr seconds kPausedRecheck{30};
 
 }  // namespace
 
@@ -158,6 +161,16 @@ void UnitBot::trouble(const std::string& why) {
   // A bot that swapped a parent of its config folder for a symlink gets no repair: whatever
   // sits behind the link is not its to have judged, replaced or kept by root.
   if (configFolderRefused()) return recheckLater(wallNow() + kRefusedRetry.count());
+  // Paused for maintenance: nothing is repaired or counted; looked at again when the pause
+  // ends (or is resumed: pauseChanged()).
+  if (const auto pause = env_.paused(config_.name)) {
+    noticePaused(pauseNoticed_, config_.name, *pause, why);
+    lastAction_ = "paused " + pause->describe() + ", left alone: " + why;
+    env_.statusChanged();
+    return recheckLater(pause->untilSec != 0 ? pause->untilSec
+                                             : wallNow() + kPausedRecheck.count());
+  }
+  pauseNoticed_ = false;
   const RepairVerdict v = policy_.decide(ledger(), wallNow());
   switch (v.decision) {
     case RepairDecision::RepairNow:
@@ -209,6 +222,10 @@ void UnitBot::tryResume(const std::string& why, bool alreadyHealthy) {
               }
               repair("resumed: " + why, /*counted=*/false);
             }));
+}
+
+void UnitBot::pauseChanged() {
+  if (phase_ == Phase::Watching) recheckLater(wallNow());
 }
 
 void UnitBot::recheckLater(Seconds notBefore) {

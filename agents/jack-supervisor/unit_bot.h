@@ -38,6 +38,8 @@ class UnitBot {
   void start();
   // Something wrote or renamed `name` in `folder`, one of watchedFolders().
   void filesChanged(const std::string& folder, const std::string& name);
+  // A pause was set, changed or lifted: a bot left alone is looked at again now.
+  void pauseChanged();
   // The folders of the live config and of every backup pattern.
   std::vector<std::string> watchedFolders() const;
   const BotConfig& config() const { return config_; }
@@ -109,6 +111,7 @@ class UnitBot {
   std::string lastProbe_ = "not probed yet";
   std::deque<Clock::time_point> autoRestarts_;
   bool crashLoopWarned_ = false;
+  bool pauseNoticed_ = false;  // "left alone, paused" said for the current pause
   bool stableArmed_ = false;
   Clock::time_point repairStarted_{};
   std::uint64_t stampBeforeRestart_ = 0;  // ExecMainStartTimestampMonotonic before it

@@ -4,21 +4,14 @@
 # seconds, by the same flag-watcher and supervisor processes, which said what happened.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/jack_lib.sh"
-fw=openclaw-flag-watcher
 DEBUG_UNITS="$js $fw $gw"
 
 step "a stand-in gateway, watched by the supervisor and revivable by flag"
 setup_gateway
 valid_config "backup" > $cfg.bak
 write_supervisor_config 10
-mkdir -p /root/oc-flags
-cat > /etc/openclaw-agents/flag-watcher.json <<CONF
-{ "directories": [ { "path": "/root/oc-flags", "allow": ["jack"] } ],
-  "targets": { "jack": { "unit": "$gw" } }, "min_interval_sec": 1, "max_per_hour": 30 }
-CONF
 restart_supervisor
-systemctl restart $fw
-wait_until 10 "$fw is active" is_state $fw active
+flag_watcher_on_gateway 30
 js_pid=$(unit_prop $js MainPID)
 fw_pid=$(unit_prop $fw MainPID)
 

@@ -50,6 +50,20 @@ CONF
   openclaw-jack-supervisor --check-config || fail "the supervisor config does not check"
 }
 
+fw=openclaw-flag-watcher
+flags=/root/oc-flags
+# flag_watcher_on_gateway MAX_PER_HOUR: flag-watcher with one folder, $flags, where
+# revive-jack.flag restarts the stand-in gateway; restarted and active.
+flag_watcher_on_gateway() {
+  mkdir -p $flags
+  cat > /etc/openclaw-agents/flag-watcher.json <<CONF
+{ "directories": [ { "path": "$flags", "allow": ["jack"] } ],
+  "targets": { "jack": { "unit": "$gw" } }, "min_interval_sec": 1, "max_per_hour": $1 }
+CONF
+  systemctl restart $fw
+  wait_until 10 "$fw is active" is_state $fw active
+}
+
 restart_supervisor() {
   systemctl restart $js
   wait_until 10 "$js is active" is_state $js active

@@ -64,11 +64,8 @@ bool AlertFilter::matches(const nlohmann::json& alert) const {
   return since.empty() || field(alert, "ts") >= since;
 }
 
-Expected<std::string, std::string> sinceBound(std::string_view text, std::time_t now) {
-  const std::string accepted =
-      "--since takes a time ago (90s, 30m, 2h, 7d) or a UTC date or time (2026-11-28, "
-      "2026-11-28T14:00, 2026-11-28T14:00:05Z)";
-  if (std::string iso = isoBound(text); !iso.empty()) return iso;
+Expected<long long, std::string> parseSpan(std::string_view text) {
+  const std::string accepted = "a span is a number and s, m, h or d: 90s, 30m, 2h, 7d";
   if (text.size() < 2) return Unexpected<std::string>{accepted};
   long long n = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
@@ -92,8 +89,19 @@ Expected<std::string, std::string> sinceBound(std::string_view text, std::time_t
     default:
       return Unexpected<std::string>{accepted};
   }
-  if (n > kMaxAgoSec / unit) return Unexpected<std::string>{"--since is more than ten years ago"};
-  return isoUtc(static_cast<std::int64_t>(now) - n * unit);
+  if (n > kMaxAgoSec / unit) return Unexpected<std::string>{"a span of more than ten years"};
+  return n * unit;
+}
+
+Expected<std::string, std::string> sinceBound(std::string_view text, std::time_t now) {
+  if (std::string iso = isoBound(text); !iso.empty()) return iso;
+  const auto span = parseSpan(text);
+  if (!span) {
+    return Unexpected<std::string>{
+        "--since takes a time ago (90s, 30m, 2h, 7d) or a UTC date or time (2026-11-28, "
+        "2026-11-28T14:00, 2026-11-28T14:00:05Z)"};
+  }
+  return isoUtc(static_cast<std::int64_t>(now) - *span);
 }
 
 }  // namespace openclaw::agentctl

@@ -23,6 +23,10 @@ struct AlertFilter {
 
 bool isAlertLevel(std::string_view level);
 
+// A span as an operator writes it, "90s", "30m", "2h", "7d", in seconds (at most ten years);
+// the error says what is accepted.
+Expected<long long, std::string> parseSpan(std::string_view text);
+
 // `--since` as an operator writes it, as the oldest "ts" to show: a time ago ("90s", "30m",
 // "2h", "7d") from `now`, or a UTC date or time ("2026-11-28", "2026-11-28T14:00",
 // "2026-11-28T14:00:05Z").  The error says what is accepted.

@@ -9,6 +9,7 @@
 #include "alerts_command.h"
 #include "disk_report_command.h"
 #include "doctor_command.h"
+#include "pause_command.h"
 #include "recover_jobs_command.h"
 #include "restore_command.h"
 #include "revive_command.h"
@@ -33,6 +34,9 @@ const char* kUsage =
     "  alerts [--limit N] [--json] [--agent A] [--level L] [--since 2h] [--follow]\n"
     "                            the newest alerts of every agent (20 by default)\n"
     "  recover-jobs DIR          mark interrupted jobs failed\n"
+    "  pause BOT [--for 2h] [--reason TEXT]\n"
+    "                            leave a bot alone for maintenance (no repair, no revive)\n"
+    "  resume BOT                end a pause\n"
     "  doctor [--json]           what a manual set-up left that works against the agents,\n"
     "                            and what to do about it (changes nothing)\n"
     "  --version, --help\n";
@@ -91,6 +95,8 @@ int main(int argc, char** argv) {
   if (command == "acl-verify") return aclVerifyCommand(args);
   if (command == "disk-report") return diskReportCommand(args);
   if (command == "doctor") return doctorCommand(args);
+  if (command == "pause") return pauseCommand(args);
+  if (command == "resume") return resumeCommand(args);
   std::cerr << "openclaw-agentctl: unknown command '" << command << "'\n" << kUsage;
   return kExitUsage;
 }

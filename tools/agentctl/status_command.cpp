@@ -1,12 +1,15 @@
 #include "status_command.h"
 
+#include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "agent_table.h"
 #include "bot_status.h"
+#include "openclaw/bot_pause.h"
 #include "openclaw/daemon.h"
 #include "openclaw/json_text.h"
+#include "openclaw/time_text.h"
 #include "unit_view.h"
 
 namespace openclaw::agentctl {
@@ -62,7 +65,24 @@ int statusCommand(const std::vector<std::string>& args) {
       printBot(bot);
     }
   }
-  if (json) std::cout << toJsonText({{"agents", agents}, {"bots", botList}}, 2) << "\n";
+  // Pauses in effect: the bots every agent leaves alone now.
+  nlohmann::json pauseList = nlohmann::json::array();
+  const auto pauses = pausesIn(kPauseDir, static_cast<std::int64_t>(std::time(nullptr)));
+  if (!json && !pauses.empty()) std::cout << "\nPaused (left alone by every agent):\n";
+  for (const auto& [bot, pause] : pauses) {
+    if (json) {
+      pauseList.push_back({{"bot", bot},
+                           {"since", isoUtc(pause.sinceSec)},
+                           {"until", pause.untilSec == 0 ? "" : isoUtc(pause.untilSec)},
+                           {"reason", pause.reason}});
+    } else {
+      std::cout << "  " << bot << " " << pause.describe() << "\n";
+    }
+  }
+  if (json) {
+    std::cout << toJsonText({{"agents", agents}, {"bots", botList}, {"paused", pauseList}}, 2)
+              << "\n";
+  }
   return allUp ? kExitAllUp : kExitSomethingDown;
 }
 

@@ -47,11 +47,11 @@ class UnitBotTest : public ::testing::Test {
     config_.graceSec = 1;
     fake_.states[kUnit] = unitIn("active", "running", 100);
     alerter_ = std::make_unique<Alerter>(io_, "jack-supervisor", dir_, dir_ + "/alerts.jsonl");
-    env_ = std::make_unique<BotEnv>(
-        BotEnv{io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_,
-               dir_, "", [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
-               [this] { ++persisted_; }, [] {},
-               [this](const std::string& why) { gaveUp_.push_back(why); }});
+    env_ = std::make_unique<BotEnv>(BotEnv{
+        io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_, dir_, "",
+        [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
+        [this] { ++persisted_; }, [] {}, [this](const std::string& why) { gaveUp_.push_back(why); },
+        [this](const std::string&) { return pause_; }});
   }
   void TearDown() override {
     bot_.reset();
@@ -91,6 +91,7 @@ class UnitBotTest : public ::testing::Test {
   std::map<std::string, BotLedger> ledgers_;
   int persisted_ = 0;
   std::vector<std::string> gaveUp_;  // what BotEnv::gaveUp (the heartbeat's /fail) was told
+  std::optional<BotPause> pause_;    // what BotEnv::paused answers
   std::unique_ptr<Alerter> alerter_;
   std::unique_ptr<BotEnv> env_;
   std::unique_ptr<UnitBot> bot_;
@@ -160,6 +161,25 @@ TEST_F(UnitBotTest, WithNoValidBackupItGivesUpOnceAndStopsTheStorm) {
   EXPECT_EQ(alerts("critical").size(), 1u);
   EXPECT_EQ(gaveUp_.size(), 1u);
   EXPECT_EQ(count("RestartUnit"), 0);
+}
+
+TEST_F(UnitBotTest, APausedBotIsLeftAloneAndRepairedOnceResumed) {
+  write(live_, kBroken);
+  write(live_ + ".bak", kValid);
+  pause_ = BotPause{wallNow(), 0, "maintenance"};
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(read(live_), kBroken) << "nothing restored while paused";
+  EXPECT_EQ(count("RestartUnit"), 0);
+  EXPECT_TRUE(ledger().repairs.empty()) << "nothing counted against the budget";
+  EXPECT_NE(bot_->status().find("paused until resumed (maintenance)"), std::string::npos)
+      << bot_->status();
+  pause_.reset();
+  bot_->pauseChanged();
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return count("RestartUnit") == 1; }, std::chrono::seconds(5)));
+  EXPECT_EQ(read(live_), kValid);
+  EXPECT_EQ(ledger().repairs.size(), 1u);
 }
 
 TEST_F(UnitBotTest, AValidConfigAfterGivingUpResumesWithoutSpendingTheBudget) {
