@@ -61,6 +61,7 @@ void logSummary(const NoiseSummary& s) {
 FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
+      report_(ctx.io, ctx.name, ctx.stateDir),
       noise_(ctx.io, logSummary),
       state_(ctx.stateDir + "/state.json"),
       bootId_(currentBootToken()) {}
@@ -75,6 +76,7 @@ void FlagWatcherService::apply(const FlagWatcherConfig& config) {
   openFolders();
   scanAll(started_ ? "reload" : "start");
   started_ = true;
+  reportBudgets();
   setStatus();
 }
 
@@ -212,6 +214,8 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   const std::string uid = std::to_string(entry->owner);
   if (!entry->isFlag()) {
     auto removed = removeEntry(folder.fd.get(), *entry);
+    report_.metrics().add("openclaw_flags_rejected_total", {});
+    report_.changed();
     if (!noise_.admit({"flag-rejected", folder.path, "",
                        removed ? "removed" : "could not be removed", LOG_WARNING})) {
       return;
@@ -232,6 +236,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   if (const auto pause =
           pauseOf(kPauseDir, target, static_cast<std::int64_t>(std::time(nullptr)))) {
     (void)removeEntry(folder.fd.get(), *entry);
+    countRevive(target, "paused");
     if (!noise_.admit({"revive-paused", folder.path, target, "paused", LOG_NOTICE})) return;
     Log::notice("revive of " + target + " requested by uid " + uid + " in " + folder.path +
                     " not done: " + target + " is paused " + pause->describe(),
@@ -247,6 +252,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   if (decision != ReviveDecision::RestartNow) {
     (void)removeEntry(folder.fd.get(), *entry);
     const bool refused = decision == ReviveDecision::RefusedBudget;
+    countRevive(target, refused ? "refused-budget" : "coalesced");
     if (refused) {
       // Every refusal goes to the Alerter, which tells the first and counts the rest.
       alerter_.raise({"warning",
@@ -297,6 +303,27 @@ void FlagWatcherService::beginRestart(const std::string& target, bool countAgain
   // Durable before anything is asked of systemd or Docker: after a crash from here on,
   // the restart is resumed (or found done), never lost and never charged twice.
   persist();
+  reportBudgets();
+}
+
+void FlagWatcherService::countRevive(const std::string& target, const char* result) {
+  // Only configured targets get a series: a flag's name is a container's choice.
+  if (!config_.targets.contains(target)) return;
+  report_.metrics().add("openclaw_revives_total", {{"bot", target}, {"result", result}});
+  report_.changed();
+}
+
+void FlagWatcherService::reportBudgets() {
+  auto& m = report_.metrics();
+  m.clearGauge("openclaw_restart_budget_remaining");
+  const Seconds now = nowSeconds();
+  for (const auto& [name, t] : config_.targets) {
+    const auto it = ledgers_.find(name);
+    TargetLedger none;
+    m.set("openclaw_restart_budget_remaining", {{"bot", name}},
+          static_cast<double>(policy_->remaining(it == ledgers_.end() ? none : it->second, now)));
+  }
+  report_.changed();
 }
 
 void FlagWatcherService::sendRestart(const std::string& target) {
@@ -408,6 +435,13 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
   }
   lastAction_ = std::string(ok ? "revived " : "failed to revive ") + target + " at " + humanTime() +
                 (latency.empty() ? "" : " in " + latency + " ms");
+  countRevive(target, ok ? "restarted" : "failed");
+  report_.action({"revive", target,
+                  std::string(ok ? "revived " : "failed to revive ") + target + " (" + result +
+                      ") on a request from " + who,
+                  0});
+  if (ok) report_.succeeded("revive");
+  reportBudgets();
   setStatus();
 }
 

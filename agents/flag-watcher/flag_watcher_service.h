@@ -15,6 +15,7 @@
 
 #include "flag_watcher_config.h"
 #include "folder_noise.h"
+#include "openclaw/agent_report.h"
 #include "openclaw/alerter.h"
 #include "openclaw/asio_bus.h"
 #include "openclaw/daemon.h"
@@ -65,11 +66,15 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void resumeUnit(const std::string& target, const FlagTarget& unit, const TargetLedger& before);
   void retainManagers();
   void persist();
+  // Metrics: one revive outcome of a configured target; every target's budget left.
+  void countRevive(const std::string& target, const char* result);
+  void reportBudgets();
   void setStatus();
 
   DaemonContext& ctx_;
-  Alerter alerter_;    // journal, alerts.jsonl and Telegram, repeats folded
-  FolderNoise noise_;  // journal lines about what containers put in the folders, limited
+  Alerter alerter_;     // journal, alerts.jsonl and Telegram, repeats folded
+  AgentReport report_;  // metrics and last actions, for status and Prometheus
+  FolderNoise noise_;   // journal lines about what containers put in the folders, limited
   FlagWatcherConfig config_;
   std::unique_ptr<RevivePolicy> policy_;
   std::vector<Folder> folders_;

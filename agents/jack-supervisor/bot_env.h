@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "openclaw/agent_report.h"
 #include "openclaw/alerter.h"
 #include "openclaw/bot_pause.h"
 #include "openclaw/log.h"
@@ -24,6 +25,7 @@ struct BotEnv {
   // The manager a unit lives in (the system's or a user's); it reconnects by itself.
   std::function<SystemdManager&(const ManagerScope& scope)> systemd;
   Alerter& alerter;
+  AgentReport& report;  // last actions and metrics (status, Prometheus)
   std::string stateDir;
   std::string dockerSocket;
   std::function<BotLedger&(const std::string& bot)> ledger;
@@ -42,6 +44,15 @@ inline void noticePaused(bool& noticed, const std::string& bot, const BotPause& 
   noticed = true;
   Log::notice(bot + " is paused " + pause.describe() + ": left alone although " + why,
               {{"OPENCLAW_EVENT", "paused"}, {"OPENCLAW_TARGET", bot}});
+}
+
+// What a bot's repair came to, for `openclaw-agentctl status` and the metrics.
+inline void reportRepair(BotEnv& env, const std::string& bot, bool healed,
+                         const std::string& message) {
+  env.report.metrics().add("openclaw_repairs_total",
+                           {{"bot", bot}, {"result", healed ? "healed" : "failed"}});
+  if (healed) env.report.succeeded("repair");
+  env.report.action({healed ? "repair" : "repair-failed", bot, message, 0});
 }
 
 // Wraps a callback so that it does nothing once its owner (a bot, rebuilt on reload) is

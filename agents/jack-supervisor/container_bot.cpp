@@ -167,6 +167,10 @@ void ContainerBot::finishRepair(bool ok, const std::string& detail) {
   env_.persist();
   lastAction_ = (ok ? "restarted, healthy in " + std::to_string(took) + " ms"
                     : "restart did not heal it: " + detail);
+  reportRepair(env_, config_.name, ok,
+               ok ? "container " + config_.container + " restarted, healthy in " +
+                        std::to_string(took) + " ms"
+                  : "restarting container " + config_.container + " did not heal it: " + detail);
   if (!ok) {
     Log::error(config_.name + " repair failed (" + std::to_string(took) + " ms): " + detail,
                {{"OPENCLAW_EVENT", "repair-failed"}, {"OPENCLAW_TARGET", config_.name}});
@@ -207,6 +211,7 @@ void ContainerBot::giveUp(const std::string& why) {
        {{"container", config_.container},
         {"repairs_last_hour", l.repairs},
         {"resume", "restart it by hand once fixed: docker restart " + config_.container}}});
+  env_.report.action({"gave-up", config_.name, "stopped restarting, " + why, 0});
   env_.gaveUp(config_.name + ": stopped restarting, " + why);
   env_.statusChanged();
 }

@@ -31,6 +31,7 @@ std::optional<TelegramSettings> telegramSettings(const SupervisorConfig& c) {
 SupervisorService::SupervisorService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, "jack-supervisor", ctx.stateDir),
+      report_(ctx.io, "jack-supervisor", ctx.stateDir),
       state_(ctx.stateDir + "/state.json"),
       heartbeat_(
           ctx.io, [this] { return everyBotHealthy(); },
@@ -63,7 +64,7 @@ void SupervisorService::apply(const SupervisorConfig& config) {
   managers_->retain(inUse);
   persist();
   watchConfigFolders();
-  ctx_.notifier.status(status());
+  statusChanged();
 }
 
 void SupervisorService::startOnce() {
@@ -84,14 +85,13 @@ void SupervisorService::startOnce() {
     inotify_ = std::move(in).value();
     inotify_->start();
   }
-  env_ = std::make_unique<BotEnv>(
-      BotEnv{ctx_.io,
-             [this](const ManagerScope& scope) -> SystemdManager& { return managers_->get(scope); },
-             alerter_, ctx_.stateDir, config_.dockerSocket,
-             [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
-             [this] { persist(); }, [this] { ctx_.notifier.status(status()); },
-             [this](const std::string& why) { heartbeat_.fail(why); },
-             [](const std::string& bot) { return pauseOf(kPauseDir, bot, wallNow()); }});
+  env_ = std::make_unique<BotEnv>(BotEnv{
+      ctx_.io,
+      [this](const ManagerScope& scope) -> SystemdManager& { return managers_->get(scope); },
+      alerter_, report_, ctx_.stateDir, config_.dockerSocket,
+      [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; }, [this] { persist(); },
+      [this] { statusChanged(); }, [this](const std::string& why) { heartbeat_.fail(why); },
+      [](const std::string& bot) { return pauseOf(kPauseDir, bot, wallNow()); }});
 }
 
 void SupervisorService::watchConfigFolders() {
@@ -156,6 +156,29 @@ bool SupervisorService::everyBotHealthy() const {
     if (!b->healthy()) return false;
   }
   return true;
+}
+
+void SupervisorService::statusChanged() {
+  auto& m = report_.metrics();
+  for (const char* g : {"openclaw_restart_budget_remaining", "openclaw_bot_healthy",
+                        "openclaw_bot_given_up", "openclaw_bot_paused"})
+    m.clearGauge(g);
+  const Seconds now = wallNow();
+  auto one = [&](const BotConfig& c, bool healthy) {
+    BotLedger& l = ledgers_[c.name];
+    forgetOld(l, now);
+    const MetricLabels bot = {{"bot", c.name}};
+    const auto left = c.maxRestoresPerHour - static_cast<std::int64_t>(l.repairs.size());
+    m.set("openclaw_restart_budget_remaining", bot,
+          static_cast<double>(std::max<std::int64_t>(left, 0)));
+    m.set("openclaw_bot_healthy", bot, healthy ? 1 : 0);
+    m.set("openclaw_bot_given_up", bot, l.givenUp ? 1 : 0);
+    m.set("openclaw_bot_paused", bot, pauseOf(kPauseDir, c.name, now) ? 1 : 0);
+  };
+  for (const auto& b : units_) one(b->config(), b->healthy());
+  for (const auto& b : containers_) one(b->config(), b->healthy());
+  report_.changed();
+  ctx_.notifier.status(status());
 }
 
 void SupervisorService::persist() {

@@ -37,10 +37,13 @@ class SupervisorService : public AgentService<SupervisorConfig> {
   void onInotify(const InotifyEvent& event);
   void persist();
   bool everyBotHealthy() const;
+  // Per bot: budget left, healthy, given up, paused; then STATUS.
+  void statusChanged();
 
   DaemonContext& ctx_;
   SupervisorConfig config_;
   Alerter alerter_;
+  AgentReport report_;  // last actions and metrics (status, Prometheus)
   StateFile state_;
   std::map<std::string, BotLedger> ledgers_;
   std::unique_ptr<SystemdManagers> managers_;

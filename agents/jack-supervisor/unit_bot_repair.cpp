@@ -72,6 +72,11 @@ void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string
                {"OPENCLAW_TARGET", config_.name},
                {"OPENCLAW_RESTORED_FROM", chosen.candidate.path},
                {"OPENCLAW_BROKEN_KEPT_AS", *kept}});
+  env_.report.metrics().add("openclaw_restores_total", {{"bot", config_.name}});
+  env_.report.action({"restore", config_.name,
+                      "restored " + config_.config + " from " + chosen.candidate.path + " (" +
+                          chosen.candidate.source + ")",
+                      0});
   restartUnit("restored " + chosen.candidate.path + " (" + chosen.candidate.source +
               ") over an invalid config (" + liveWhy + "), kept as " + *kept);
 }
@@ -140,6 +145,8 @@ void UnitBot::recovered(const std::string& what) {
   probeFailures_ = 0;
   markHealthy();
   lastAction_ = "recovered at " + clockTime() + " in " + std::to_string(took) + " ms: " + what;
+  reportRepair(env_, config_.name, true,
+               "healthy again in " + std::to_string(took) + " ms: " + what);
   // The alerter writes the journal entry too: logged once.
   env_.alerter.raise({"recovered",
                       "jack-supervisor",
@@ -160,6 +167,7 @@ void UnitBot::repairFailed(const std::string& why) {
   env_.persist();
   phase_ = Phase::Watching;
   lastAction_ = "repair failed at " + clockTime() + ": " + why;
+  reportRepair(env_, config_.name, false, "the repair failed: " + why);
   Log::error("the repair of " + config_.name + " failed: " + why,
              {{"OPENCLAW_EVENT", "repair-failed"}, {"OPENCLAW_TARGET", config_.name}});
   recheckLater(wallNow() + RepairPolicy::backoff(l.failedRepairs));
@@ -181,6 +189,7 @@ void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUn
                       " or run: openclaw-agentctl restore " + config_.name;
   env_.alerter.raise({"critical", "jack-supervisor", "gave-up", config_.name,
                       config_.name + ": stopped acting, " + why, std::move(details)});
+  env_.report.action({"gave-up", config_.name, "stopped acting, " + why, 0});
   env_.gaveUp(config_.name + ": stopped acting, " + why);
   // A config that cannot start makes systemd's own Restart= a storm: stop the unit until a
   // valid config appears (tryResume starts it again).

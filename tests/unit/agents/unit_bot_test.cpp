@@ -47,9 +47,10 @@ class UnitBotTest : public ::testing::Test {
     config_.graceSec = 1;
     fake_.states[kUnit] = unitIn("active", "running", 100);
     alerter_ = std::make_unique<Alerter>(io_, "jack-supervisor", dir_, dir_ + "/alerts.jsonl");
+    report_ = std::make_unique<AgentReport>(io_, "jack-supervisor", dir_, dir_ + "/no-collector");
     env_ = std::make_unique<BotEnv>(BotEnv{
-        io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_, dir_, "",
-        [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
+        io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_, *report_,
+        dir_, "", [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
         [this] { ++persisted_; }, [] {}, [this](const std::string& why) { gaveUp_.push_back(why); },
         [this](const std::string&) { return pause_; }});
   }
@@ -93,6 +94,7 @@ class UnitBotTest : public ::testing::Test {
   std::vector<std::string> gaveUp_;  // what BotEnv::gaveUp (the heartbeat's /fail) was told
   std::optional<BotPause> pause_;    // what BotEnv::paused answers
   std::unique_ptr<Alerter> alerter_;
+  std::unique_ptr<AgentReport> report_;
   std::unique_ptr<BotEnv> env_;
   std::unique_ptr<UnitBot> bot_;
 };
@@ -115,6 +117,11 @@ TEST_F(UnitBotTest, RestoresTheBackupResetsRestartsAndCountsRecoveredOnlyWhenAct
   EXPECT_TRUE(kept) << "the broken config is kept";
   EXPECT_TRUE(alerts("recovered").empty()) << "not recovered before the job is done";
   EXPECT_FALSE(bot_->healthy()) << "a bot being repaired holds the heartbeat";
+  auto report = readAgentReport(dir_);
+  ASSERT_TRUE(report) << report.error();
+  EXPECT_EQ(report->byTarget["jack"].event, "restore") << "status shows it at once";
+  EXPECT_NE(report->byTarget["jack"].message.find("from " + live_ + ".bak"), std::string::npos);
+  EXPECT_EQ(report->metric("openclaw_restores_total", {{"bot", "jack"}}), 1);
 
   fake_.states[kUnit] = unitIn("active", "running", 200);
   ASSERT_TRUE(fake_.completeJob(JobResult::Done));
@@ -123,6 +130,11 @@ TEST_F(UnitBotTest, RestoresTheBackupResetsRestartsAndCountsRecoveredOnlyWhenAct
   fake_.setState(kUnit, unitIn("active", "running", 200));  // systemd's PropertiesChanged
   EXPECT_TRUE(bot_->healthy());
   EXPECT_TRUE(gaveUp_.empty());
+  EXPECT_EQ(report_->lastAction().event, "repair");
+  report_->flush();
+  EXPECT_EQ(readAgentReport(dir_)->metric("openclaw_repairs_total",
+                                          {{"bot", "jack"}, {"result", "healed"}}),
+            1);
 }
 
 TEST_F(UnitBotTest, AValidConfigIsRestartedNotRestored) {
@@ -155,6 +167,7 @@ TEST_F(UnitBotTest, WithNoValidBackupItGivesUpOnceAndStopsTheStorm) {
   EXPECT_TRUE(ledger().givenUp);
   EXPECT_FALSE(bot_->healthy());
   ASSERT_EQ(gaveUp_.size(), 1u) << "the heartbeat is told once";
+  EXPECT_EQ(report_->lastAction().event, "gave-up");
   EXPECT_NE(gaveUp_[0].find("jack: stopped acting"), std::string::npos) << gaveUp_[0];
   fake_.setState(kUnit, unitIn("activating", "auto-restart", 101));
   fake_.setState(kUnit, unitIn("failed", "failed", 102));
