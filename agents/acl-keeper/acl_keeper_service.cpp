@@ -29,7 +29,8 @@ std::string join(const std::string& rel, const std::string& name) {
 
 }  // namespace
 
-AclKeeperService::AclKeeperService(DaemonContext& ctx) : ctx_(ctx), timer_(ctx.io) {}
+AclKeeperService::AclKeeperService(DaemonContext& ctx)
+    : ctx_(ctx), report_(ctx.io, ctx.name, ctx.stateDir), timer_(ctx.io) {}
 
 AclKeeperService::~AclKeeperService() {
   *alive_ = false;
@@ -217,6 +218,9 @@ void AclKeeperService::finishSweep() {
               {"OPENCLAW_FIXED", std::to_string(c.fixed)},
               {"OPENCLAW_SKIPPED", std::to_string(c.skippedTotal())},
               {"OPENCLAW_SWEEP_MS", std::to_string(ms)}});
+  report_.metrics().set("openclaw_acl_drift", {}, static_cast<double>(c.fixed));
+  report_.succeeded("acl-sweep");
+  if (c.fixed > 0) report_.action({"acl-sweep", "", text, 0});
   lastSweep_ = formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local) + " (" + sweepWhy_ +
                "): " + std::to_string(c.checked) + " checked, " + std::to_string(c.fixed) +
                " fixed, " + std::to_string(c.skippedTotal()) + " skipped";
@@ -436,6 +440,8 @@ void AclKeeperService::onEntryEvent(std::size_t index, Folder folder, const Inot
 }
 
 void AclKeeperService::onFixed(const Drift& drift) {
+  report_.metrics().add("openclaw_acl_fixes_total", {});
+  report_.changed();
   if (inSweepWork_) {
     if (++sweepFixLogs_ > kFixLogsPerSweep) return;
   } else {
@@ -458,6 +464,11 @@ void AclKeeperService::onFixed(const Drift& drift) {
   const std::string path = drift.path();
   Log::info("ACL fixed on " + path + ": was " + drift.haveText() + ", now " + drift.wantText(),
             {{"OPENCLAW_EVENT", "acl-fix"}, {"OPENCLAW_TARGET", path}});
+  // A fix outside a sweep (a new file) is an action of its own; a sweep's are summed up when it
+  // ends.  Both are bounded like the log lines above.
+  if (!inSweepWork_) {
+    report_.action({"acl-fix", path, "ACL set on " + path + " (was " + drift.haveText() + ")", 0});
+  }
 }
 
 void AclKeeperService::onSkipped(const std::string& path, Skip why, const std::string& detail) {

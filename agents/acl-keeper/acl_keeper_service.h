@@ -26,6 +26,7 @@
 #include "acl_keeper_config.h"
 #include "acl_tree.h"
 #include "folder_index.h"
+#include "openclaw/agent_report.h"
 #include "openclaw/daemon.h"
 #include "openclaw/inotify_watcher.h"
 #include "openclaw/safe_path.h"
@@ -85,6 +86,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::size_t watchCount() const;
 
   DaemonContext& ctx_;
+  AgentReport report_;  // fixes, drift and the last sweep, for status and Prometheus
   AclKeeperConfig config_;
   std::unique_ptr<InotifyWatcher> inotify_;
   std::vector<Tree> trees_;

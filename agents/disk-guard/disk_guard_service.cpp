@@ -109,7 +109,10 @@ PruneResult runPrune(const MountRule& m, std::vector<RootedRule>& rules, bool dr
 }  // namespace
 
 DiskGuardService::DiskGuardService(DaemonContext& ctx)
-    : ctx_(ctx), alerter_(ctx.io, ctx.name, ctx.stateDir), timer_(ctx.io) {}
+    : ctx_(ctx),
+      alerter_(ctx.io, ctx.name, ctx.stateDir),
+      report_(ctx.io, ctx.name, ctx.stateDir),
+      timer_(ctx.io) {}
 
 DiskGuardService::~DiskGuardService() {
   *alive_ = false;
@@ -183,6 +186,8 @@ void DiskGuardService::resolveRoots() {
 }
 
 void DiskGuardService::nextMount(std::size_t index) {
+  // A mount dropped from the config drops out of the metrics at the next check.
+  if (index == 0) report_.metrics().clearGauge("openclaw_disk_used_ratio");
   for (; index < config_.mounts.size(); ++index) {
     const MountRule& m = config_.mounts[index];
     auto u = diskUsage(m.path);
@@ -190,6 +195,8 @@ void DiskGuardService::nextMount(std::size_t index) {
       usageText_[m.path] = "unreadable (" + u.error().message() + ")";
       continue;
     }
+    report_.metrics().set("openclaw_disk_used_ratio", {{"mount", m.path}}, u->percent() / 100.0);
+    report_.changed();
     usageText_[m.path] = percentText(u->percent()) + " (act " + std::to_string(m.actPercent) + "%)";
     if (u->percent() < static_cast<double>(m.criticalPercent)) critical_.erase(m.path);
     if (u->percent() <= static_cast<double>(m.actPercent)) continue;
@@ -202,6 +209,7 @@ void DiskGuardService::nextMount(std::size_t index) {
     return;
   }
   checking_ = false;
+  report_.succeeded("disk-check");
   roots_.clear();  // resolved again at the next check: a path may lead elsewhere by then
   if (pending_) {
     install(*pending_);
@@ -265,6 +273,13 @@ void DiskGuardService::reportAction(std::size_t mount, const std::string& event,
   Log::write(LOG_NOTICE, text + " in " + std::to_string(ms) + " ms", fields);
   lastAction_ = formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local) + " " + event + " on " +
                 path + ": " + (config_.dryRun ? "would free " : "freed ") + formatBytes(freed);
+  if (!config_.dryRun) {
+    report_.metrics().add("openclaw_disk_freed_bytes_total", {{"mount", path}},
+                          static_cast<double>(freed));
+    report_.metrics().add("openclaw_disk_files_removed_total", {{"mount", path}},
+                          static_cast<double>(removed));
+  }
+  report_.action({event, path, text, 0});
 }
 
 void DiskGuardService::prune(std::size_t mount) {

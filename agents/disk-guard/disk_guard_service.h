@@ -21,6 +21,7 @@
 #include "disk_guard_config.h"
 #include "disk_usage.h"
 #include "docker_containers.h"
+#include "openclaw/agent_report.h"
 #include "openclaw/alerter.h"
 #include "openclaw/child_process.h"
 #include "openclaw/daemon.h"
@@ -71,6 +72,7 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   DaemonContext& ctx_;
   DiskGuardConfig config_;
   Alerter alerter_;
+  AgentReport report_;  // usage, bytes freed and the last actions, for status and Prometheus
   std::unique_ptr<DockerEngine> docker_;
   std::unique_ptr<RunningCommand> command_;
   boost::asio::steady_timer timer_;

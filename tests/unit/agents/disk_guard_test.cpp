@@ -19,6 +19,7 @@
 
 #include "captured_log.h"
 #include "disk_guard_service.h"
+#include "openclaw/agent_report.h"
 #include "disk_usage.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
@@ -434,6 +435,12 @@ TEST(DiskGuardServiceTest, TheLoopRunsWhileAPruneDoes) {
   EXPECT_NE(service.status().find("prune on " + dir), std::string::npos) << service.status();
   EXPECT_GT(seen, 1) << "no timer ran while the prune did";
   EXPECT_TRUE(fs::is_empty(sessions));
+  auto report = readAgentReport(dir);  // the state folder is `dir` here
+  ASSERT_TRUE(report) << report.error();
+  EXPECT_EQ(report->last.event, "prune");
+  EXPECT_EQ(report->last.target, dir);
+  EXPECT_EQ(report->metric("openclaw_disk_files_removed_total", {{"mount", dir}}), kFiles)
+      << "status and Prometheus see what the prune did";
   service.stop();
   fs::remove_all(dir);
 }
