@@ -30,10 +30,14 @@ std::string loadBridgeToken() {
 BridgeService::BridgeService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
+      report_(ctx.io, ctx.name, ctx.stateDir),
       core_(ctx.io, ctx.stateDir,
             CallEvents{[this](const AgentSlot& slot, BreakerChange change, const std::string& why) {
-              onBreakerChanged(slot, change, why);
-            }}),
+                         onBreakerChanged(slot, change, why);
+                       },
+                       [this](const std::string& agentAsked, const CallResult& r) {
+                         countCall(agentAsked, r);
+                       }}),
       server_(ctx.io, ServerHooks{[this](const HttpRequestView& r) { return gate(r, core_.parts); },
                                   [this](const HttpRequestView& r, Reply reply) {
                                     handle(r, core_.parts, std::move(reply));
@@ -91,6 +95,7 @@ void BridgeService::apply(const BridgeConfig& config) {
     core_.sessions.sweep(systemWallClockMs());
     armSweep();
   }
+  reportBreakers();
 }
 
 void BridgeService::startServing() {
@@ -137,6 +142,37 @@ void BridgeService::onBreakerChanged(const AgentSlot& slot, BreakerChange change
   // An open breaker is what a restart must not forget.
   core_.agents.markDirty();
   saveState();
+  reportBreakers();
+  if (change == BreakerChange::Opened) {
+    report_.action({"breaker-open", name, "circuit breaker for " + name + " opened: " + why, 0});
+  }
+}
+
+void BridgeService::countCall(const std::string& agentAsked, const CallResult& r) {
+  const char* result = r.success          ? "ok"
+                       : r.cancelled      ? "cancelled"
+                       : r.shortCircuited ? "short-circuited"
+                                          : "failed";
+  auto& m = report_.metrics();
+  m.add("openclaw_bridge_calls_total", {{"agent", agentAsked}, {"result", result}});
+  m.observe("openclaw_bridge_call_duration_seconds", {},
+            std::chrono::duration<double>(r.latency).count());
+  if (r.success) report_.succeeded("call");
+  report_.changed();
+}
+
+void BridgeService::reportBreakers() {
+  auto& m = report_.metrics();
+  m.clearGauge("openclaw_bridge_breaker_state");
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& slot : core_.agents.all()) {
+    const BreakerState s = slot->breaker.state(now);
+    m.set("openclaw_bridge_breaker_state", {{"agent", slot->agent.name}},
+          s == BreakerState::Closed     ? 0
+          : s == BreakerState::HalfOpen ? 1
+                                        : 2);
+  }
+  report_.changed();
 }
 
 void BridgeService::saveState() {
@@ -152,6 +188,7 @@ void BridgeService::armSave() {
   saveTimer_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) return;
     if (core_.agents.dirty()) saveState();
+    reportBreakers();  // an open breaker turns half-open with time alone
     armSave();
   });
 }

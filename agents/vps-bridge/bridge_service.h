@@ -14,6 +14,7 @@
 #include "bridge_config.h"
 #include "bridge_core.h"
 #include "http_server.h"
+#include "openclaw/agent_report.h"
 #include "openclaw/alerter.h"
 #include "openclaw/daemon.h"
 
@@ -33,10 +34,13 @@ class BridgeService : public AgentService<BridgeConfig> {
   void armSave();
   void armSweep();
   void saveState();
+  void countCall(const std::string& agentAsked, const CallResult& r);
+  void reportBreakers();
 
   DaemonContext& ctx_;
   BridgeConfig config_;
   Alerter alerter_;
+  AgentReport report_;  // calls, latency and breakers, for Prometheus
   BridgeCore core_;
   HttpServer server_;
   boost::asio::steady_timer saveTimer_;

@@ -268,6 +268,7 @@ void CallRunner::finish(const std::shared_ptr<Call>& call, bool success, std::st
               {"OPENCLAW_ATTEMPTS", std::to_string(r.attempts)},
               {"OPENCLAW_LATENCY_MS", millisText(r.latency)},
               {"OPENCLAW_REQUEST_ID", call->request.requestId}});
+  if (events_.finished) events_.finished(call->request.agentName, r);
   if (now) return call->done(std::move(call->result));
   boost::asio::post(io_, [call]() mutable { call->done(std::move(call->result)); });
 }

@@ -55,6 +55,8 @@ struct CallResult {
 // What the runner tells the daemon: breaker transitions (alerts) and state worth saving.
 struct CallEvents {
   std::function<void(const AgentSlot&, BreakerChange, const std::string& why)> breakerChanged;
+  // Every call's end, answered or not, with the agent the client asked for (a known one).
+  std::function<void(const std::string& agentAsked, const CallResult&)> finished;
 };
 
 struct CallSettings {

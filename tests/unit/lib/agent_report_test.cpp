@@ -89,10 +89,14 @@ TEST_F(AnAgentReport, CoalescesChangesIntoOneWriteOnTheLoop) {
                                             {{"agent", "a"}, {"result", "ok"}}),
             0)
       << "not written per change";
-  io_.run_for(std::chrono::seconds(3));
-  EXPECT_EQ(readAgentReport(state_)->metric("openclaw_bridge_calls_total",
-                                            {{"agent", "a"}, {"result", "ok"}}),
-            1000);
+  const auto written = [&] {
+    return readAgentReport(state_)->metric("openclaw_bridge_calls_total",
+                                           {{"agent", "a"}, {"result", "ok"}}) == 1000;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!written() && std::chrono::steady_clock::now() < deadline)
+    io_.run_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(written()) << "written by the loop within the coalescing delay";
   EXPECT_NE(fs::last_write_time(r.reportPath()), before);
 }
 
