@@ -1,23 +1,17 @@
 #include "status_command.h"
 
-#include <ctime>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
-#include "agent_table.h"
-#include "bot_status.h"
-#include "openclaw/bot_pause.h"
+#include "host_status.h"
 #include "openclaw/daemon.h"
 #include "openclaw/json_text.h"
-#include "openclaw/time_text.h"
-#include "unit_view.h"
+#include "status_read.h"
 
 namespace openclaw::agentctl {
 namespace {
 
-// Like `systemctl is-active`: 0 when everything is up, 3 when something is not.
-constexpr int kExitAllUp = 0;
-constexpr int kExitSomethingDown = 3;
+// The agents' state folders, as their units' StateDirectory= makes them.
+constexpr const char* kStateRoot = "/var/lib/openclaw-agents";
 
 }  // namespace
 
@@ -32,58 +26,14 @@ int statusCommand(const std::vector<std::string>& args) {
     }
   }
   ManagerConnections managers;
-  auto system = managers.get(ManagerScope{});
-  if (!system) {
-    std::cerr << "openclaw-agentctl: " << system.error() << "\n";
-    return 1;
-  }
-  nlohmann::json agents = nlohmann::json::array();
-  bool allUp = true;
-  for (const auto& agent : agentTable()) {
-    const UnitView v = readUnit(*system, agent.unit());
-    allUp = allUp && v.activeState == "active";
-    if (json) {
-      agents.push_back(unitJson(v));
-      agents.back()["agent"] = agent.name;
-    } else {
-      std::cout << "● " << agent.name << " (" << v.unit << ")\n";
-      printUnitState(v);
-      if (v.error.empty()) {
-        std::cout << "    status: " << (v.statusText.empty() ? "-" : v.statusText) << "\n";
-      }
-    }
-  }
-  std::vector<BotView> bots = configuredBots(configDirectory());
-  readBotStates(bots, managers);
-  nlohmann::json botList = nlohmann::json::array();
-  if (!json && !bots.empty()) std::cout << "\nBots:\n";
-  for (const BotView& bot : bots) {
-    allUp = allUp && botIsUp(bot);
-    if (json) {
-      botList.push_back(botJson(bot));
-    } else {
-      printBot(bot);
-    }
-  }
-  // Pauses in effect: the bots every agent leaves alone now.
-  nlohmann::json pauseList = nlohmann::json::array();
-  const auto pauses = pausesIn(kPauseDir, static_cast<std::int64_t>(std::time(nullptr)));
-  if (!json && !pauses.empty()) std::cout << "\nPaused (left alone by every agent):\n";
-  for (const auto& [bot, pause] : pauses) {
-    if (json) {
-      pauseList.push_back({{"bot", bot},
-                           {"since", isoUtc(pause.sinceSec)},
-                           {"until", pause.untilSec == 0 ? "" : isoUtc(pause.untilSec)},
-                           {"reason", pause.reason}});
-    } else {
-      std::cout << "  " << bot << " " << pause.describe() << "\n";
-    }
-  }
+  const HostStatus host = readHostStatus(managers, configDirectory(), kStateRoot);
+  const Judgement j = judge(host);
   if (json) {
-    std::cout << toJsonText({{"agents", agents}, {"bots", botList}, {"paused", pauseList}}, 2)
-              << "\n";
+    std::cout << toJsonText(hostStatusJson(host, j), 2) << "\n";
+  } else {
+    std::cout << hostStatusText(host, j);
   }
-  return allUp ? kExitAllUp : kExitSomethingDown;
+  return static_cast<int>(j.verdict);
 }
 
 }  // namespace openclaw::agentctl

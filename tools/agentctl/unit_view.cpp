@@ -72,6 +72,7 @@ UnitView readUnit(sd_bus* bus, const std::string& unit) {
   v.loadState = getString(bus, path.c_str(), kUnitIface, "LoadState");
   v.activeState = getString(bus, path.c_str(), kUnitIface, "ActiveState");
   v.subState = getString(bus, path.c_str(), kUnitIface, "SubState");
+  v.unitFileState = getString(bus, path.c_str(), kUnitIface, "UnitFileState");
   v.activeSinceUsec =
       getTrivial<std::uint64_t>(bus, path.c_str(), kUnitIface, "ActiveEnterTimestamp", 't');
   if (unit.ends_with(".service")) {

@@ -17,6 +17,7 @@ namespace openclaw::agentctl {
 struct UnitView {
   std::string unit;
   std::string loadState, activeState, subState, result, statusText;
+  std::string unitFileState;  // "enabled", "disabled", "static", ...
   std::uint32_t mainPid = 0;
   std::uint32_t nRestarts = 0;
   std::uint64_t activeSinceUsec = 0;  // realtime
