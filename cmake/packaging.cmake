@@ -2,7 +2,8 @@
 set(OPENCLAW_SYSTEMD_UNITDIR "/lib/systemd/system" CACHE PATH "systemd system unit folder")
 set(OPENCLAW_CONFIG_DIR "/etc/openclaw-agents" CACHE PATH "agents' config folder")
 
-file(GLOB OPENCLAW_UNITS ${PROJECT_SOURCE_DIR}/units/*.service ${PROJECT_SOURCE_DIR}/units/*.socket)
+file(GLOB OPENCLAW_UNITS ${PROJECT_SOURCE_DIR}/units/*.service ${PROJECT_SOURCE_DIR}/units/*.socket
+     ${PROJECT_SOURCE_DIR}/units/*.timer)
 install(FILES ${OPENCLAW_UNITS} DESTINATION ${OPENCLAW_SYSTEMD_UNITDIR})
 
 file(GLOB OPENCLAW_CONFIGS ${PROJECT_SOURCE_DIR}/config/*.json)

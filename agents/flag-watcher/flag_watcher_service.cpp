@@ -435,13 +435,14 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
   }
   lastAction_ = std::string(ok ? "revived " : "failed to revive ") + target + " at " + humanTime() +
                 (latency.empty() ? "" : " in " + latency + " ms");
+  // Counts and budgets first: the action writes them with it, at once.
   countRevive(target, ok ? "restarted" : "failed");
+  if (ok) report_.succeeded("revive");
+  reportBudgets();
   report_.action({"revive", target,
                   std::string(ok ? "revived " : "failed to revive ") + target + " (" + result +
                       ") on a request from " + who,
                   0});
-  if (ok) report_.succeeded("revive");
-  reportBudgets();
   setStatus();
 }
 

@@ -30,7 +30,9 @@ std::string loadBridgeToken() {
 BridgeService::BridgeService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
-      report_(ctx.io, ctx.name, ctx.stateDir),
+      // No textfile folder: a dynamic user cannot write there; openclaw-agentctl
+      // export-metrics (openclaw-vps-bridge-metrics.timer) renders this report as root.
+      report_(ctx.io, ctx.name, ctx.stateDir, ""),
       core_(ctx.io, ctx.stateDir,
             CallEvents{[this](const AgentSlot& slot, BreakerChange change, const std::string& why) {
                          onBreakerChanged(slot, change, why);
@@ -154,7 +156,7 @@ void BridgeService::countCall(const std::string& agentAsked, const CallResult& r
                        : r.shortCircuited ? "short-circuited"
                                           : "failed";
   auto& m = report_.metrics();
-  m.add("openclaw_bridge_calls_total", {{"agent", agentAsked}, {"result", result}});
+  m.add("openclaw_bridge_calls_total", {{"remote", agentAsked}, {"result", result}});
   m.observe("openclaw_bridge_call_duration_seconds", {},
             std::chrono::duration<double>(r.latency).count());
   if (r.success) report_.succeeded("call");
@@ -167,7 +169,7 @@ void BridgeService::reportBreakers() {
   const auto now = std::chrono::steady_clock::now();
   for (const auto& slot : core_.agents.all()) {
     const BreakerState s = slot->breaker.state(now);
-    m.set("openclaw_bridge_breaker_state", {{"agent", slot->agent.name}},
+    m.set("openclaw_bridge_breaker_state", {{"remote", slot->agent.name}},
           s == BreakerState::Closed     ? 0
           : s == BreakerState::HalfOpen ? 1
                                         : 2);

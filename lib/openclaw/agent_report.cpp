@@ -101,6 +101,25 @@ Expected<AgentReportFile, std::string> readAgentReport(const std::string& stateD
   return agentReportFromJson(doc);
 }
 
+Expected<bool, std::string> exportReportMetrics(const std::string& stateDir,
+                                                const std::string& textfileDir) {
+  if (!isDirectory(textfileDir)) return false;
+  auto report = readAgentReport(stateDir);
+  if (!report) return Unexpected<std::string>{stateDir + "/" + kReportFile + " " + report.error()};
+  // The name becomes a file name: only an agent's name will do.
+  const std::string& agent = report->agent;
+  const bool nameOk = !agent.empty() && agent.size() <= 32 &&
+                      agent.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") == std::string::npos;
+  if (!nameOk) return Unexpected<std::string>{"the report names no agent"};
+  MetricSet metrics;
+  metrics.restore(report->metrics, MetricSet::Gauges::Keep);
+  const std::string path = textfileDir + "/openclaw-" + agent + ".prom";
+  if (auto r = atomicWriteFile(path, metrics.render({{"agent", agent}}), 0644); !r) {
+    return Unexpected<std::string>{"cannot write " + path + ": " + r.error().message()};
+  }
+  return true;
+}
+
 AgentReport::AgentReport(boost::asio::io_context& io, std::string agent, std::string stateDir,
                          std::string textfileDir)
     : reportPath_(stateDir + "/" + kReportFile),
@@ -172,7 +191,7 @@ void AgentReport::flush() {
   if (auto r = atomicWriteFile(reportPath_, toJsonText(toJson(file_)) + "\n", 0600); !r) {
     logFailureOnce(reportPath_, r.error().message());
   }
-  if (isDirectory(textfileDir_)) {
+  if (!textfileDir_.empty() && isDirectory(textfileDir_)) {
     const std::string text = metrics_.render({{"agent", file_.agent}});
     if (auto r = atomicWriteFile(promPath_, text, 0644); !r) {
       logFailureOnce(promPath_, r.error().message());

@@ -10,6 +10,9 @@
 //   - <textfileDir>/openclaw-<agent>.prom, only when that folder exists (node_exporter's
 //     textfile collector, /var/lib/prometheus/node-exporter): the metrics in Prometheus' text
 //     format, every series labelled agent="<agent>".
+// An agent that cannot write to the collector's folder (the vps-bridge, a dynamic user)
+// passes an empty textfileDir, and exportReportMetrics() renders its report.json there from a
+// root process (openclaw-agentctl export-metrics, run by a timer).
 // Both are replaced atomically (a reader sees the old file or the new one).  An action is
 // written at once, since actions are few (each is a restart, a restore, a prune ... under a
 // budget); plain metric changes are written at most once a second, and both files are
@@ -61,6 +64,11 @@ nlohmann::json toJson(const AgentReportFile& report);
 AgentReportFile agentReportFromJson(const nlohmann::json& doc);
 // <stateDir>/report.json; the error is a sentence ("cannot open: No such file or directory").
 Expected<AgentReportFile, std::string> readAgentReport(const std::string& stateDir);
+
+// Writes <textfileDir>/openclaw-<agent>.prom from <stateDir>/report.json, every series
+// included.  False when textfileDir does not exist (nothing to do); the error is a sentence.
+Expected<bool, std::string> exportReportMetrics(const std::string& stateDir,
+                                                const std::string& textfileDir);
 
 class AgentReport {
  public:

@@ -94,10 +94,11 @@ const std::vector<MetricInfo>& metricCatalog() {
       {"openclaw_disk_used_ratio", T::Gauge, "Used fraction of the mount (0..1)"},
       {"openclaw_disk_freed_bytes_total", T::Counter, "Bytes freed by pruning, by mount"},
       {"openclaw_disk_files_removed_total", T::Counter, "Files removed by pruning, by mount"},
-      {"openclaw_bridge_calls_total", T::Counter, "Calls answered, by agent asked and result"},
+      {"openclaw_bridge_calls_total", T::Counter,
+       "Calls answered, by the remote agent asked for and result"},
       {"openclaw_bridge_call_duration_seconds", T::Histogram, "Time to answer a call"},
       {"openclaw_bridge_breaker_state", T::Gauge,
-       "Circuit breaker per agent: 0 closed, 1 half-open, 2 open"},
+       "Circuit breaker per remote agent: 0 closed, 1 half-open, 2 open"},
       {"openclaw_metric_series_dropped_total", T::Counter,
        "Series not kept because the file holds its maximum"},
   };
@@ -229,7 +230,7 @@ nlohmann::json MetricSet::persisted() const {
   nlohmann::json doc = nlohmann::json::object();
   for (const auto& [name, family] : metrics_) {
     const MetricInfo* info = findMetric(name);
-    if (info == nullptr || info->type == T::Gauge) continue;
+    if (info == nullptr) continue;
     nlohmann::json series = nlohmann::json::array();
     for (const auto& [key, s] : family) {
       nlohmann::json pairs = nlohmann::json::array();
@@ -245,16 +246,17 @@ nlohmann::json MetricSet::persisted() const {
   return doc;
 }
 
-void MetricSet::restore(const nlohmann::json& doc) {
+void MetricSet::restore(const nlohmann::json& doc, Gauges gauges) {
   if (!doc.is_object()) return;
   for (const auto& [name, series] : doc.items()) {
     const MetricInfo* info = findMetric(name);
-    if (info == nullptr || info->type == T::Gauge || !series.is_array()) continue;
+    if (info == nullptr || !series.is_array()) continue;
+    if (info->type == T::Gauge && gauges == Gauges::Skip) continue;
     for (const auto& e : series) {
       const auto labels = labelsFrom(e);
       if (!labels || !e.contains("value") || !e["value"].is_number()) continue;
       const double v = e["value"].get<double>();
-      if (!(v >= 0) || std::isinf(v)) continue;
+      if (std::isnan(v) || std::isinf(v) || (v < 0 && info->type != T::Gauge)) continue;
       Series* s = this->series(name, info->type, *labels);
       if (s == nullptr) break;
       s->value = v;

@@ -9,7 +9,8 @@
 // `openclaw_metric_series_dropped_total`, so a bug cannot grow the file without bound.
 //
 // Counters and histograms round-trip through JSON so they keep counting across a restart
-// of the agent; gauges are not persisted (the agent sets them again from what it sees).
+// of the agent; gauges are written too but not read back by the agent (it sets them again
+// from what it sees).
 // Pure: no clock, no files.
 #pragma once
 
@@ -59,11 +60,13 @@ class MetricSet {
   // (e.g. agent="flag-watcher", since node_exporter merges every agent's file).
   std::string render(const MetricLabels& constant = {}) const;
 
-  // Counters and histograms only.
+  // Every series (openclaw-agentctl reads the gauges; a restart restores only the rest).
   nlohmann::json persisted() const;
   // Adds what `persisted()` wrote; anything malformed is skipped (the file is ours, but a
-  // reader survives damage).
-  void restore(const nlohmann::json& doc);
+  // reader survives damage).  An agent restarting skips the gauges, which it sets afresh;
+  // an exporter rendering another process's report keeps them.
+  enum class Gauges { Skip, Keep };
+  void restore(const nlohmann::json& doc, Gauges gauges = Gauges::Skip);
 
  private:
   struct Series {

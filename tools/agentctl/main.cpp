@@ -9,6 +9,7 @@
 #include "alerts_command.h"
 #include "disk_report_command.h"
 #include "doctor_command.h"
+#include "export_metrics_command.h"
 #include "pause_command.h"
 #include "recover_jobs_command.h"
 #include "restore_command.h"
@@ -39,6 +40,7 @@ const char* kUsage =
     "  resume BOT                end a pause\n"
     "  doctor [--json]           what a manual set-up left that works against the agents,\n"
     "                            and what to do about it (changes nothing)\n"
+    "  export-metrics AGENT      write its openclaw-AGENT.prom for node_exporter from its report\n"
     "  --version, --help\n";
 
 int checkConfig(const std::vector<std::string>& args) {
@@ -97,6 +99,7 @@ int main(int argc, char** argv) {
   if (command == "doctor") return doctorCommand(args);
   if (command == "pause") return pauseCommand(args);
   if (command == "resume") return resumeCommand(args);
+  if (command == "export-metrics") return exportMetricsCommand(args);
   std::cerr << "openclaw-agentctl: unknown command '" << command << "'\n" << kUsage;
   return kExitUsage;
 }

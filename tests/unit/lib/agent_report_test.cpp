@@ -100,6 +100,29 @@ TEST_F(AnAgentReport, CoalescesChangesIntoOneWriteOnTheLoop) {
   EXPECT_NE(fs::last_write_time(r.reportPath()), before);
 }
 
+TEST_F(AnAgentReport, IsExportedByAnotherProcessGaugesIncluded) {
+  {
+    AgentReport r(io_, "vps-bridge", state_, "");  // a dynamic user: no collector folder
+    r.metrics().add("openclaw_bridge_calls_total", {{"remote", "a"}, {"result", "ok"}}, 7);
+    r.metrics().set("openclaw_bridge_breaker_state", {{"remote", "a"}}, 2);
+    r.flush();
+  }
+  EXPECT_EQ(*exportReportMetrics(state_, textfile_), false) << "no folder, nothing to do";
+  fs::create_directory(textfile_);
+  ASSERT_EQ(*exportReportMetrics(state_, textfile_), true);
+  const std::string text = slurp(textfile_ + "/openclaw-vps-bridge.prom");
+  EXPECT_NE(text.find("openclaw_bridge_calls_total{agent=\"vps-bridge\",remote=\"a\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("openclaw_bridge_breaker_state{agent=\"vps-bridge\",remote=\"a\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("openclaw_agent_up{agent=\"vps-bridge\"} 0\n"), std::string::npos)
+      << "it stopped: the export says so";
+  std::ofstream(state_ + "/report.json", std::ios::trunc) << R"({"agent": "../../etc/x"})";
+  EXPECT_FALSE(exportReportMetrics(state_, textfile_)) << "a name that is not an agent's";
+}
+
 TEST_F(AnAgentReport, ReadsADamagedReportAsEmpty) {
   std::ofstream(state_ + "/report.json") << "{not json";
   EXPECT_FALSE(readAgentReport(state_));
