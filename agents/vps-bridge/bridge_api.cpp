@@ -13,8 +13,6 @@ namespace {
 // /api/health/alerts?limit=N: enough for a dashboard, bounded so one request costs little.
 constexpr std::size_t kDefaultAlertLimit = 100;
 constexpr std::size_t kMaxAlertLimit = 1000;
-// What a client refused for load is told to wait: calls end within seconds.
-constexpr unsigned kBusyRetryAfterSec = 1;
 
 HttpAnswer json(unsigned status, const nlohmann::json& body) {
   return {status, toJsonText(body), std::nullopt};

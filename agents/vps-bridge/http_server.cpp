@@ -40,8 +40,6 @@ constexpr std::size_t kBodyLimit = 1 << 20;
 constexpr std::chrono::seconds kRequestDeadline{30};
 // After a failed accept (EMFILE, ENOBUFS): long enough not to spin, short enough to recover.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
-// What a client over the connection cap is told to wait: the cap frees as calls end.
-constexpr unsigned kBusyRetryAfterSec = 1;
 // How often deadlines are looked at: a slow client gets its deadline plus at most this.
 constexpr std::chrono::seconds kSweepInterval{1};
 // A client-chosen id is echoed into the journal: short and plain only.

@@ -38,6 +38,10 @@ struct HttpRequestView {
   std::string_view requestId;
 };
 
+// What a client refused for load (the connection cap, the calls-in-flight cap, a call cut
+// short by a stop) is told to wait: calls end within seconds, and the caps free with them.
+inline constexpr unsigned kBusyRetryAfterSec = 1;
+
 struct HttpAnswer {
   unsigned status = 200;
   std::string body;  // JSON
