@@ -50,7 +50,7 @@ wait_until 20 "the supervisor gives up" alerts_are 1 '"event":"gave-up"'
 view() {
   st --json | jq -S '{verdict, exit_code,
     agents: [.agents[] | {agent, last_action}],
-    bots: [.bots[] | {name, given_up, given_up_why, budgets, last_action}]}'
+    bots: [.bots[] | {name, given_up, given_up_why, budgets, last_action, last_actions}]}'
 }
 step "status --json before the restarts"
 view > /tmp/before.json
@@ -68,6 +68,8 @@ jq -e '.agents[] | select(.agent == "jack-supervisor") | .last_action.event == "
   /tmp/before.json >/dev/null || fail "jack-supervisor's last action is not the give-up"
 jq -e '.bots[0].last_action | .event == "gave-up" and .agent == "jack-supervisor"' \
   /tmp/before.json >/dev/null || fail "the bot's last action is not the give-up"
+jq -e '[.bots[0].last_actions[] | "\(.agent) \(.event)"] | sort == ["flag-watcher revive", "jack-supervisor gave-up"]' \
+  /tmp/before.json >/dev/null || fail "the bot's last revive is not shown beside the give-up"
 rc=0; openclaw-agentctl status >/dev/null || rc=$?
 [ $rc = 3 ] || fail "status exited $rc, not 3 (down)"
 pass "down, exit 3; restore recorded: $(report jack-supervisor | jq -c '.targets.jack.event')"

@@ -120,9 +120,11 @@ void addBotLines(Lines& out, const BotStatus& b, std::int64_t now) {
                std::to_string(x.perHour);
   }
   if (!budgets.empty()) out.add("    budget: " + budgets + " restarts left this hour");
-  if (b.last) {
-    out.add("    last:   " + whenText(b.last->action.timeSec, now) + " " + b.last->action.event +
-            " by " + b.last->agent + ": " + b.last->action.message);
+  const char* label = "    last:   ";
+  for (const auto& l : b.lastActions) {
+    out.add(label + whenText(l.action.timeSec, now) + " " + l.action.event + " by " + l.agent +
+            ": " + l.action.message);
+    label = "            ";
   }
   if (b.pause) out.add("    paused: " + b.pause->describe());
   if (b.givenUp) out.wrap("    GIVEN UP: ", b.givenUpWhy);
@@ -223,11 +225,13 @@ nlohmann::json hostStatusJson(const HostStatus& host, const Judgement& j) {
     }
     e["given_up"] = b.givenUp;
     e["given_up_why"] = b.givenUpWhy;
-    e["last_action"] = nullptr;
-    if (b.last) {
-      e["last_action"] = actionJson(b.last->action);
-      e["last_action"]["agent"] = b.last->agent;
+    e["last_action"] = nullptr;  // the newest of last_actions
+    e["last_actions"] = nlohmann::json::array();
+    for (const auto& l : b.lastActions) {
+      e["last_actions"].push_back(actionJson(l.action));
+      e["last_actions"].back()["agent"] = l.agent;
     }
+    if (!b.lastActions.empty()) e["last_action"] = e["last_actions"][0];
     e["paused"] = b.pause ? nlohmann::json{{"since", isoOrEmpty(b.pause->sinceSec)},
                                            {"until", isoOrEmpty(b.pause->untilSec)},
                                            {"reason", b.pause->reason}}

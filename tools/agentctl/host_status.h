@@ -57,7 +57,9 @@ struct BotStatus {
   std::vector<BotBudget> budgets;
   bool givenUp = false;
   std::string givenUpWhy;
-  std::optional<BotLastAction> last;  // the newest of every agent's actions on it
+  // Each acting agent's last action on it (the last revive, the last restore or repair, a
+  // give-up), newest first.
+  std::vector<BotLastAction> lastActions;
   std::optional<BotPause> pause;
 };
 

@@ -1,5 +1,6 @@
 #include "status_read.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "acl_keeper_config.h"
@@ -38,17 +39,18 @@ const AgentReportFile* reportOf(const HostStatus& host, const std::string& agent
   return nullptr;
 }
 
-// The newest action any agent recorded on `bot`.
-std::optional<BotLastAction> lastActionOn(const HostStatus& host, const std::string& bot) {
-  std::optional<BotLastAction> best;
+// Each agent's last action on `bot`, newest first.
+std::vector<BotLastAction> lastActionsOn(const HostStatus& host, const std::string& bot) {
+  std::vector<BotLastAction> all;
   for (const auto& a : host.agents) {
     if (!a.report) continue;
     const auto it = a.report->byTarget.find(bot);
-    if (it == a.report->byTarget.end()) continue;
-    if (!best || it->second.timeSec > best->action.timeSec)
-      best = BotLastAction{a.name, it->second};
+    if (it != a.report->byTarget.end()) all.push_back({a.name, it->second});
   }
-  return best;
+  std::stable_sort(all.begin(), all.end(), [](const BotLastAction& x, const BotLastAction& y) {
+    return x.action.timeSec > y.action.timeSec;
+  });
+  return all;
 }
 
 // Budgets and give-ups from the two agents that restart bots, read from their ledgers.
@@ -129,7 +131,7 @@ HostStatus readHostStatus(ManagerConnections& managers, const std::string& confi
   for (auto& v : views) {
     BotStatus b;
     b.view = std::move(v);
-    b.last = lastActionOn(host, b.view.name);
+    b.lastActions = lastActionsOn(host, b.view.name);
     b.pause = pauseOf(kPauseDir, b.view.name, host.nowSec);
     host.bots.push_back(std::move(b));
   }

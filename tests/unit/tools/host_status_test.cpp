@@ -97,7 +97,8 @@ TEST(AHostStatus, JsonCarriesBudgetsGiveUpsLastActionsAndTheVerdict) {
   HostStatus h = healthyHost();
   h.bots[0].givenUp = true;
   h.bots[0].givenUpWhy = "no valid backup";
-  h.bots[0].last = BotLastAction{"jack-supervisor", {"restore", "jack", "restored x from y", 5}};
+  h.bots[0].lastActions = {{"jack-supervisor", {"restore", "jack", "restored x from y", 5}},
+                           {"flag-watcher", {"revive", "jack", "revived jack", 4}}};
   h.agents[0].report = AgentReportFile{};
   h.agents[0].report->last = {"restore", "jack", "restored x from y", 5};
   const auto doc = hostStatusJson(h, judge(h));
@@ -112,6 +113,8 @@ TEST(AHostStatus, JsonCarriesBudgetsGiveUpsLastActionsAndTheVerdict) {
   EXPECT_EQ(bot["last_action"]["agent"], "jack-supervisor");
   EXPECT_EQ(bot["last_action"]["event"], "restore");
   EXPECT_EQ(bot["last_action"]["time"], "1970-01-01T00:00:05Z");
+  ASSERT_EQ(bot["last_actions"].size(), 2u) << "the last restore and the last revive";
+  EXPECT_EQ(bot["last_actions"][1]["agent"], "flag-watcher");
   EXPECT_EQ(doc["agents"][0]["last_action"]["message"], "restored x from y");
   EXPECT_TRUE(doc["agents"][1]["last_action"].is_null());
   EXPECT_EQ(doc["agents"][4]["running"], true) << "the bridge waits on its socket";
