@@ -275,13 +275,15 @@ c=$(cursor)
 dexec "$demo_break_cmd" || fail "could not break the container"
 broke "container unhealthy" "ross's container breaks: its healthcheck fails from now on, until the container is restarted"
 # The recovery that follows a restart carries its duration (one after a start does not).
+# (jq -e is not used: jq 1.6 exits 0 on empty input.)
 recovered() {
   tail -n "+$(( a0 + 1 ))" $alerts_file \
-    | jq -e 'select(.event == "recovered" and .target == "ross" and .details.recovery_ms != null)' >/dev/null
+    | jq -c 'select(.event == "recovered" and .target == "ross" and .details.recovery_ms != null)' \
+    | grep -q . && is_healthy
 }
 repaired() { [ "$(jn "$c" $js '.OPENCLAW_EVENT == "repair" and .OPENCLAW_TARGET == "ross"')" != 0 ]; }
 wait_until 30 "jack-supervisor restarted the container" repaired >/dev/null
-wait_until 60 "ross recovered" recovered >/dev/null
+wait_until 60 "ross recovered, Docker reports it healthy" recovered >/dev/null
 jl "$c" $js '.OPENCLAW_TARGET == "ross"' -3
 alerts_since "$a0"
 took=$(tail -n "+$(( a0 + 1 ))" $alerts_file | jq -r 'select(.event == "recovered" and .target == "ross" and .details.recovery_ms != null) | .details.recovery_ms' | tail -n 1)
