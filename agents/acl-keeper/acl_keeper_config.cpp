@@ -117,7 +117,7 @@ Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::jso
 }
 
 Expected<AclKeeperConfig, ConfigIssues> loadAclKeeperConfig(const std::string& path) {
-  return loadConfigWith(path, parseAclKeeperConfig);
+  return withNotifyConfig(path, loadConfigWith(path, parseAclKeeperConfig));
 }
 
 std::string describe(const AclKeeperConfig& config) {

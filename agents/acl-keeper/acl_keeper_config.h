@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/notify_config.h"
 
 namespace openclaw::aclkeeper {
 
@@ -44,6 +45,7 @@ struct AclKeeperConfig {
   // inotify watches the keeper may hold; 0: a quarter of the kernel's per-user limit, which
   // every root service shares (watch_budget.h).
   std::int64_t maxWatches = 0;
+  NotifyConfig notify;  // notify.json beside the config file: where alerts go
 };
 
 Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::json& doc,

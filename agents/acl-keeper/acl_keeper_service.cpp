@@ -30,7 +30,10 @@ std::string join(const std::string& rel, const std::string& name) {
 }  // namespace
 
 AclKeeperService::AclKeeperService(DaemonContext& ctx)
-    : ctx_(ctx), report_(ctx.io, ctx.name, ctx.stateDir), timer_(ctx.io) {}
+    : ctx_(ctx),
+      alerter_(ctx.io, ctx.name, ctx.stateDir),
+      report_(ctx.io, ctx.name, ctx.stateDir),
+      timer_(ctx.io) {}
 
 AclKeeperService::~AclKeeperService() {
   *alive_ = false;
@@ -39,6 +42,7 @@ AclKeeperService::~AclKeeperService() {
 void AclKeeperService::apply(const AclKeeperConfig& config) {
   const bool first = !applied_;
   applied_ = true;
+  alerter_.configureChannels(config.notify);
   config_ = config;
   // A new config starts from nothing: new watches, new trees, a full sweep.
   forgetFolders();
@@ -67,9 +71,9 @@ void AclKeeperService::apply(const AclKeeperConfig& config) {
   }
   auto watcher = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onEvent(e); });
   if (!watcher) {
-    Log::error("cannot use inotify: " + watcher.error().message() + "; only the sweep every " +
-                   std::to_string(config_.sweepIntervalSec) + " s keeps the ACLs",
-               {{"OPENCLAW_EVENT", "inotify-failed"}});
+    alerter_.raise({"critical", "", "inotify-failed", "",
+                    "cannot use inotify: " + watcher.error().message() + "; only the sweep every " +
+                        std::to_string(config_.sweepIntervalSec) + " s keeps the ACLs"});
   } else {
     inotify_ = std::move(*watcher);
     inotify_->start();
@@ -100,12 +104,15 @@ void AclKeeperService::startSweep(const std::string& why) {
       // configured path does not name any more.
       dropWatches(i, FolderIndex::kRoot);
       if (t.refusal.refused(r.error())) {
-        Log::warning("tree " + path + " is refused: " + r.error().message() +
-                         "; nothing in it is touched, the next sweep tries again",
-                     {{"OPENCLAW_EVENT", "path-refused"},
-                      {"OPENCLAW_TARGET", path},
-                      {"OPENCLAW_COMPONENT", r.error().at},
-                      {"OPENCLAW_REASON", problemName(r.error().problem)}});
+        alerter_.raise({"warning",
+                        "",
+                        "path-refused",
+                        path,
+                        "tree " + path + " is refused: " + r.error().message() +
+                            "; nothing in it is touched, the next sweep tries again",
+                        {{"component", r.error().at}, {"reason", problemName(r.error().problem)}},
+                        {{"OPENCLAW_COMPONENT", r.error().at},
+                         {"OPENCLAW_REASON", problemName(r.error().problem)}}});
       }
       continue;
     }
@@ -290,11 +297,11 @@ void AclKeeperService::unwatched(std::size_t tree, Folder folder, const std::str
   // Once per config: a tree that keeps growing past the cap must not say it at every sweep.
   toldWatchLimit_ = true;
   const std::string path = trees_[tree].tree->absolute(trees_[tree].folders.path(folder));
-  Log::warning(why + " at " + path +
-                   ": the folders already watched stay watched, the rest are kept by the sweep "
-                   "every " +
-                   std::to_string(config_.sweepIntervalSec) + " s",
-               {{"OPENCLAW_EVENT", "watch-limit"}, {"OPENCLAW_TARGET", path}});
+  alerter_.raise({"warning", "", "watch-limit", path,
+                  why + " at " + path +
+                      ": the folders already watched stay watched, the rest are kept by the "
+                      "sweep every " +
+                      std::to_string(config_.sweepIntervalSec) + " s"});
 }
 
 void AclKeeperService::dropWatches(std::size_t tree, Folder folder) {

@@ -27,6 +27,7 @@
 #include "acl_tree.h"
 #include "folder_index.h"
 #include "openclaw/agent_report.h"
+#include "openclaw/alerter.h"
 #include "openclaw/daemon.h"
 #include "openclaw/inotify_watcher.h"
 #include "openclaw/safe_path.h"
@@ -86,6 +87,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::size_t watchCount() const;
 
   DaemonContext& ctx_;
+  Alerter alerter_;  // a tree refused, the watch budget spent, inotify unusable
   AgentReport report_;  // fixes, drift and the last sweep, for status and Prometheus
   AclKeeperConfig config_;
   std::unique_ptr<InotifyWatcher> inotify_;

@@ -125,7 +125,7 @@ Expected<DiskGuardConfig, ConfigIssues> parseDiskGuardConfig(const nlohmann::jso
 }
 
 Expected<DiskGuardConfig, ConfigIssues> loadDiskGuardConfig(const std::string& path) {
-  return loadConfigWith(path, parseDiskGuardConfig);
+  return withNotifyConfig(path, loadConfigWith(path, parseDiskGuardConfig));
 }
 
 std::string describe(const DiskGuardConfig& config) {

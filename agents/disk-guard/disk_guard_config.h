@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/notify_config.h"
 
 namespace openclaw::diskguard {
 
@@ -47,6 +48,7 @@ struct DiskGuardConfig {
   // of this config's file.
   std::string agentsConfigDir = "/etc/openclaw-agents";
   bool dryRun = false;
+  NotifyConfig notify;  // notify.json beside the config file: where alerts go
 };
 
 // "100M", "1G", "500K", "4096": journalctl's size syntax (1024-based).

@@ -125,6 +125,7 @@ void DiskGuardService::endWorker() {
 }
 
 void DiskGuardService::apply(const DiskGuardConfig& config) {
+  alerter_.configureChannels(config.notify);
   if (checking_) {
     // The running check finishes on the config it started with (its steps index its mounts,
     // and a Docker request may be using its engine); the new one takes over after it.

@@ -66,7 +66,7 @@ Expected<FlagWatcherConfig, ConfigIssues> parseFlagWatcherConfig(const nlohmann:
 }
 
 Expected<FlagWatcherConfig, ConfigIssues> loadFlagWatcherConfig(const std::string& path) {
-  return loadConfigWith(path, parseFlagWatcherConfig);
+  return withNotifyConfig(path, loadConfigWith(path, parseFlagWatcherConfig));
 }
 
 std::string describe(const FlagWatcherConfig& config) {

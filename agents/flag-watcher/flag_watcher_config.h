@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "openclaw/config_reader.h"
+#include "openclaw/notify_config.h"
 #include "openclaw/systemd_scope.h"
 
 namespace openclaw::flagwatcher {
@@ -30,6 +31,7 @@ struct FlagWatcherConfig {
   std::int64_t maxPerHour = 6;
   std::string dockerSocket = "/var/run/docker.sock";
   std::string logFile;  // empty: no human log
+  NotifyConfig notify;  // notify.json beside the config file: where alerts go
 };
 
 Expected<FlagWatcherConfig, ConfigIssues> parseFlagWatcherConfig(const nlohmann::json& doc,

@@ -69,6 +69,7 @@ FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
 FlagWatcherService::~FlagWatcherService() = default;
 
 void FlagWatcherService::apply(const FlagWatcherConfig& config) {
+  alerter_.configureChannels(config.notify);
   config_ = config;
   policy_ = std::make_unique<RevivePolicy>(config.minIntervalSec, config.maxPerHour);
   if (!started_) startOnce();

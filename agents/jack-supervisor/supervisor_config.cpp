@@ -129,34 +129,14 @@ Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::j
   if (root.get("docker_socket", config.dockerSocket) && !isAbsolutePath(config.dockerSocket)) {
     root.fail("docker_socket", "must be an absolute path");
   }
-  TelegramConfig telegram;
-  if (root.withObject("telegram", [&](ConfigObject& tg) {
-        if (tg.require("token_file", telegram.tokenFile) && !isAbsolutePath(telegram.tokenFile)) {
-          tg.fail("token_file", "must be an absolute path");
-        }
-        tg.require("chat_id", telegram.chatId);
-        if (tg.get("api_url", telegram.apiUrl) && !telegram.apiUrl.starts_with("http://") &&
-            !telegram.apiUrl.starts_with("https://")) {
-          tg.fail("api_url", "must be an http:// or https:// URL");
-        }
-      })) {
-    config.telegram = telegram;
-  }
+  readTelegramKey(root, config.telegram);
   root.finish();
   if (!issues.empty()) return Unexpected<ConfigIssues>{std::move(issues)};
   return config;
 }
 
 Expected<SupervisorConfig, ConfigIssues> loadSupervisorConfig(const std::string& path) {
-  auto config = loadConfigWith(path, parseSupervisorConfig);
-  auto notify = loadNotifyConfig(notifyConfigBeside(path));
-  if (!notify) {
-    ConfigIssues issues = config ? ConfigIssues{} : config.error();
-    issues.insert(issues.end(), notify.error().begin(), notify.error().end());
-    return Unexpected<ConfigIssues>{std::move(issues)};
-  }
-  if (config) config->notify = std::move(*notify);
-  return config;
+  return withNotifyConfig(path, loadConfigWith(path, parseSupervisorConfig));
 }
 
 std::string describe(const SupervisorConfig& config) {

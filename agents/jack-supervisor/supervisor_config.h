@@ -48,16 +48,11 @@ struct BotConfig {
   bool restartUnhealthy = false;  // containers: restart when Docker says unhealthy
 };
 
-struct TelegramConfig {
-  std::string tokenFile;
-  std::string chatId;
-  std::string apiUrl = "https://api.telegram.org";  // a stand-in's URL in tests
-};
-
 struct SupervisorConfig {
   std::vector<BotConfig> bots;
   std::string dockerSocket = "/var/run/docker.sock";
-  std::optional<TelegramConfig> telegram;
+  // The agent's own Telegram key (api_url: a stand-in's URL in tests); notify.json's wins.
+  std::optional<TelegramSettings> telegram;
   NotifyConfig notify;  // notify.json beside the config file (its heartbeat)
 };
 

@@ -17,15 +17,6 @@ constexpr std::uint32_t kConfigFolderEvents = IN_CLOSE_WRITE | IN_MOVED_TO | IN_
 constexpr std::uint32_t kPauseFolderEvents =
     IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_ONLYDIR | IN_DONT_FOLLOW;
 
-std::optional<TelegramSettings> telegramSettings(const SupervisorConfig& c) {
-  if (!c.telegram) return std::nullopt;
-  TelegramSettings t;
-  t.tokenFile = c.telegram->tokenFile;
-  t.chatId = c.telegram->chatId;
-  t.apiUrl = c.telegram->apiUrl;
-  return t;
-}
-
 }  // namespace
 
 SupervisorService::SupervisorService(DaemonContext& ctx)
@@ -43,7 +34,7 @@ void SupervisorService::apply(const SupervisorConfig& config) {
   config_ = config;
   if (!started_) startOnce();
   started_ = true;
-  alerter_.configureTelegram(telegramSettings(config_));
+  alerter_.configureChannels(config_.notify, config_.telegram);
   heartbeat_.configure(config_.notify.heartbeat);
   units_.clear();
   containers_.clear();
@@ -193,7 +184,7 @@ std::string SupervisorService::status() const {
   std::string s;
   for (const auto& b : units_) s += (s.empty() ? "" : "; ") + b->status();
   for (const auto& b : containers_) s += (s.empty() ? "" : "; ") + b->status();
-  const std::string tg = alerter_.telegramStatus();
+  const std::string tg = alerter_.channelStatus();
   if (!tg.empty()) s += "; " + tg;
   const std::string hb = heartbeat_.status();
   if (!hb.empty()) s += "; " + hb;

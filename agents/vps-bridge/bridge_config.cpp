@@ -103,7 +103,7 @@ Expected<BridgeConfig, ConfigIssues> parseBridgeConfig(const nlohmann::json& doc
 }
 
 Expected<BridgeConfig, ConfigIssues> loadBridgeConfig(const std::string& path) {
-  return loadConfigWith(path, parseBridgeConfig);
+  return withNotifyConfig(path, loadConfigWith(path, parseBridgeConfig));
 }
 
 std::string describe(const BridgeConfig& config) {

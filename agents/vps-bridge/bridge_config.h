@@ -8,6 +8,7 @@
 
 #include "network_policy.h"
 #include "openclaw/config_reader.h"
+#include "openclaw/notify_config.h"
 
 namespace openclaw::bridge {
 
@@ -38,6 +39,7 @@ struct BridgeConfig {
   std::int64_t maxSessions = 10000;
   std::int64_t maxSessionMessages = 200;
   std::int64_t maxSessionBytes = 256 * 1024;
+  NotifyConfig notify;  // notify.json beside the config file: where alerts go
 };
 
 // Protocol names as the config and the REST answers spell them.

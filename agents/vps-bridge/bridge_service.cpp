@@ -52,6 +52,7 @@ BridgeService::~BridgeService() {
 }
 
 void BridgeService::apply(const BridgeConfig& config) {
+  alerter_.configureChannels(config.notify);
   config_ = config;
   const auto now = std::chrono::steady_clock::now();
   if (!started_) {

@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
+#include "openclaw/json_text.h"
 #include "openclaw/log.h"
 
 namespace openclaw {
 namespace {
+
+constexpr std::size_t kMaxWebhookBodyBytes = 16 << 10;
 
 int priorityOf(const std::string& level) {
   if (level == "critical") return LOG_CRIT;
@@ -28,7 +32,7 @@ nlohmann::json withValidUtf8(const nlohmann::json& value) {
 Alert cleaned(const Alert& in) {
   const nlohmann::json fields =
       withValidUtf8({in.level, in.agent, in.event, in.target, in.message, in.details});
-  return {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]};
+  return {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], in.journal};
 }
 
 // The key of an alert's kind.  Agent and target come first so that all kinds of one target
@@ -117,6 +121,21 @@ std::optional<RepeatThrottle::Clock::time_point> RepeatThrottle::nextEnd() const
   return first;
 }
 
+std::string webhookBody(const Alert& alert, long long unixSeconds) {
+  auto body = nlohmann::json::parse(alertLine(alert, unixSeconds), nullptr, false);
+  if (!body.is_object()) body = nlohmann::json::object();  // cannot happen: alertLine is JSON
+  body["text"] = telegramText(alert);
+  std::string text = toJsonText(body);
+  // Details may quote whole command outputs; receivers commonly cap bodies near 16 KiB.
+  if (text.size() > kMaxWebhookBodyBytes) {
+    body["details"] = {{"truncated", true}};
+    body["message"] = body["message"].get<std::string>().substr(0, 4000);
+    body["text"] = body["text"].get<std::string>().substr(0, 4000);
+    text = toJsonText(body);
+  }
+  return text;
+}
+
 std::string telegramText(const Alert& alert) {
   std::string tag = alert.level;
   std::transform(tag.begin(), tag.end(), tag.begin(),
@@ -143,18 +162,43 @@ Alerter::~Alerter() {
   }
 }
 
+template <class Settings>
+void Alerter::configure(Channel<Settings>& channel, const std::optional<Settings>& settings,
+                        OutboxTuning tuning, const char* folder,
+                        std::unique_ptr<AlertChannel> (*make)(Settings)) {
+  // A reload that leaves a channel alone must not reset its retry state or re-read its folder.
+  if (settings == channel.settings && tuning == channel.tuning && (channel.outbox || !settings)) {
+    return;
+  }
+  // The old outbox goes first: two outboxes on one folder would each send its messages.
+  channel.outbox.reset();
+  channel.settings = settings;
+  channel.tuning = tuning;
+  if (settings) {
+    channel.outbox =
+        std::make_unique<AlertOutbox>(io_, stateDir_ + "/" + folder, make(*settings), tuning);
+  }
+}
+
 void Alerter::configureTelegram(const std::optional<TelegramSettings>& settings,
                                 OutboxTuning tuning) {
-  // A reload that leaves Telegram alone must not reset the retry state or re-read the folder.
-  if (settings == settings_ && tuning == tuning_) return;
-  // The old outbox goes first: two outboxes on one folder would each send its messages.
-  outbox_.reset();
-  settings_ = settings;
-  tuning_ = tuning;
-  if (settings_) {
-    outbox_ =
-        std::make_unique<TelegramOutbox>(io_, stateDir_ + "/telegram-outbox", *settings_, tuning_);
+  configure(telegram_, settings, tuning, "telegram-outbox", makeTelegramChannel);
+}
+
+void Alerter::configureWebhook(const std::optional<WebhookSettings>& settings,
+                               OutboxTuning tuning) {
+  configure(webhook_, settings, tuning, "webhook-outbox", makeWebhookChannel);
+}
+
+void Alerter::configureChannels(const NotifyConfig& notify,
+                                const std::optional<TelegramSettings>& agentTelegram,
+                                OutboxTuning tuning) {
+  if (notify.telegram && agentTelegram && *notify.telegram != *agentTelegram) {
+    Log::warning("notify.json configures Telegram: the agent's own \"telegram\" key is ignored",
+                 {{"OPENCLAW_EVENT", "telegram-key-ignored"}});
   }
+  configureTelegram(notify.telegram ? notify.telegram : agentTelegram, tuning);
+  configureWebhook(notify.webhook, tuning);
 }
 
 void Alerter::raise(const Alert& input) {
@@ -186,6 +230,7 @@ void Alerter::deliver(const Alert& alert, std::uint64_t repeats) {
                                   {"OPENCLAW_TARGET", alert.target},
                                   {"OPENCLAW_ALERT_LEVEL", alert.level}};
   if (repeats > 0) fields.push_back({"OPENCLAW_REPEATS", std::to_string(repeats)});
+  fields.insert(fields.end(), alert.journal.begin(), alert.journal.end());
   Log::write(priorityOf(alert.level), alert.message, fields);
   // Every failed append is reported: a missing line in alerts.jsonl must be explainable.
   if (auto written = appendAlert(alert, alertLog_, alerterTuning_.log); !written) {
@@ -195,11 +240,13 @@ void Alerter::deliver(const Alert& alert, std::uint64_t repeats) {
     Log::warning("cannot rotate the alert log: " + written->rotateError.message(),
                  {{"OPENCLAW_EVENT", "alert-log-failed"}, {"OPENCLAW_TARGET", alertLog_}});
   }
-  if (outbox_) {
-    // The message is part of the key: a repeat of the same words is noise, but two
-    // recoveries of one bot, each with its own cause and timing, are two things to know.
-    outbox_->enqueue(telegramText(alert),
-                     alert.level + "|" + alert.event + "|" + alert.target + "|" + alert.message);
+  // The message is part of the key: a repeat of the same words is noise, but two
+  // recoveries of one bot, each with its own cause and timing, are two things to know.
+  const std::string key =
+      alert.level + "|" + alert.event + "|" + alert.target + "|" + alert.message;
+  if (telegram_.outbox) telegram_.outbox->enqueue(telegramText(alert), key);
+  if (webhook_.outbox) {
+    webhook_.outbox->enqueue(webhookBody(alert, static_cast<long long>(std::time(nullptr))), key);
   }
 }
 
@@ -231,7 +278,24 @@ void Alerter::armTimer() {
 }
 
 std::string Alerter::telegramStatus() const {
-  return outbox_ ? "telegram: " + outbox_->summary() : std::string();
+  return telegram_.outbox ? "telegram: " + telegram_.outbox->summary() : std::string();
+}
+
+std::string Alerter::channelStatus() const {
+  std::string s;
+  for (const AlertOutbox* o : {telegram_.outbox.get(), webhook_.outbox.get()}) {
+    if (o == nullptr) continue;
+    s += (s.empty() ? "" : "; ") + o->channelName() + ": " + o->summary();
+  }
+  return s;
+}
+
+std::map<std::string, std::size_t> Alerter::outboxDepth() const {
+  std::map<std::string, std::size_t> depth;
+  for (const AlertOutbox* o : {telegram_.outbox.get(), webhook_.outbox.get()}) {
+    if (o != nullptr) depth[o->channelName()] = o->pending();
+  }
+  return depth;
 }
 
 }  // namespace openclaw

@@ -2,11 +2,15 @@
 //
 // Each alert goes to three places, each independent of the others: journald (at the
 // level's priority, with OPENCLAW_EVENT, OPENCLAW_TARGET and OPENCLAW_ALERT_LEVEL fields),
-// one line of the shared alerts.jsonl (rotated by size, see alerts.h), and, when Telegram is
-// configured, a message "[LEVEL] <agent>: <message>" in the durable TelegramOutbox under
-// <stateDir>/telegram-outbox, deduplicated on level|event|target|message.  A failure of one
-// never stops the others: the alerts.jsonl line is written whatever Telegram does, and a
-// failed append is logged.
+// one line of the shared alerts.jsonl (rotated by size, see alerts.h), and each configured
+// channel's durable AlertOutbox, deduplicated on level|event|target|message:
+//   Telegram  "[LEVEL] <agent>: <message>", queued under <stateDir>/telegram-outbox;
+//   webhook   the alerts.jsonl object (ts, level, agent, event, target, message, details)
+//             plus "text": "[LEVEL] <agent>: <message>" so that Slack-compatible receivers
+//             show a readable line; under <stateDir>/webhook-outbox.  A body over 16 KiB
+//             has its details replaced by {"truncated": true}.
+// A failure of one never stops the others: the alerts.jsonl line is written whatever the
+// channels do, and a failed append is logged.
 //
 // Repeats are folded: the first alert of a kind (agent, event, target, level) goes out at
 // once to all three places and opens a window (10 minutes by default); further alerts of that
@@ -19,9 +23,12 @@
 // when the Alerter is destroyed (the daemon stopping) report their counts then.  At most
 // `maxKinds` windows are open at once: a new kind beyond that closes the oldest window early.
 //
-// configureTelegram() is called on every config (re)load; unchanged settings keep the
-// outbox (and its retry state), changed ones start a new outbox on the same folder, and
-// nullopt stops sending while messages already queued stay on disk for a later start.
+// configureChannels() is called on every config (re)load with the agent's NotifyConfig
+// (and jack-supervisor's own `telegram` key, used only when notify.json names no Telegram:
+// notify.json's wins, and a warning says the agent's own is ignored).  Per channel,
+// unchanged settings keep the outbox (and its retry state), changed ones start a new outbox
+// on the same folder, and a channel no longer configured stops sending while messages
+// already queued stay on disk for a later start.
 // Use the Alerter on the io_context's thread.
 #pragma once
 
@@ -35,8 +42,9 @@
 #include <string>
 #include <vector>
 
+#include "openclaw/alert_outbox.h"
 #include "openclaw/alerts.h"
-#include "openclaw/telegram_outbox.h"
+#include "openclaw/notify_config.h"
 
 namespace openclaw {
 
@@ -105,7 +113,11 @@ class Alerter {
   Alerter(const Alerter&) = delete;
   Alerter& operator=(const Alerter&) = delete;
 
+  void configureChannels(const NotifyConfig& notify,
+                         const std::optional<TelegramSettings>& agentTelegram = std::nullopt,
+                         OutboxTuning tuning = {});
   void configureTelegram(const std::optional<TelegramSettings>& settings, OutboxTuning tuning = {});
+  void configureWebhook(const std::optional<WebhookSettings>& settings, OutboxTuning tuning = {});
 
   // An empty `alert.agent` is filled with this Alerter's agent name.
   void raise(const Alert& alert);
@@ -113,6 +125,10 @@ class Alerter {
   // "" when Telegram is off, else "telegram: 0 pending" or
   // "telegram: 2 pending (HTTP 429, retry in 30 s)".
   std::string telegramStatus() const;
+  // "telegram: 0 pending; webhook: 1 pending (HTTP 500, retry in 4 s)"; "" with no channel.
+  std::string channelStatus() const;
+  // Messages waiting, per configured channel ("telegram", "webhook").
+  std::map<std::string, std::size_t> outboxDepth() const;
 
  private:
   void deliver(const Alert& alert, std::uint64_t repeats);
@@ -124,9 +140,18 @@ class Alerter {
   std::string stateDir_;
   std::string alertLog_;
   AlerterTuning alerterTuning_;
-  std::optional<TelegramSettings> settings_;
-  OutboxTuning tuning_;
-  std::unique_ptr<TelegramOutbox> outbox_;
+  template <class Settings>
+  struct Channel {
+    std::optional<Settings> settings;
+    OutboxTuning tuning;
+    std::unique_ptr<AlertOutbox> outbox;
+  };
+  template <class Settings>
+  void configure(Channel<Settings>& channel, const std::optional<Settings>& settings,
+                 OutboxTuning tuning, const char* folder,
+                 std::unique_ptr<AlertChannel> (*make)(Settings));
+  Channel<TelegramSettings> telegram_;
+  Channel<WebhookSettings> webhook_;
   RepeatThrottle repeats_;
   std::map<std::string, Alert> lastRepeat_;  // per open window that counted: its last alert
   boost::asio::steady_timer timer_;
@@ -136,5 +161,7 @@ class Alerter {
 
 // "[CRITICAL] jack-supervisor: restore failed", the Telegram form of an alert.
 std::string telegramText(const Alert& alert);
+// The webhook's JSON body for an alert sent at `unixSeconds` (see above).
+std::string webhookBody(const Alert& alert, long long unixSeconds);
 
 }  // namespace openclaw

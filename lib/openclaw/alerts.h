@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "openclaw/log.h"
 #include "openclaw/result.h"
 
 namespace openclaw {
@@ -30,6 +31,8 @@ struct Alert {
   std::string target;
   std::string message;
   nlohmann::json details = nlohmann::json::object();
+  // Extra fields of its journal entry only (OPENCLAW_COMPONENT, ...): not in alerts.jsonl.
+  std::vector<LogField> journal = {};
 };
 
 inline constexpr const char* kAlertLog = "/var/lib/openclaw-agents/alerts.jsonl";

@@ -1,4 +1,5 @@
-// A loopback stand-in for Telegram's Bot API, for unit tests of the outbox and the alerter:
+// A loopback stand-in for Telegram's Bot API (and any JSON receiver: a webhook), for unit
+// tests of the outbox and the alerter:
 // speaks just enough HTTP/1.1 for libcurl, answers from a script, records every request.
 // It proves the client's behaviour over a real socket; it is not Telegram.
 #pragma once
@@ -21,10 +22,12 @@ using boost::asio::ip::tcp;
 struct Answer {
   int status;
   std::string body;
+  std::string headers = "";  // extra header lines, each ending in \r\n
 };
 struct SeenRequest {
   std::string target;
   nlohmann::json body;
+  std::string headers;  // the request's header block, as sent
   std::chrono::steady_clock::time_point at;
 };
 
@@ -66,7 +69,10 @@ class FakeTelegram {
           const std::size_t length = cl < headerEnd ? std::stoul(in->substr(cl + 16)) : 0;
           const std::size_t have = in->size() - headerEnd;
           auto done = [this, s, in, headerEnd](boost::system::error_code e, std::size_t) {
-            if (!e) answer(s, in->substr(0, in->find(' ', 5)).substr(5), in->substr(headerEnd));
+            if (!e) {
+              answer(s, in->substr(0, in->find(' ', 5)).substr(5), in->substr(0, headerEnd),
+                     in->substr(headerEnd));
+            }
           };
           if (have >= length) return done({}, 0);
           boost::asio::async_read(*s, boost::asio::dynamic_buffer(*in),
@@ -74,14 +80,15 @@ class FakeTelegram {
         });
   }
 
-  void answer(std::shared_ptr<tcp::socket> s, std::string target, const std::string& body) {
+  void answer(std::shared_ptr<tcp::socket> s, std::string target, std::string headers,
+              const std::string& body) {
     seen_.push_back({std::move(target), nlohmann::json::parse(body, nullptr, false),
-                     std::chrono::steady_clock::now()});
+                     std::move(headers), std::chrono::steady_clock::now()});
     const Answer& a = script_.empty() ? kOk : script_[std::min(seen_.size(), script_.size()) - 1];
     auto out = std::make_shared<std::string>(
         "HTTP/1.1 " + std::to_string(a.status) +
-        " Scripted\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-        std::to_string(a.body.size()) + "\r\n\r\n" + a.body);
+        " Scripted\r\nContent-Type: application/json\r\nConnection: close\r\n" + a.headers +
+        "Content-Length: " + std::to_string(a.body.size()) + "\r\n\r\n" + a.body);
     boost::asio::async_write(*s, boost::asio::buffer(*out), [s, out](auto, auto) {
       boost::system::error_code ignored;
       s->shutdown(tcp::socket::shutdown_both, ignored);

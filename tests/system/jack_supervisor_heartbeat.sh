@@ -48,13 +48,13 @@ valid_config "fixed by hand" > $cfg
 wait_until 20 "pings resume" at_least /hc/host-1 $(( n1 + 2 ))
 pass "$(count /hc/host-1) pings in all; journal: $(journalctl -u $js -o cat --no-pager OPENCLAW_EVENT=heartbeat-fail-sent | tail -n 1)"
 
-step "a notify.json the supervisor does not read is refused with the reason"
-echo "{ \"webhook\": { \"url\": \"$hc/hc/x\" } }" > /etc/openclaw-agents/notify.json
+step "a notify.json with a broken webhook is refused, naming the key"
+echo "{ \"webhook\": { \"url\": \"ftp://127.0.0.1/x\" } }" > /etc/openclaw-agents/notify.json
 set +e
 out=$(openclaw-jack-supervisor --check-config 2>&1)
 rc=$?
 set -e
-[ $rc != 0 ] || fail "--check-config accepted a webhook it does not send"
-grep -q "webhook" <<<"$out" || fail "the refusal does not name webhook: $out"
+[ $rc != 0 ] || fail "--check-config accepted a webhook URL that is not http(s)"
+grep -q "webhook.url" <<<"$out" || fail "the refusal does not name webhook.url: $out"
 pass "exit $rc: $(head -n 1 <<<"$out")"
 rm /etc/openclaw-agents/notify.json

@@ -104,6 +104,64 @@ TEST_F(AlerterTest, RepeatsOfOneAlertWithinTheWindowReachTelegramOnce) {
   EXPECT_EQ(logLines().size(), 1u);  // the repeat is counted, for the window's follow-up
 }
 
+TEST_F(AlerterTest, ConfigureChannelsSendsEachAlertToTelegramAndTheWebhook) {
+  FakeTelegram telegram(io_, {});
+  FakeTelegram hook(io_, {{200, ""}});
+  Alerter alerter(io_, "disk-guard", dir_.string(), log());
+  NotifyConfig notify;
+  notify.telegram = settings(telegram);
+  notify.webhook = WebhookSettings{hook.apiUrl() + "/alerts", ""};
+  alerter.configureChannels(notify);
+  alerter.raise({"critical", "", "disk-act", "/", "95% used", {{"used_pct", 95}}});
+  EXPECT_EQ(alerter.outboxDepth(),
+            (std::map<std::string, std::size_t>{{"telegram", 1}, {"webhook", 1}}));
+  EXPECT_TRUE(fs::exists(dir_ / "webhook-outbox"));
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return telegram.seen().size() == 1 && hook.seen().size() == 1; }, 10s));
+  const auto& body = hook.seen()[0].body;
+  EXPECT_EQ(hook.seen()[0].target, "/alerts");
+  EXPECT_EQ(body["level"], "critical");
+  EXPECT_EQ(body["agent"], "disk-guard");
+  EXPECT_EQ(body["event"], "disk-act");
+  EXPECT_EQ(body["target"], "/");
+  EXPECT_EQ(body["message"], "95% used");
+  EXPECT_EQ(body["details"]["used_pct"], 95);
+  EXPECT_TRUE(body["ts"].is_string());
+  EXPECT_EQ(body["text"], "[CRITICAL] disk-guard: 95% used");
+  EXPECT_EQ(telegram.seen()[0].body["text"], "[CRITICAL] disk-guard: 95% used");
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return alerter.channelStatus() == "telegram: 0 pending; webhook: 0 pending"; },
+      10s));
+}
+
+TEST_F(AlerterTest, NotifyJsonsTelegramWinsOverTheAgentsOwnKey) {
+  FakeTelegram suite(io_, {});
+  FakeTelegram own(io_, {});
+  Alerter alerter(io_, "jack-supervisor", dir_.string(), log());
+  NotifyConfig notify;
+  notify.telegram = settings(suite);
+  alerter.configureChannels(notify, settings(own));
+  alerter.raise(restoreFailed());
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return suite.seen().size() == 1; }, 10s));
+  EXPECT_TRUE(own.seen().empty());
+  // Without notify.json's Telegram, the agent's own key is used.
+  alerter.configureChannels(NotifyConfig{}, settings(own));
+  alerter.raise({"warning", "", "other", "jack", "something else"});
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return own.seen().size() == 1; }, 10s));
+  EXPECT_EQ(alerter.outboxDepth().count("webhook"), 0u);
+}
+
+TEST_F(AlerterTest, AWebhookBodyOverItsBoundLosesItsDetailsNotTheAlert) {
+  const Alert big{"warning", "vps-bridge", "call-failed",
+                  "john",    "m",          {{"output", std::string(40000, 'x')}}};
+  const auto body = nlohmann::json::parse(webhookBody(big, 0));
+  EXPECT_EQ(body["details"], nlohmann::json({{"truncated", true}}));
+  EXPECT_EQ(body["message"], "m");
+  EXPECT_EQ(body["ts"], "1970-01-01T00:00:00Z");
+}
+
 TEST_F(AlerterTest, StillQueuesToTelegramWhenTheAlertLogCannotBeWritten) {
   FakeTelegram telegram(io_, {});
   Alerter alerter(io_, "acl-keeper", dir_.string(), (dir_ / "missing" / "alerts.jsonl").string());

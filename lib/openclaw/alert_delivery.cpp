@@ -1,7 +1,8 @@
-#include "openclaw/telegram_bot_api.h"
+#include "openclaw/alert_delivery.h"
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "openclaw/durable_file.h"
@@ -10,12 +11,12 @@
 namespace openclaw {
 namespace {
 
-constexpr std::size_t kMaxReplyBytes = 64 << 10;  // Telegram's answers are a few hundred bytes
+constexpr std::size_t kMaxReplyBytes = 64 << 10;  // receivers answer in a few hundred bytes
 constexpr std::size_t kMaxTokenBytes = 4096;      // bot tokens are ~46 bytes; this is not one
 
 size_t collectReply(char* data, size_t size, size_t n, void* out) {
   auto* body = static_cast<std::string*>(out);
-  if (body->size() + size * n > kMaxReplyBytes) return 0;  // not Telegram; stop reading
+  if (body->size() + size * n > kMaxReplyBytes) return 0;  // not a receiver's answer; stop reading
   body->append(data, size * n);
   return size * n;
 }
@@ -36,54 +37,68 @@ std::string reasonPhrase(long status) {
   return "";
 }
 
+void curlReady() {
+  // curl_global_init is not safe to race; do it once, before any courier thread exists.
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
 }  // namespace
 
-const char* toString(TelegramVerdict v) {
+const char* toString(DeliveryVerdict v) {
   static constexpr const char* kNames[] = {"delivered", "rate-limited", "transient", "refused"};
   return kNames[static_cast<int>(v)];
 }
 
-TelegramDecision judgeTelegramReply(const TelegramReply& reply) {
-  const CURLcode code = reply.code;
-  const long status = reply.status;
-  const std::string& body = reply.body;
-  if (code == CURLE_OPERATION_TIMEDOUT) {
-    return {TelegramVerdict::Transient, {}, "timeout", "Telegram did not answer in time"};
+DeliveryDecision judgeHttpReply(const DeliveryReply& reply, const std::string& who) {
+  if (reply.code == CURLE_OPERATION_TIMEDOUT) {
+    return {DeliveryVerdict::Transient, {}, "timeout", who + " did not answer in time"};
   }
-  if (code != CURLE_OK) {
+  if (reply.code != CURLE_OK) {
     // curl_easy_strerror, not the error buffer: the latter may quote the URL, token and all.
-    return {TelegramVerdict::Transient,
+    return {DeliveryVerdict::Transient,
             {},
             "unreachable",
-            std::string("Telegram unreachable: ") + curl_easy_strerror(code)};
+            who + " unreachable: " + curl_easy_strerror(reply.code)};
   }
-  const auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const long status = reply.status;
   const std::string http = "HTTP " + std::to_string(status);
   const std::string full = http + reasonPhrase(status);
-  if (status >= 200 && status < 300) {
-    if (doc.is_object() && doc.contains("ok") && doc["ok"] == true)
-      return {TelegramVerdict::Delivered, {}, "", ""};
-    return {
-        TelegramVerdict::Transient, {}, http, "Telegram answered " + full + " without \"ok\":true"};
-  }
+  if (status >= 200 && status < 300) return {DeliveryVerdict::Delivered, {}, "", ""};
   if (status == 429) {
-    std::optional<std::chrono::seconds> after;
-    if (doc.is_object() && doc.contains("parameters") && doc["parameters"].is_object()) {
-      const auto& p = doc["parameters"];
-      if (p.contains("retry_after") && p["retry_after"].is_number_unsigned()) {
-        after = std::chrono::seconds(p["retry_after"].get<std::uint64_t>());
-      }
-    }
-    return {TelegramVerdict::RateLimited, after, http, "Telegram rate limit: " + full};
+    return {DeliveryVerdict::RateLimited, reply.retryAfter, http, who + " rate limit: " + full};
   }
   if (status >= 500 || status < 400) {
-    return {TelegramVerdict::Transient, {}, http, "Telegram failed: " + full};
+    return {DeliveryVerdict::Transient, {}, http, who + " failed: " + full};
   }
-  std::string why = "Telegram refused: " + full;
-  if (doc.is_object() && doc.contains("description") && doc["description"].is_string()) {
-    why += " (" + doc["description"].get<std::string>().substr(0, 200) + ")";
+  return {DeliveryVerdict::Refused, {}, http, who + " refused: " + full};
+}
+
+DeliveryDecision judgeTelegramReply(const DeliveryReply& reply) {
+  DeliveryDecision d = judgeHttpReply(reply, "Telegram");
+  if (reply.code != CURLE_OK) return d;
+  const auto doc = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+  if (d.verdict == DeliveryVerdict::Delivered) {
+    if (doc.is_object() && doc.contains("ok") && doc["ok"] == true) return d;
+    const std::string http = "HTTP " + std::to_string(reply.status);
+    return {DeliveryVerdict::Transient,
+            {},
+            http,
+            "Telegram answered " + http + reasonPhrase(reply.status) + " without \"ok\":true"};
   }
-  return {TelegramVerdict::Refused, {}, http, why};
+  // Telegram names its wait in the body; the header, when present, says the same.
+  if (d.verdict == DeliveryVerdict::RateLimited && doc.is_object() && doc.contains("parameters") &&
+      doc["parameters"].is_object()) {
+    const auto& p = doc["parameters"];
+    if (p.contains("retry_after") && p["retry_after"].is_number_unsigned()) {
+      d.retryAfter = std::chrono::seconds(p["retry_after"].get<std::uint64_t>());
+    }
+  }
+  if (d.verdict == DeliveryVerdict::Refused && doc.is_object() && doc.contains("description") &&
+      doc["description"].is_string()) {
+    d.error += " (" + doc["description"].get<std::string>().substr(0, 200) + ")";
+  }
+  return d;
 }
 
 std::string scrubSecret(std::string text, const std::string& secret) {
@@ -94,25 +109,33 @@ std::string scrubSecret(std::string text, const std::string& secret) {
   return text;
 }
 
-Expected<std::string, std::string> readTelegramToken(const std::string& file) {
+Expected<std::string, std::string> readTokenFile(const std::string& file, const std::string& who,
+                                                 bool (*allowed)(unsigned char)) {
   auto fail = [](std::string why) { return Unexpected<std::string>{std::move(why)}; };
-  if (file.empty()) return fail("Telegram token file is not configured");
+  if (file.empty()) return fail(who + " token file is not configured");
   auto text = readSmallFile(file, kMaxTokenBytes);
-  if (!text) return fail("Telegram token file " + file + ": " + text.error());
+  if (!text) return fail(who + " token file " + file + ": " + text.error());
   const auto first = text->find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return fail("Telegram token file " + file + " is empty");
+  if (first == std::string::npos) return fail(who + " token file " + file + " is empty");
   std::string token = text->substr(first, text->find_last_not_of(" \t\r\n") - first + 1);
-  // The token becomes part of the URL path: anything else could steer the request.
-  const bool plain = std::all_of(token.begin(), token.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == ':' || c == '_' || c == '-';
-  });
-  if (!plain) return fail("Telegram token file " + file + " does not hold a bot token");
+  if (!std::all_of(token.begin(), token.end(), allowed)) {
+    return fail(who + " token file " + file + " does not hold a token");
+  }
   return token;
 }
 
-TelegramCourier::TelegramCourier(Done done) : done_(std::move(done)), thread_([this] { run(); }) {}
+Expected<std::string, std::string> readTelegramToken(const std::string& file) {
+  // The token becomes part of the URL path: anything else could steer the request.
+  return readTokenFile(file, "Telegram", [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == ':' || c == '_' || c == '-';
+  });
+}
 
-TelegramCourier::~TelegramCourier() {
+PostCourier::PostCourier(Done done) : done_(std::move(done)), thread_([this] { run(); }) {
+  curlReady();
+}
+
+PostCourier::~PostCourier() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -121,7 +144,7 @@ TelegramCourier::~TelegramCourier() {
   thread_.join();
 }
 
-void TelegramCourier::send(Job job) {
+void PostCourier::send(Job job) {
   {
     std::lock_guard lock(mutex_);
     job_ = std::move(job);
@@ -129,7 +152,7 @@ void TelegramCourier::send(Job job) {
   wake_.notify_one();
 }
 
-void TelegramCourier::run() {
+void PostCourier::run() {
   for (;;) {
     std::unique_lock lock(mutex_);
     wake_.wait(lock, [this] { return stopping_.load() || job_.has_value(); });
@@ -137,12 +160,18 @@ void TelegramCourier::run() {
     Job job = std::move(*job_);
     job_.reset();
     lock.unlock();
-    done_(perform(job));
+    done_(perform(job, &stopping_));
   }
 }
 
-TelegramReply TelegramCourier::perform(const Job& job) {
-  TelegramReply reply;
+DeliveryReply PostCourier::postNow(const Job& job) {
+  curlReady();
+  std::atomic<bool> never{false};
+  return perform(job, &never);
+}
+
+DeliveryReply PostCourier::perform(const Job& job, std::atomic<bool>* stopping) {
+  DeliveryReply reply;
   CurlPtr curl(curl_easy_init());
   if (!curl) {
     reply.code = CURLE_FAILED_INIT;
@@ -151,6 +180,9 @@ TelegramReply TelegramCourier::perform(const Job& job) {
   // "Expect:" off: a stall waiting for 100-continue buys nothing for a small JSON body.
   CurlSlistPtr headers(curl_slist_append(nullptr, "Content-Type: application/json"));
   headers.reset(curl_slist_append(headers.release(), "Expect:"));
+  for (const auto& line : job.headers) {
+    headers.reset(curl_slist_append(headers.release(), line.c_str()));
+  }
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, job.url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -168,9 +200,13 @@ TelegramReply TelegramCourier::perform(const Job& job) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &stopping_);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, stopping);
   reply.code = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+  curl_off_t after = -1;
+  if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0) {
+    reply.retryAfter = std::chrono::seconds(after);
+  }
   return reply;
 }
 

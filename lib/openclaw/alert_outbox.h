@@ -1,14 +1,15 @@
-// Telegram alerts that survive crashes, restarts and network outages.
+// Alerts that survive crashes, restarts and network outages, for any channel (Telegram, a
+// webhook: see alert_channels.h).  One outbox per channel, each in its own folder.
 //
 // enqueue() writes the message as its own file in the outbox folder (atomically, named by a
 // sequence number so the order survives a restart) before it returns; delivery happens in the
-// background, oldest first, one request at a time.  A message file is deleted only after
-// Telegram answered 2xx with "ok":true, so each message is sent once as far as the outbox can
-// tell (a crash between Telegram's answer and the delete sends it again).  Failures keep the
-// message and retry: HTTP 429 after the retry_after Telegram names; 5xx, timeouts and
-// connection errors with exponential backoff; other 4xx and a missing token at the longest
-// interval, since only the operator can fix those.  The token is read from its file for each
-// request, so a rotated token is picked up; it never appears in lastError() or the log.
+// background, oldest first, one request at a time.  A message file is deleted only after the
+// channel judged the answer delivered (2xx; Telegram also wants "ok":true), so each message is
+// sent once as far as the outbox can tell (a crash between the answer and the delete sends it
+// again).  Failures keep the message and retry: HTTP 429 after the wait the receiver names
+// (Retry-After, or Telegram's retry_after); 5xx, timeouts and connection errors with
+// exponential backoff; other 4xx and a missing token at the longest interval, since only the
+// operator can fix those.  Tokens never appear in lastError() or the log.
 //
 // A dedup key seen again within the window is not sent again; the keys are persisted beside
 // the messages so a restart does not re-send a burst.  At most `maxPending` messages are kept:
@@ -18,6 +19,9 @@
 // result is posted back to the io_context, where all state lives.  Construct, call and
 // destroy the outbox on the io_context's thread; the io_context must outlive it.  Destroying
 // it aborts a request in flight (libcurl notices within about a second) and joins the thread.
+//
+// pendingAlertMessages() counts what an outbox folder holds, for readers outside the daemon
+// (agentctl status, the metrics): message files by name and type, no symlink followed.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -31,17 +35,9 @@
 #include <optional>
 #include <string>
 
-#include "openclaw/telegram_bot_api.h"
+#include "openclaw/alert_channels.h"
 
 namespace openclaw {
-
-struct TelegramSettings {
-  std::string tokenFile;  // read for each request, whitespace trimmed
-  std::string chatId;
-  std::string apiUrl = "https://api.telegram.org";
-
-  bool operator==(const TelegramSettings&) const = default;
-};
 
 // Production defaults; tests shrink them.
 struct OutboxTuning {
@@ -54,14 +50,14 @@ struct OutboxTuning {
   bool operator==(const OutboxTuning&) const = default;
 };
 
-class TelegramOutbox {
+class AlertOutbox {
  public:
   // Creates `folder` (mode 0700) when missing and starts delivering what a previous run left.
-  TelegramOutbox(boost::asio::io_context& io, std::string folder, TelegramSettings settings,
-                 OutboxTuning tuning = {});
-  ~TelegramOutbox();
-  TelegramOutbox(const TelegramOutbox&) = delete;
-  TelegramOutbox& operator=(const TelegramOutbox&) = delete;
+  AlertOutbox(boost::asio::io_context& io, std::string folder,
+              std::unique_ptr<AlertChannel> channel, OutboxTuning tuning = {});
+  ~AlertOutbox();
+  AlertOutbox(const AlertOutbox&) = delete;
+  AlertOutbox& operator=(const AlertOutbox&) = delete;
 
   // Persists the message, then delivers it in the background.  False when `dedupKey` (unless
   // empty) was enqueued within the dedup window: the message is dropped.
@@ -69,6 +65,7 @@ class TelegramOutbox {
 
   std::size_t pending() const { return queue_.size(); }
   std::size_t delivered() const { return delivered_; }
+  const std::string& channelName() const { return name_; }
   // Why the last attempt failed ("Telegram refused: HTTP 401 Unauthorized"); "" after a success.
   std::string lastError() const { return lastError_; }
   // For STATUS lines: "0 pending", "2 pending (HTTP 429, retry in 30 s)".
@@ -90,13 +87,15 @@ class TelegramOutbox {
   std::string messagePath(std::uint64_t seq) const;
 
   void pump();
-  void onReply(const TelegramReply& reply);
+  void onReply(const DeliveryReply& reply);
   void retryLater(std::chrono::milliseconds delay, std::string shortError, std::string error);
   std::chrono::milliseconds nextBackoff();
 
   boost::asio::io_context& io_;
   std::string folder_;
-  TelegramSettings settings_;
+  std::unique_ptr<AlertChannel> channel_;
+  std::string name_;   // the channel's
+  std::string label_;  // "Telegram outbox", "webhook outbox": log lines
   OutboxTuning tuning_;
   bool folderReady_ = false;
 
@@ -117,7 +116,11 @@ class TelegramOutbox {
   boost::asio::steady_timer timer_;
 
   std::shared_ptr<int> alive_;  // handlers posted back hold a weak_ptr to it
-  std::unique_ptr<TelegramCourier> courier_;
+  std::unique_ptr<PostCourier> courier_;
 };
+
+// Message files in an outbox folder: regular files named like the outbox names them.  0 when
+// the folder is missing, not a folder, or a symlink; counting stops at `limit`.
+std::size_t pendingAlertMessages(const std::string& outboxFolder, std::size_t limit = 100000);
 
 }  // namespace openclaw

@@ -1,6 +1,8 @@
-#include "openclaw/telegram_outbox.h"
+#include "openclaw/alert_outbox.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,9 +28,10 @@
 namespace openclaw {
 namespace {
 
-constexpr std::size_t kMaxTextBytes = 4000;             // Telegram refuses texts over 4096 chars
-constexpr std::size_t kMaxMessageFileBytes = 64 << 10;  // a message file holds one such text
-constexpr std::size_t kMaxDedupFileBytes = 1 << 20;     // keys expire after the window; ample
+// A message file holds one message, JSON-escaped: a webhook body of up to 48 KiB can take
+// more than that once its quotes and control bytes are escaped.
+constexpr std::size_t kMaxMessageFileBytes = 256 << 10;
+constexpr std::size_t kMaxDedupFileBytes = 1 << 20;  // keys expire after the window; ample
 constexpr const char* kDedupFile = "dedup.json";
 
 // Our own folder, yet a symlink planted there must not make us read another file.
@@ -41,9 +44,9 @@ std::string dumpJson(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string boundedText(const std::string& text) {
-  if (text.size() <= kMaxTextBytes) return text;
-  std::size_t cut = kMaxTextBytes;
+std::string boundedText(const std::string& text, std::size_t maxBytes) {
+  if (text.size() <= maxBytes) return text;
+  std::size_t cut = maxBytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return text.substr(0, cut) + " [...]";
 }
@@ -62,22 +65,20 @@ long long wallSeconds() {
 
 }  // namespace
 
-TelegramOutbox::TelegramOutbox(boost::asio::io_context& io, std::string folder,
-                               TelegramSettings settings, OutboxTuning tuning)
+AlertOutbox::AlertOutbox(boost::asio::io_context& io, std::string folder,
+                         std::unique_ptr<AlertChannel> channel, OutboxTuning tuning)
     : io_(io),
       folder_(std::move(folder)),
-      settings_(std::move(settings)),
+      channel_(std::move(channel)),
+      name_(channel_->name()),
+      label_((name_ == "telegram" ? std::string("Telegram") : name_) + " outbox"),
       tuning_(tuning),
       backoff_(tuning.firstRetry),
       timer_(io),
       alive_(std::make_shared<int>(0)) {
-  // curl_global_init is not safe to race; do it once, before any worker thread exists.
-  static std::once_flag curlReady;
-  std::call_once(curlReady, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  while (!settings_.apiUrl.empty() && settings_.apiUrl.back() == '/') settings_.apiUrl.pop_back();
   tuning_.maxPending = std::max<std::size_t>(tuning_.maxPending, 1);
-  courier_ = std::make_unique<TelegramCourier>(
-      [this, alive = std::weak_ptr<int>(alive_)](TelegramReply reply) {
+  courier_ = std::make_unique<PostCourier>(
+      [this, alive = std::weak_ptr<int>(alive_)](DeliveryReply reply) {
         boost::asio::post(io_, [this, alive, reply = std::move(reply)] {
           if (!alive.expired()) onReply(reply);
         });
@@ -88,12 +89,12 @@ TelegramOutbox::TelegramOutbox(boost::asio::io_context& io, std::string folder,
   pump();
 }
 
-TelegramOutbox::~TelegramOutbox() {
+AlertOutbox::~AlertOutbox() {
   alive_.reset();
   courier_.reset();
 }
 
-bool TelegramOutbox::enqueue(const std::string& text, const std::string& dedupKey) {
+bool AlertOutbox::enqueue(const std::string& text, const std::string& dedupKey) {
   if (!dedupKey.empty()) {
     const long long now = wallSeconds();
     const auto seen = dedup_.find(dedupKey);
@@ -105,7 +106,7 @@ bool TelegramOutbox::enqueue(const std::string& text, const std::string& dedupKe
     dedup_[dedupKey] = now;
     saveDedup(now);
   }
-  Message message{nextSeq_++, boundedText(text), false};
+  Message message{nextSeq_++, boundedText(text, channel_->maxMessageBytes()), false};
   if (folderReady_) {
     const nlohmann::json doc = {{"seq", message.seq}, {"text", message.text}};
     auto written = atomicWriteFile(messagePath(message.seq), dumpJson(doc) + "\n", 0600);
@@ -122,7 +123,7 @@ bool TelegramOutbox::enqueue(const std::string& text, const std::string& dedupKe
   return true;
 }
 
-std::string TelegramOutbox::summary() const {
+std::string AlertOutbox::summary() const {
   std::string s = std::to_string(queue_.size()) + " pending";
   if (shortError_.empty()) return s;
   s += " (" + shortError_;
@@ -134,13 +135,13 @@ std::string TelegramOutbox::summary() const {
   return s + ")";
 }
 
-std::string TelegramOutbox::messagePath(std::uint64_t seq) const {
+std::string AlertOutbox::messagePath(std::uint64_t seq) const {
   char name[40];
   std::snprintf(name, sizeof name, "msg-%020llu.json", static_cast<unsigned long long>(seq));
   return folder_ + "/" + name;
 }
 
-void TelegramOutbox::prepareFolder() {
+void AlertOutbox::prepareFolder() {
   if (::mkdir(folder_.c_str(), 0700) != 0 && errno != EEXIST) {
     lastError_ = "cannot create the outbox folder: " + std::string(std::strerror(errno));
     return;
@@ -150,7 +151,7 @@ void TelegramOutbox::prepareFolder() {
   if (!folderReady_) lastError_ = "the outbox folder is not a folder";
 }
 
-void TelegramOutbox::loadMessages() {
+void AlertOutbox::loadMessages() {
   if (!folderReady_) return;
   std::error_code ec;
   std::vector<std::pair<std::uint64_t, std::string>> found;
@@ -169,8 +170,8 @@ void TelegramOutbox::loadMessages() {
     auto doc = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
     if (!doc.is_object() || !doc.contains("text") || !doc["text"].is_string()) {
       // Set aside rather than deleted: the operator may still want to read it.
-      Log::warning("Telegram outbox: setting aside an unreadable message file",
-                   {{"OPENCLAW_EVENT", "telegram-outbox-unreadable"}, {"OPENCLAW_TARGET", path}});
+      Log::warning(label_ + ": setting aside an unreadable message file",
+                   {{"OPENCLAW_EVENT", name_ + "-outbox-unreadable"}, {"OPENCLAW_TARGET", path}});
       ::rename(path.c_str(), (path + ".unreadable").c_str());
       continue;
     }
@@ -179,7 +180,7 @@ void TelegramOutbox::loadMessages() {
   trimToBound();
 }
 
-void TelegramOutbox::loadDedup() {
+void AlertOutbox::loadDedup() {
   if (!folderReady_) return;
   auto text = readOwnFile(folder_ + "/" + kDedupFile, kMaxDedupFileBytes);
   if (!text) return;  // first run, or unreadable: starting afresh only risks one repeat
@@ -190,7 +191,7 @@ void TelegramOutbox::loadDedup() {
   }
 }
 
-void TelegramOutbox::saveDedup(long long now) {
+void AlertOutbox::saveDedup(long long now) {
   std::erase_if(dedup_, [&](const auto& kv) {
     return now - kv.second >= tuning_.dedupWindow.count() || kv.second > now;
   });
@@ -198,50 +199,48 @@ void TelegramOutbox::saveDedup(long long now) {
   nlohmann::json doc = nlohmann::json::object();
   for (const auto& [key, at] : dedup_) doc[key] = at;
   if (!atomicWriteFile(folder_ + "/" + kDedupFile, dumpJson(doc) + "\n", 0600)) {
-    Log::debug("Telegram outbox: cannot save the dedup state");
+    Log::debug(label_ + ": cannot save the dedup state");
   }
 }
 
-void TelegramOutbox::trimToBound() {
+void AlertOutbox::trimToBound() {
   while (queue_.size() > tuning_.maxPending) {
     const std::size_t oldest = inFlight_ && queue_.front().seq == inFlightSeq_ ? 1 : 0;
-    Log::warning("Telegram outbox full: dropping the oldest message",
-                 {{"OPENCLAW_EVENT", "telegram-outbox-full"},
+    Log::warning(label_ + " full: dropping the oldest message",
+                 {{"OPENCLAW_EVENT", name_ + "-outbox-full"},
                   {"OPENCLAW_TARGET", std::to_string(queue_[oldest].seq)}});
     forget(oldest);
   }
 }
 
-void TelegramOutbox::forget(std::size_t index) {
+void AlertOutbox::forget(std::size_t index) {
   if (queue_[index].onDisk) ::unlink(messagePath(queue_[index].seq).c_str());
   queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
-void TelegramOutbox::pump() {
+void AlertOutbox::pump() {
   if (inFlight_ || waiting_ || queue_.empty()) return;
-  auto token = readTelegramToken(settings_.tokenFile);
-  if (!token) {
-    retryLater(tuning_.maxRetry, "no token", token.error());
+  const Message& next = queue_.front();
+  auto job = channel_->request(next.text, tuning_.requestTimeout);
+  if (!job) {
+    retryLater(tuning_.maxRetry, "no token", job.error());
     return;
   }
-  const Message& next = queue_.front();
-  const nlohmann::json body = {{"chat_id", settings_.chatId}, {"text", next.text}};
   inFlight_ = true;
   inFlightSeq_ = next.seq;
-  sentToken_ = *token;
+  sentToken_ = channel_->secret();
   // Keeps run() going while the only work left is the request on the courier's thread.
   work_.emplace(io_.get_executor());
-  courier_->send({settings_.apiUrl + "/bot" + *token + "/sendMessage", dumpJson(body),
-                  tuning_.requestTimeout});
+  courier_->send(std::move(*job));
 }
 
-void TelegramOutbox::onReply(const TelegramReply& reply) {
+void AlertOutbox::onReply(const DeliveryReply& reply) {
   inFlight_ = false;
   work_.reset();
-  const TelegramDecision d = judgeTelegramReply(reply);
-  Log::debug("Telegram delivery attempt",
-             {{"OPENCLAW_EVENT", "telegram-send"}, {"OPENCLAW_VERDICT", toString(d.verdict)}});
-  if (d.verdict == TelegramVerdict::Delivered) {
+  const DeliveryDecision d = channel_->judge(reply);
+  Log::debug(label_ + ": delivery attempt",
+             {{"OPENCLAW_EVENT", name_ + "-send"}, {"OPENCLAW_VERDICT", toString(d.verdict)}});
+  if (d.verdict == DeliveryVerdict::Delivered) {
     const auto it = std::find_if(queue_.begin(), queue_.end(),
                                  [&](const Message& m) { return m.seq == inFlightSeq_; });
     if (it != queue_.end()) forget(static_cast<std::size_t>(it - queue_.begin()));
@@ -253,22 +252,22 @@ void TelegramOutbox::onReply(const TelegramReply& reply) {
     return;
   }
   std::chrono::milliseconds delay = tuning_.maxRetry;
-  if (d.verdict == TelegramVerdict::RateLimited && d.retryAfter) {
-    delay = *d.retryAfter;  // Telegram's own figure wins, even above maxRetry
-  } else if (d.verdict != TelegramVerdict::Refused) {
+  if (d.verdict == DeliveryVerdict::RateLimited && d.retryAfter) {
+    delay = *d.retryAfter;  // the receiver's own figure wins, even above maxRetry
+  } else if (d.verdict != DeliveryVerdict::Refused) {
     delay = nextBackoff();
   }
   retryLater(delay, d.shortError, scrubSecret(d.error, sentToken_));
 }
 
-std::chrono::milliseconds TelegramOutbox::nextBackoff() {
+std::chrono::milliseconds AlertOutbox::nextBackoff() {
   const auto delay = backoff_;
   backoff_ = std::min(backoff_ * 2, tuning_.maxRetry);
   return delay;
 }
 
-void TelegramOutbox::retryLater(std::chrono::milliseconds delay, std::string shortError,
-                                std::string error) {
+void AlertOutbox::retryLater(std::chrono::milliseconds delay, std::string shortError,
+                             std::string error) {
   lastError_ = std::move(error);
   shortError_ = std::move(shortError);
   waiting_ = true;
@@ -279,6 +278,31 @@ void TelegramOutbox::retryLater(std::chrono::milliseconds delay, std::string sho
     waiting_ = false;
     pump();
   });
+}
+
+std::size_t pendingAlertMessages(const std::string& outboxFolder, std::size_t limit) {
+  // O_NOFOLLOW on the folder itself; entries are judged by lstat-like type, never opened.
+  const int fd = ::open(outboxFolder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return 0;
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    ::close(fd);
+    return 0;
+  }
+  std::size_t count = 0;
+  // Entries scanned are bounded too: a folder stuffed with other names must not stall a reader.
+  std::size_t scanned = 0;
+  const std::size_t maxScanned = limit * 4 + 1024;
+  while (count < limit && scanned < maxScanned) {
+    const dirent* e = ::readdir(dir);
+    if (e == nullptr) break;
+    ++scanned;
+    if (!sequenceOf(e->d_name)) continue;
+    struct stat st {};
+    if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) ++count;
+  }
+  ::closedir(dir);
+  return count;
 }
 
 }  // namespace openclaw
