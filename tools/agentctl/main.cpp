@@ -6,6 +6,7 @@
 
 #include "acl_verify_command.h"
 #include "agent_table.h"
+#include "alert_test_command.h"
 #include "alerts_command.h"
 #include "disk_report_command.h"
 #include "doctor_command.h"
@@ -34,6 +35,8 @@ const char* kUsage =
     "  disk-report [--config PATH]  usage per mount and what each action could free\n"
     "  alerts [--limit N] [--json] [--agent A] [--level L] [--since 2h] [--follow]\n"
     "                            the newest alerts of every agent (20 by default)\n"
+    "  alert-test [--config-dir DIR]\n"
+    "                            send a test alert through every channel of notify.json\n"
     "  recover-jobs DIR          mark interrupted jobs failed\n"
     "  pause BOT [--for 2h] [--reason TEXT]\n"
     "                            leave a bot alone for maintenance (no repair, no revive)\n"
@@ -94,6 +97,7 @@ int main(int argc, char** argv) {
   if (command == "restore") return restoreCommand(args);
   if (command == "recover-jobs") return recoverJobsCommand(args);
   if (command == "alerts") return alertsCommand(args);
+  if (command == "alert-test") return alertTestCommand(args);
   if (command == "acl-verify") return aclVerifyCommand(args);
   if (command == "disk-report") return diskReportCommand(args);
   if (command == "doctor") return doctorCommand(args);
