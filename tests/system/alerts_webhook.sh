@@ -23,7 +23,8 @@ hook="http://127.0.0.1:$(head -n 1 /run/hook.port)"
 echo "{ \"webhook\": { \"url\": \"$hook/hc/alerts\" } }" > $notify
 # bodies: every alert the receiver got, one JSON object a line.
 bodies() { curl -sf "$hook/hc-log" | jq -c '.[] | select(.path == "/hc/alerts") | .body | fromjson'; }
-got() { bodies | jq -e --arg a "$1" --arg e "$2" 'select(.agent == $a and .event == $e)' >/dev/null; }
+# got AGENT EVENT: such a body arrived (-s: an empty log is false, not vacuously true).
+got() { bodies | jq -s -e --arg a "$1" --arg e "$2" 'any(.[]; .agent == $a and .event == $e)' >/dev/null; }
 pass "$notify: $(cat $notify)"
 
 step "flag-watcher: a revive that fails (the unit does not exist) reaches the webhook"
@@ -37,6 +38,7 @@ restart_marked $fw
 touch $flags/revive-jack.flag
 wait_until 15 "a flag-watcher revive-failed alert at the webhook" got flag-watcher revive-failed
 body=$(bodies | jq -c 'select(.agent == "flag-watcher")' | sed -n 1p)
+[ -n "$body" ] || fail "no flag-watcher body"
 for f in level agent event target message ts details text; do
   jq -e --arg f $f 'has($f)' <<<"$body" >/dev/null || fail "the body has no $f: $body"
 done
@@ -59,6 +61,10 @@ wait_until 20 "a disk-guard disk-critical alert at the webhook" got disk-guard d
 pass "body: $(bodies | jq -c 'select(.agent == "disk-guard")' | sed -n 1p | cut -c1-300)"
 
 step "the outboxes are empty once delivered"
+for a in flag-watcher disk-guard; do
+  echo "   $a: $(ls -A /var/lib/openclaw-agents/$a/webhook-outbox 2>&1 | paste -sd' ' -)"
+done
+echo "   bodies: $(bodies | wc -l); log: $(curl -sf "$hook/hc-log" | cut -c1-600)"
 empty() { [ -z "$(ls -A /var/lib/openclaw-agents/$1/webhook-outbox | grep '^msg-' || true)" ]; }
 wait_until 10 "flag-watcher's webhook outbox is empty" empty flag-watcher
 wait_until 10 "disk-guard's webhook outbox is empty" empty disk-guard
