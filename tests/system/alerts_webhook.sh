@@ -71,7 +71,7 @@ wait_until 10 "disk-guard's webhook outbox is empty" empty disk-guard
 
 step "openclaw-agentctl alert-test: delivered"
 rc=0
-out=$(openclaw-agentctl alert-test 2>&1) || rc=$?
+out=$(openclaw-agentctl alert-test 2>>/run/alert-test.err) || rc=$?
 [ "$rc" = 0 ] || fail "alert-test exited $rc: $out"
 [ "$out" = "webhook: delivered" ] || fail "alert-test said: $out"
 got agentctl alert-test || fail "no alert-test body at the receiver: $(bodies)"
@@ -83,16 +83,16 @@ step "alert-test against a receiver that is gone: exit 1, the reason, no token"
 echo "secret-hook-token" > /etc/openclaw-agents/hook.token
 echo "{ \"webhook\": { \"url\": \"http://127.0.0.1:9/none\", \"token_file\": \"/etc/openclaw-agents/hook.token\" } }" > $notify
 rc=0
-out=$(openclaw-agentctl alert-test 2>&1) || rc=$?
+out=$(openclaw-agentctl alert-test 2>>/run/alert-test.err) || rc=$?
 [ "$rc" = 1 ] || fail "alert-test exited $rc against a closed port: $out"
 grep -q '^webhook: failed: the webhook unreachable' <<<"$out" || fail "alert-test said: $out"
-! grep -q secret-hook-token <<<"$out" || fail "alert-test printed the token: $out"
+! grep -q secret-hook-token <<<"$out$(cat /run/alert-test.err)" || fail "alert-test printed the token: $out"
 pass "exit 1: $out"
 
 step "alert-test with no channel: exit 3, saying so"
 echo "{}" > $notify
 rc=0
-out=$(openclaw-agentctl alert-test 2>&1) || rc=$?
+out=$(openclaw-agentctl alert-test 2>>/run/alert-test.err) || rc=$?
 [ "$rc" = 3 ] || fail "alert-test exited $rc with no channel: $out"
 grep -q "no alert channel configured" <<<"$out" || fail "alert-test said: $out"
 pass "exit 3: $out"
