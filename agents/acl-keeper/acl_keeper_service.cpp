@@ -33,7 +33,9 @@ AclKeeperService::AclKeeperService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
       report_(ctx.io, ctx.name, ctx.stateDir),
-      timer_(ctx.io) {}
+      timer_(ctx.io) {
+  publishOutboxDepth(report_, alerter_);
+}
 
 AclKeeperService::~AclKeeperService() {
   *alive_ = false;

@@ -112,7 +112,9 @@ DiskGuardService::DiskGuardService(DaemonContext& ctx)
     : ctx_(ctx),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
       report_(ctx.io, ctx.name, ctx.stateDir),
-      timer_(ctx.io) {}
+      timer_(ctx.io) {
+  publishOutboxDepth(report_, alerter_);
+}
 
 DiskGuardService::~DiskGuardService() {
   *alive_ = false;

@@ -64,7 +64,9 @@ FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
       report_(ctx.io, ctx.name, ctx.stateDir),
       noise_(ctx.io, logSummary),
       state_(ctx.stateDir + "/state.json"),
-      bootId_(currentBootToken()) {}
+      bootId_(currentBootToken()) {
+  publishOutboxDepth(report_, alerter_);
+}
 
 FlagWatcherService::~FlagWatcherService() = default;
 

@@ -26,7 +26,9 @@ SupervisorService::SupervisorService(DaemonContext& ctx)
       state_(ctx.stateDir + "/state.json"),
       heartbeat_(
           ctx.io, [this] { return everyBotHealthy(); },
-          [this] { ctx_.notifier.status(status()); }) {}
+          [this] { ctx_.notifier.status(status()); }) {
+  publishOutboxDepth(report_, alerter_);
+}
 
 SupervisorService::~SupervisorService() = default;
 

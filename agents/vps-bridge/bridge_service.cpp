@@ -45,7 +45,9 @@ BridgeService::BridgeService(DaemonContext& ctx)
                                     handle(r, core_.parts, std::move(reply));
                                   }}),
       saveTimer_(ctx.io),
-      sweepTimer_(ctx.io) {}
+      sweepTimer_(ctx.io) {
+  publishOutboxDepth(report_, alerter_);
+}
 
 BridgeService::~BridgeService() {
   stop();

@@ -185,6 +185,7 @@ void AgentReport::arm(std::chrono::steady_clock::duration in) {
 
 void AgentReport::flush() {
   file_.writtenSec = nowSec();
+  if (gaugeSource_) gaugeSource_(metrics_);
   metrics_.set("openclaw_agent_up", {}, file_.up ? 1 : 0);
   metrics_.set("openclaw_report_time_seconds", {}, static_cast<double>(file_.writtenSec));
   file_.metrics = metrics_.persisted();

@@ -24,6 +24,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -89,6 +90,9 @@ class AgentReport {
   void succeeded(std::string_view what);
   // Writes both files now.
   void flush();
+  // Called before each write, to set gauges read from elsewhere (an outbox's depth).  What
+  // it reads must outlive the report.
+  void setGaugeSource(std::function<void(MetricSet&)> source) { gaugeSource_ = std::move(source); }
 
   const AgentAction& lastAction() const { return file_.last; }
   const std::string& reportPath() const { return reportPath_; }
@@ -103,6 +107,7 @@ class AgentReport {
   std::string promPath_;
   AgentReportFile file_;
   MetricSet metrics_;
+  std::function<void(MetricSet&)> gaugeSource_;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point timerDue_{};
   std::map<std::string, std::string> failuresLogged_;  // what -> why, logged once

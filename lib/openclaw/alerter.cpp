@@ -298,4 +298,13 @@ std::map<std::string, std::size_t> Alerter::outboxDepth() const {
   return depth;
 }
 
+void publishOutboxDepth(AgentReport& report, const Alerter& alerter) {
+  report.setGaugeSource([&alerter](MetricSet& m) {
+    m.clearGauge("openclaw_alert_outbox_depth");
+    for (const auto& [channel, depth] : alerter.outboxDepth()) {
+      m.set("openclaw_alert_outbox_depth", {{"channel", channel}}, static_cast<double>(depth));
+    }
+  });
+}
+
 }  // namespace openclaw

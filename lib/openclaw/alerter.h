@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "openclaw/agent_report.h"
 #include "openclaw/alert_outbox.h"
 #include "openclaw/alerts.h"
 #include "openclaw/notify_config.h"
@@ -163,5 +164,9 @@ class Alerter {
 std::string telegramText(const Alert& alert);
 // The webhook's JSON body for an alert sent at `unixSeconds` (see above).
 std::string webhookBody(const Alert& alert, long long unixSeconds);
+
+// Keeps openclaw_alert_outbox_depth{channel} current in `report` (set at each of its writes,
+// so at least once a minute).  `alerter` must outlive `report`.
+void publishOutboxDepth(AgentReport& report, const Alerter& alerter);
 
 }  // namespace openclaw

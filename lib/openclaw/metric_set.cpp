@@ -78,7 +78,6 @@ const std::vector<MetricInfo>& metricCatalog() {
        "When the agent last wrote this file (Unix time); stale means the agent is stuck"},
       {"openclaw_last_success_timestamp_seconds", T::Gauge,
        "When the agent last did `action` successfully (Unix time)"},
-      {"openclaw_alerts_total", T::Counter, "Alerts raised, by level"},
       {"openclaw_alert_outbox_depth", T::Gauge, "Alerts waiting for delivery, by channel"},
       {"openclaw_revives_total", T::Counter, "Revive flags acted on, by bot and result"},
       {"openclaw_flags_rejected_total", T::Counter, "Flag files refused (names, types, links)"},

@@ -68,6 +68,10 @@ echo "   bodies: $(bodies | wc -l); log: $(curl -sf "$hook/hc-log" | cut -c1-600
 empty() { [ -z "$(ls -A /var/lib/openclaw-agents/$1/webhook-outbox | grep '^msg-' || true)" ]; }
 wait_until 10 "flag-watcher's webhook outbox is empty" empty flag-watcher
 wait_until 10 "disk-guard's webhook outbox is empty" empty disk-guard
+outboxes=$( (openclaw-agentctl status --json || true) | jq -c '[.alert_outbox[] | select(.channel == "webhook")]')
+jq -e 'map(select(.agent == "flag-watcher" or .agent == "disk-guard")) | length == 2 and all(.depth == 0)' \
+  <<<"$outboxes" >/dev/null || fail "status does not show the two empty webhook outboxes: $outboxes"
+pass "openclaw-agentctl status --json: $outboxes"
 
 step "openclaw-agentctl alert-test: delivered"
 rc=0

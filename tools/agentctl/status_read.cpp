@@ -1,5 +1,7 @@
 #include "status_read.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <ctime>
 
@@ -9,6 +11,7 @@
 #include "disk_usage.h"
 #include "flag_watcher_config.h"
 #include "ledger_file.h"
+#include "openclaw/alert_outbox.h"
 #include "openclaw/durable_file.h"
 #include "repair_policy.h"
 #include "supervisor_config.h"
@@ -113,6 +116,19 @@ void addAcl(HostStatus& host, const std::string& configDir) {
   }
 }
 
+// The alerts waiting in each agent's outbox folders (only the folders that exist: a channel
+// never configured has none).
+void addOutboxes(HostStatus& host, const std::string& stateRoot) {
+  for (const auto& a : host.agents) {
+    for (const char* channel : {"telegram", "webhook"}) {
+      const std::string folder = stateRoot + "/" + a.name + "/" + channel + "-outbox";
+      struct stat st {};
+      if (::lstat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+      host.outboxes.push_back({a.name, channel, pendingAlertMessages(folder)});
+    }
+  }
+}
+
 }  // namespace
 
 HostStatus readHostStatus(ManagerConnections& managers, const std::string& configDir,
@@ -139,6 +155,7 @@ HostStatus readHostStatus(ManagerConnections& managers, const std::string& confi
   host.paused = pausesIn(kPauseDir, host.nowSec);
   addDisks(host, configDir);
   addAcl(host, configDir);
+  addOutboxes(host, stateRoot);
   return host;
 }
 
