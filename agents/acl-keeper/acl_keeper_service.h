@@ -87,7 +87,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::size_t watchCount() const;
 
   DaemonContext& ctx_;
-  Alerter alerter_;  // a tree refused, the watch budget spent, inotify unusable
+  Alerter alerter_;     // a tree refused, the watch budget spent, inotify unusable
   AgentReport report_;  // fixes, drift and the last sweep, for status and Prometheus
   AclKeeperConfig config_;
   std::unique_ptr<InotifyWatcher> inotify_;

@@ -19,8 +19,8 @@
 
 #include "captured_log.h"
 #include "disk_guard_service.h"
-#include "openclaw/agent_report.h"
 #include "disk_usage.h"
+#include "openclaw/agent_report.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
 #include "prune.h"
