@@ -42,6 +42,11 @@ Seconds RepairPolicy::backoff(std::int64_t failedRepairs) {
   return std::min(wait, kMaxBackoff);
 }
 
+std::int64_t RepairPolicy::remaining(BotLedger& ledger, Seconds now) const {
+  forgetOld(ledger, now);
+  return std::max<std::int64_t>(0, maxPerHour_ - static_cast<std::int64_t>(ledger.repairs.size()));
+}
+
 RepairVerdict RepairPolicy::decide(BotLedger& ledger, Seconds now) const {
   forgetOld(ledger, now);
   if (ledger.givenUp) return {RepairDecision::GivenUp, 0};

@@ -60,6 +60,8 @@ class RepairPolicy {
   explicit RepairPolicy(std::int64_t maxPerHour) : maxPerHour_(maxPerHour) {}
 
   RepairVerdict decide(BotLedger& ledger, Seconds now) const;
+  // Repairs the budget still allows in the coming hour (never below 0).
+  std::int64_t remaining(BotLedger& ledger, Seconds now) const;
   // The wait after `failedRepairs` failed repairs: 0, 5, 10, 20, ... 300 s.
   static Seconds backoff(std::int64_t failedRepairs);
 

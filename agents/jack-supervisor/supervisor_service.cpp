@@ -159,11 +159,9 @@ void SupervisorService::statusChanged() {
   const Seconds now = wallNow();
   auto one = [&](const BotConfig& c, bool healthy) {
     BotLedger& l = ledgers_[c.name];
-    forgetOld(l, now);
     const MetricLabels bot = {{"bot", c.name}};
-    const auto left = c.maxRestoresPerHour - static_cast<std::int64_t>(l.repairs.size());
     m.set("openclaw_restart_budget_remaining", bot,
-          static_cast<double>(std::max<std::int64_t>(left, 0)));
+          static_cast<double>(RepairPolicy(c.maxRestoresPerHour).remaining(l, now)));
     m.set("openclaw_bot_healthy", bot, healthy ? 1 : 0);
     m.set("openclaw_bot_given_up", bot, l.givenUp ? 1 : 0);
     m.set("openclaw_bot_paused", bot, pauseOf(kPauseDir, c.name, now) ? 1 : 0);

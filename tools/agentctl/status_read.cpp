@@ -69,10 +69,8 @@ void addLedgers(HostStatus& host, const std::string& configDir, const std::strin
       for (const auto& c : js->bots) {
         if (c.name != b.view.name) continue;
         supervisor::BotLedger& l = ledgers[c.name];
-        supervisor::forgetOld(l, now);
-        const auto used = static_cast<std::int64_t>(l.repairs.size());
         b.budgets.push_back({"jack-supervisor", c.maxRestoresPerHour,
-                             std::max<std::int64_t>(0, c.maxRestoresPerHour - used)});
+                             supervisor::RepairPolicy(c.maxRestoresPerHour).remaining(l, now)});
         b.givenUp = l.givenUp;
         b.givenUpWhy = l.givenUpWhy;
       }
