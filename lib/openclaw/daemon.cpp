@@ -159,7 +159,7 @@ int runDaemonErased(const DaemonSetup& setup, int argc, const char* const* argv)
 
   boost::asio::io_context io;
   Notifier notifier(io);
-  DaemonContext ctx{io, notifier, setup.name, stateDirectory(setup.name)};
+  DaemonContext ctx{io, notifier, setup.name, stateDirectory(setup.name), systemClock()};
   DaemonHooks hooks = setup.build(ctx);
   const ConfigIssues issues = hooks.loadAndApply(opts->configPath);
   if (!issues.empty()) {

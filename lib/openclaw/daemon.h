@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "openclaw/clock.h"
 #include "openclaw/config_reader.h"
 #include "openclaw/notifier.h"
 #include "openclaw/result.h"
@@ -47,6 +48,7 @@ struct DaemonContext {
   Notifier& notifier;
   std::string name;  // "flag-watcher"
   std::string stateDir;
+  Clock& clock;  // every service reads time here, so tests can move it
 };
 
 template <class Config>
