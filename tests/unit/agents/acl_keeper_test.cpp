@@ -226,7 +226,7 @@ struct KeeperOnALoop {
 
   boost::asio::io_context io;
   Notifier notifier{io};
-  DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
+  DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent", systemClock()};
   AclKeeperService service{ctx};
 };
 
@@ -397,7 +397,7 @@ TEST_F(ATree, RefusesARootWhoseParentIsASymlink) {
   openclaw::testing::CapturedLog log;
   boost::asio::io_context io;
   Notifier notifier(io);
-  DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent"};
+  DaemonContext ctx{io, notifier, "acl-keeper", "/nonexistent", systemClock()};
   AclKeeperService service(ctx);
   AclKeeperConfig config;
   config.rules.push_back(rule_);
@@ -617,7 +617,7 @@ class AService : public ATree {
 
   boost::asio::io_context io_;
   Notifier notifier_{io_};
-  DaemonContext ctx_{io_, notifier_, "acl-keeper", "/nonexistent"};
+  DaemonContext ctx_{io_, notifier_, "acl-keeper", "/nonexistent", systemClock()};
   std::unique_ptr<AclKeeperService> service_;
 };
 

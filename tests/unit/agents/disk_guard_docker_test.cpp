@@ -241,7 +241,7 @@ class ADockerPrune : public ::testing::Test {
     EXPECT_TRUE(config.ok());
     if (!config) return false;
     Notifier notifier(io_);
-    DaemonContext ctx{io_, notifier, "disk-guard", dir_};
+    DaemonContext ctx{io_, notifier, "disk-guard", dir_, systemClock()};
     DiskGuardService service(ctx);
     const auto reported = [&, before = log_.count(kActionLine)] {
       return log_.count(kActionLine) > before;

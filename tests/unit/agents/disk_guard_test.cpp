@@ -354,7 +354,7 @@ TEST(DiskGuardServiceTest, AReloadDuringACheckWaitsForIt) {
   };
 
   Notifier notifier(io);
-  DaemonContext ctx{io, notifier, "disk-guard", dir};
+  DaemonContext ctx{io, notifier, "disk-guard", dir, systemClock()};
   DiskGuardService service(ctx);
   DiskGuardConfig first;
   first.mounts.push_back({dir, 0, 0, 100});  // always over act: every step runs
@@ -404,7 +404,7 @@ TEST(DiskGuardServiceTest, TheLoopRunsWhileAPruneDoes) {
   }
   boost::asio::io_context io;
   Notifier notifier(io);
-  DaemonContext ctx{io, notifier, "disk-guard", dir};
+  DaemonContext ctx{io, notifier, "disk-guard", dir, systemClock()};
   DiskGuardService service(ctx);
   DiskGuardConfig config;
   config.mounts.push_back({dir, 0, 0, 100});  // always over act: every old file goes
@@ -480,7 +480,7 @@ TEST(DiskGuardServiceTest, RefusesAPruneRootWhoseParentIsASymlink) {
   openclaw::testing::CapturedLog log;
   boost::asio::io_context io;
   Notifier notifier(io);
-  DaemonContext ctx{io, notifier, "disk-guard", dir};
+  DaemonContext ctx{io, notifier, "disk-guard", dir, systemClock()};
   DiskGuardService service(ctx);
   DiskGuardConfig config;
   config.mounts.push_back({dir, 0, 0, 100});  // always over act: every check prunes
