@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "openclaw/bot_restarts.h"
 #include "openclaw/config_reader.h"
 #include "openclaw/notify_config.h"
 #include "openclaw/systemd_scope.h"
@@ -39,5 +40,11 @@ Expected<FlagWatcherConfig, ConfigIssues> parseFlagWatcherConfig(const nlohmann:
 Expected<FlagWatcherConfig, ConfigIssues> loadFlagWatcherConfig(const std::string& path);
 
 std::string describe(const FlagWatcherConfig& config);
+
+// The target's key in the restart ledger it shares with jack-supervisor (bot_restarts.h).
+inline std::string restartKey(const FlagTarget& target) {
+  return target.unit.empty() ? BotRestarts::containerKey(target.container)
+                             : BotRestarts::unitKey(target.scope, target.unit);
+}
 
 }  // namespace openclaw::flagwatcher

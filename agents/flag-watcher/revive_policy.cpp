@@ -4,10 +4,6 @@
 #include "openclaw/config_reader.h"
 
 namespace openclaw::flagwatcher {
-namespace {
-constexpr Seconds kHour = 3600;
-}  // namespace
-
 std::string_view toString(ReviveDecision d) {
   switch (d) {
     case ReviveDecision::RestartNow:
@@ -48,18 +44,18 @@ ResumeDecision decideResume(const TargetLedger& ledger, const std::string& curre
 }
 
 void forgetOld(TargetLedger& ledger, Seconds now) {
-  while (!ledger.restarts.empty() && ledger.restarts.front() <= now - kHour) {
-    ledger.restarts.pop_front();
-  }
+  RestartBudget::forgetOld(ledger.restarts, now);
 }
 
-std::int64_t RevivePolicy::remaining(TargetLedger& ledger, Seconds now) const {
+std::int64_t RevivePolicy::remaining(TargetLedger& ledger, Seconds now,
+                                     const std::deque<Seconds>& others) const {
   forgetOld(ledger, now);
-  const auto used = static_cast<std::int64_t>(ledger.restarts.size());
-  return used >= maxPerHour_ ? 0 : maxPerHour_ - used;
+  auto all = RestartBudget::merged(ledger.restarts, others);
+  return budget_.remaining(all, now);
 }
 
-ReviveDecision RevivePolicy::decide(TargetLedger& ledger, Seconds now) const {
+ReviveDecision RevivePolicy::decide(TargetLedger& ledger, Seconds now,
+                                    const std::deque<Seconds>& others) const {
   if (ledger.inFlightSince) return ReviveDecision::CoalescedInFlight;
   forgetOld(ledger, now);
   // A clock that stepped back must not make the last restart look like the future.
@@ -67,7 +63,7 @@ ReviveDecision RevivePolicy::decide(TargetLedger& ledger, Seconds now) const {
       now - ledger.restarts.back() < minInterval_) {
     return ReviveDecision::CoalescedRecent;
   }
-  if (remaining(ledger, now) == 0) return ReviveDecision::RefusedBudget;
+  if (remaining(ledger, now, others) == 0) return ReviveDecision::RefusedBudget;
   return ReviveDecision::RestartNow;
 }
 

@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "openclaw/restart_budget.h"
+
 namespace openclaw::flagwatcher {
 
 using Seconds = std::int64_t;  // Unix time
@@ -49,15 +51,19 @@ std::string_view toString(ReviveDecision d);
 class RevivePolicy {
  public:
   RevivePolicy(Seconds minInterval, std::int64_t maxPerHour)
-      : minInterval_(minInterval), maxPerHour_(maxPerHour) {}
+      : minInterval_(minInterval), budget_(maxPerHour) {}
 
-  ReviveDecision decide(TargetLedger& ledger, Seconds now) const;
+  // `others`: the target's restarts by other agents in the last hour (BotRestarts): every
+  // restart of a bot counts against one budget, whoever issued it.
+  ReviveDecision decide(TargetLedger& ledger, Seconds now,
+                        const std::deque<Seconds>& others = {}) const;
   // Restarts the budget still allows in the coming hour.
-  std::int64_t remaining(TargetLedger& ledger, Seconds now) const;
+  std::int64_t remaining(TargetLedger& ledger, Seconds now,
+                         const std::deque<Seconds>& others = {}) const;
 
  private:
   Seconds minInterval_;
-  std::int64_t maxPerHour_;
+  RestartBudget budget_;
 };
 
 // What a unit restart interrupted by a crash of the daemon comes to, decided once the unit

@@ -12,6 +12,7 @@
 #include "openclaw/agent_report.h"
 #include "openclaw/alerter.h"
 #include "openclaw/bot_pause.h"
+#include "openclaw/bot_restarts.h"
 #include "openclaw/log.h"
 #include "openclaw/systemd_manager.h"
 #include "openclaw/systemd_scope.h"
@@ -35,7 +36,41 @@ struct BotEnv {
   std::function<void(const std::string& why)> gaveUp;
   // The bot's pause in effect now (`openclaw-agentctl pause`), if any.
   std::function<std::optional<BotPause>(const std::string& bot)> paused;
+  // Each bot's one restart owner and shared budget, with flag-watcher (bot_restarts.h).
+  BotRestarts& restarts;
 };
+
+// A repair's first step: own the bot's restarts (or learn who does), mark the repair in
+// flight and count it (when `counted`) in the ledger, durably, before anything is changed,
+// then in the bot's shared ledger.
+inline Expected<RestartClaim, RestartOwner> beginRepair(BotEnv& env, const std::string& key,
+                                                        const std::string& bot,
+                                                        const std::string& why, bool counted,
+                                                        BotLedger& ledger) {
+  const Seconds now = static_cast<Seconds>(std::time(nullptr));
+  auto claim = env.restarts.claim(key, "repairing " + bot + ": " + why, now);
+  if (!claim) return claim;
+  RestartBudget::markInFlight(ledger.inFlightSince, ledger.repairs, now, counted);
+  env.persist();  // durable before anything is changed: never lost, never charged twice
+  if (!counted) return claim;
+  if (auto shared = env.restarts.count(*claim, now); !shared) {
+    Log::warning("cannot count the repair of " + bot +
+                     " in the shared restart ledger: " + shared.error().message(),
+                 {{"OPENCLAW_EVENT", "restart-ledger-failed"}, {"OPENCLAW_TARGET", bot}});
+  }
+  return claim;
+}
+
+// Says once per owner that `bot`'s repair waits while another agent restarts it.
+inline void noticeOwner(std::string& noticed, const std::string& bot, const RestartOwner& owner,
+                        const std::string& why) {
+  const std::string said = owner.describe();
+  if (noticed == said) return;
+  noticed = said;
+  Log::notice("not repairing " + bot + " now: its restart is owned by " + said +
+                  "; looked at again when that ends (trouble: " + why + ")",
+              {{"OPENCLAW_EVENT", "repair-deferred"}, {"OPENCLAW_TARGET", bot}});
+}
 
 // Says once per pause that `bot` is left alone although `why`; `noticed` remembers it.
 inline void noticePaused(bool& noticed, const std::string& bot, const BotPause& pause,

@@ -113,7 +113,8 @@ void ContainerBot::onHealth(const std::string& health) {
     resumeRepair_ = false;
     return restart("a restart interrupted by a supervisor restart; still unhealthy", false);
   }
-  const RepairVerdict v = policy_.decide(l, wallNow());
+  const Seconds now = wallNow();
+  const RepairVerdict v = policy_.decide(l, now, env_.restarts.byOthers(restartKey_, now));
   if (v.decision == RepairDecision::RepairNow) return restart("Docker reports it unhealthy", true);
   if (v.decision == RepairDecision::RefusedBudget) {
     giveUp("the budget of " + std::to_string(config_.maxRestoresPerHour) +
@@ -122,13 +123,18 @@ void ContainerBot::onHealth(const std::string& health) {
 }
 
 void ContainerBot::restart(const std::string& why, bool counted) {
+  auto claim = beginRepair(env_, restartKey_, config_.name, why, counted, ledger());
+  if (!claim) {
+    // flag-watcher is restarting it: the next inspect looks again.
+    noticeOwner(ownerNoticed_, config_.name, claim.error(), why);
+    lastAction_ = "waiting for " + claim.error().describe();
+    return;
+  }
+  claim_ = std::move(*claim);
+  ownerNoticed_.clear();
   repairing_ = true;
   repairStarted_ = Clock::now();
   repairWhy_ = why;
-  BotLedger& l = ledger();
-  l.inFlightSince = wallNow();
-  if (counted) l.repairs.push_back(*l.inFlightSince);
-  env_.persist();
   Log::notice("restarting container " + config_.container + " of " + config_.name + ": " + why,
               {{"OPENCLAW_EVENT", "repair"}, {"OPENCLAW_TARGET", config_.name}});
   DockerEngine(env_.io, env_.dockerSocket)
@@ -165,6 +171,7 @@ void ContainerBot::finishRepair(bool ok, const std::string& detail) {
   l.inFlightSince.reset();
   if (!ok) l.failedRepairs++;
   env_.persist();
+  claim_ = RestartClaim();
   lastAction_ = (ok ? "restarted, healthy in " + std::to_string(took) + " ms"
                     : "restart did not heal it: " + detail);
   reportRepair(env_, config_.name, ok,
@@ -201,6 +208,7 @@ void ContainerBot::giveUp(const std::string& why) {
   l.givenUp = true;
   l.givenUpWhy = why;
   env_.persist();
+  claim_ = RestartClaim();
   lastAction_ = "gave up: " + why;
   env_.alerter.raise(
       {"critical",

@@ -57,6 +57,9 @@ class ContainerBot {
   bool pauseNoticed_ = false;  // "left alone, paused" said for the current pause
   Clock::time_point repairStarted_{};
   std::string repairWhy_;
+  std::string restartKey_ = restartKey(config_);
+  RestartClaim claim_;  // the bot's restart ownership while a restart runs
+  std::string ownerNoticed_;
   std::string lastAction_ = "nothing yet";
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

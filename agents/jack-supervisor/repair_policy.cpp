@@ -5,7 +5,6 @@
 namespace openclaw::supervisor {
 namespace {
 
-constexpr Seconds kHour = 3600;
 // The first wait after a failed repair: long enough for a gateway to bind its port.
 constexpr Seconds kFirstBackoff = 5;
 // Five minutes is the seeds' cron period: never slower than what it replaces.
@@ -30,9 +29,7 @@ std::string_view toString(RepairDecision d) {
 }
 
 void forgetOld(BotLedger& ledger, Seconds now) {
-  while (!ledger.repairs.empty() && ledger.repairs.front() <= now - kHour) {
-    ledger.repairs.pop_front();
-  }
+  RestartBudget::forgetOld(ledger.repairs, now);
 }
 
 Seconds RepairPolicy::backoff(std::int64_t failedRepairs) {
@@ -42,18 +39,21 @@ Seconds RepairPolicy::backoff(std::int64_t failedRepairs) {
   return std::min(wait, kMaxBackoff);
 }
 
-std::int64_t RepairPolicy::remaining(BotLedger& ledger, Seconds now) const {
+std::int64_t RepairPolicy::remaining(BotLedger& ledger, Seconds now,
+                                     const std::deque<Seconds>& others) const {
   forgetOld(ledger, now);
-  return std::max<std::int64_t>(0, maxPerHour_ - static_cast<std::int64_t>(ledger.repairs.size()));
+  auto all = RestartBudget::merged(ledger.repairs, others);
+  return budget_.remaining(all, now);
 }
 
-RepairVerdict RepairPolicy::decide(BotLedger& ledger, Seconds now) const {
+RepairVerdict RepairPolicy::decide(BotLedger& ledger, Seconds now,
+                                   const std::deque<Seconds>& others) const {
   forgetOld(ledger, now);
   if (ledger.givenUp) return {RepairDecision::GivenUp, 0};
   if (ledger.inFlightSince) return {RepairDecision::InFlight, 0};
-  if (static_cast<std::int64_t>(ledger.repairs.size()) >= maxPerHour_) {
-    return {RepairDecision::RefusedBudget,
-            ledger.repairs.empty() ? now : ledger.repairs.front() + kHour};
+  auto all = RestartBudget::merged(ledger.repairs, others);
+  if (budget_.exhausted(all, now)) {
+    return {RepairDecision::RefusedBudget, budget_.refillsAt(all, now)};
   }
   if (!ledger.repairs.empty()) {
     const Seconds notBefore = ledger.repairs.back() + backoff(ledger.failedRepairs);
@@ -65,7 +65,7 @@ RepairVerdict RepairPolicy::decide(BotLedger& ledger, Seconds now) const {
 nlohmann::json toJson(const std::map<std::string, BotLedger>& ledgers) {
   nlohmann::json bots = nlohmann::json::object();
   for (const auto& [name, l] : ledgers) {
-    nlohmann::json j = {{"repairs", l.repairs},
+    nlohmann::json j = {{"repairs", RestartBudget::toJson(l.repairs)},
                         {"failed_repairs", l.failedRepairs},
                         {"given_up", l.givenUp},
                         {"given_up_why", l.givenUpWhy}};
@@ -107,12 +107,7 @@ std::map<std::string, BotLedger> ledgersFromJson(const nlohmann::json& doc) {
     if (!j.is_object()) continue;
     BotLedger l;
     // A hand-edited or truncated field loses only itself, never the whole ledger.
-    if (auto r = j.find("repairs"); r != j.end() && r->is_array()) {
-      for (const auto& t : *r) {
-        if (t.is_number_integer()) l.repairs.push_back(t.get<Seconds>());
-      }
-      std::sort(l.repairs.begin(), l.repairs.end());
-    }
+    if (auto r = j.find("repairs"); r != j.end()) l.repairs = RestartBudget::fromJson(*r);
     if (auto f = j.find("failed_repairs"); f != j.end() && f->is_number_integer()) {
       l.failedRepairs = f->get<std::int64_t>();
     }

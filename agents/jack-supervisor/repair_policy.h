@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "openclaw/restart_budget.h"
+
 namespace openclaw::supervisor {
 
 using Seconds = std::int64_t;  // Unix time
@@ -57,16 +59,20 @@ struct RepairVerdict {
 
 class RepairPolicy {
  public:
-  explicit RepairPolicy(std::int64_t maxPerHour) : maxPerHour_(maxPerHour) {}
+  explicit RepairPolicy(std::int64_t maxPerHour) : budget_(maxPerHour) {}
 
-  RepairVerdict decide(BotLedger& ledger, Seconds now) const;
+  // `others`: the bot's restarts by other agents in the last hour (BotRestarts): every
+  // restart of the bot counts against one budget, whoever issued it.
+  RepairVerdict decide(BotLedger& ledger, Seconds now,
+                       const std::deque<Seconds>& others = {}) const;
   // Repairs the budget still allows in the coming hour (never below 0).
-  std::int64_t remaining(BotLedger& ledger, Seconds now) const;
+  std::int64_t remaining(BotLedger& ledger, Seconds now,
+                         const std::deque<Seconds>& others = {}) const;
   // The wait after `failedRepairs` failed repairs: 0, 5, 10, 20, ... 300 s.
   static Seconds backoff(std::int64_t failedRepairs);
 
  private:
-  std::int64_t maxPerHour_;
+  RestartBudget budget_;
 };
 
 // Drops repairs older than an hour.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "openclaw/bot_restarts.h"
 #include "openclaw/config_reader.h"
 #include "openclaw/notify_config.h"
 #include "openclaw/systemd_scope.h"
@@ -61,5 +62,11 @@ Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::j
 Expected<SupervisorConfig, ConfigIssues> loadSupervisorConfig(const std::string& path);
 
 std::string describe(const SupervisorConfig& config);
+
+// The bot's key in the restart ledger it shares with flag-watcher (bot_restarts.h).
+inline std::string restartKey(const BotConfig& bot) {
+  return bot.unit.empty() ? BotRestarts::containerKey(bot.container)
+                          : BotRestarts::unitKey(bot.scope, bot.unit);
+}
 
 }  // namespace openclaw::supervisor

@@ -84,7 +84,7 @@ void SupervisorService::startOnce() {
       alerter_, report_, ctx_.stateDir, config_.dockerSocket,
       [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; }, [this] { persist(); },
       [this] { statusChanged(); }, [this](const std::string& why) { heartbeat_.fail(why); },
-      [](const std::string& bot) { return pauseOf(kPauseDir, bot, wallNow()); }});
+      [](const std::string& bot) { return pauseOf(kPauseDir, bot, wallNow()); }, restarts_});
 }
 
 void SupervisorService::watchConfigFolders() {
@@ -161,7 +161,8 @@ void SupervisorService::statusChanged() {
     BotLedger& l = ledgers_[c.name];
     const MetricLabels bot = {{"bot", c.name}};
     m.set("openclaw_restart_budget_remaining", bot,
-          static_cast<double>(RepairPolicy(c.maxRestoresPerHour).remaining(l, now)));
+          static_cast<double>(RepairPolicy(c.maxRestoresPerHour)
+                                  .remaining(l, now, restarts_.byOthers(restartKey(c), now))));
     m.set("openclaw_bot_healthy", bot, healthy ? 1 : 0);
     m.set("openclaw_bot_given_up", bot, l.givenUp ? 1 : 0);
     m.set("openclaw_bot_paused", bot, pauseOf(kPauseDir, c.name, now) ? 1 : 0);

@@ -171,7 +171,8 @@ void UnitBot::trouble(const std::string& why) {
                                              : wallNow() + kPausedRecheck.count());
   }
   pauseNoticed_ = false;
-  const RepairVerdict v = policy_.decide(ledger(), wallNow());
+  const Seconds now = wallNow();
+  const RepairVerdict v = policy_.decide(ledger(), now, env_.restarts.byOthers(restartKey_, now));
   switch (v.decision) {
     case RepairDecision::RepairNow:
       return repair(why, /*counted=*/true);

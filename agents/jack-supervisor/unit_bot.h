@@ -122,6 +122,11 @@ class UnitBot {
   std::string installedFrom_;   // the candidate the last repair restored ("" if none)
   std::string installed_;       // and its content
   RefusalNotice folderNotice_;  // the live config's folder, when a component is refused
+  // The bot's restart ownership while a repair runs (bot_restarts.h), its key, and the owner
+  // last said to be restarting it instead.
+  std::string restartKey_ = restartKey(config_);
+  RestartClaim claim_;
+  std::string ownerNoticed_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -14,6 +14,8 @@ using std::chrono::seconds;
 // While a repair waits for the bot to come up, the probe runs this often: recovery time is
 // the figure that matters, and the probe is cheap.
 constexpr milliseconds kRecoveryProbeEvery{200};
+// While another agent restarts the bot: a revive takes a second or two.
+constexpr seconds kOwnerRecheck{1};
 
 long long msSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t).count();
@@ -22,15 +24,22 @@ long long msSince(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 void UnitBot::repair(const std::string& why, bool counted) {
+  auto claim = beginRepair(env_, restartKey_, config_.name, why, counted, ledger());
+  if (!claim) {
+    // Another agent (flag-watcher's revive) is restarting the bot: that restart is this
+    // repair's first step; whether the bot needs more is looked at once it ends.
+    noticeOwner(ownerNoticed_, config_.name, claim.error(), why);
+    lastAction_ = "waiting at " + clockTime() + " for " + claim.error().describe();
+    env_.statusChanged();
+    return recheckLater(wallNow() + kOwnerRecheck.count());
+  }
+  claim_ = std::move(*claim);
+  ownerNoticed_.clear();
   phase_ = Phase::Repairing;
   crashLoopWarned_ = false;
   repairStarted_ = Clock::now();
   repairWhy_ = why;
-  BotLedger& l = ledger();
-  l.inFlightSince = wallNow();
-  if (counted) l.repairs.push_back(*l.inFlightSince);
-  l.healthySince.reset();
-  env_.persist();  // durable before anything is changed: never lost, never charged twice
+  ledger().healthySince.reset();
   Log::notice("repairing " + config_.name + ": " + why,
               {{"OPENCLAW_EVENT", "repair"}, {"OPENCLAW_TARGET", config_.name}});
   installedFrom_.clear();
@@ -141,6 +150,7 @@ void UnitBot::recovered(const std::string& what) {
   BotLedger& l = ledger();
   l.inFlightSince.reset();
   env_.persist();
+  claim_ = RestartClaim();
   phase_ = Phase::Watching;
   probeFailures_ = 0;
   markHealthy();
@@ -165,6 +175,7 @@ void UnitBot::repairFailed(const std::string& why) {
   l.inFlightSince.reset();
   l.failedRepairs++;
   env_.persist();
+  claim_ = RestartClaim();
   phase_ = Phase::Watching;
   lastAction_ = "repair failed at " + clockTime() + ": " + why;
   reportRepair(env_, config_.name, false, "the repair failed: " + why);
@@ -182,6 +193,7 @@ void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUn
   l.givenUp = true;
   l.givenUpWhy = why;
   env_.persist();
+  claim_ = RestartClaim();
   phase_ = Phase::GivenUp;
   lastAction_ = "gave up at " + clockTime() + ": " + why;
   details["unit"] = config_.unit;

@@ -173,6 +173,14 @@ std::deque<WallSeconds> BotRestarts::lastHour(const std::string& key, WallSecond
   return out;
 }
 
+std::deque<WallSeconds> BotRestarts::byOthers(const std::string& key, WallSeconds now) const {
+  std::deque<WallSeconds> out;
+  for (const auto& r : records(key, now)) {
+    if (r.by != agent_) out.push_back(r.at);
+  }
+  return out;
+}
+
 Result<Ok> BotRestarts::count(const RestartClaim& claim, WallSeconds now) {
   if (!claim.held()) return Ok{};  // acting alone: the agent's own ledger counts it
   auto kept = records(claim.key(), now);

@@ -79,6 +79,9 @@ class BotRestarts {
   // The bot's restarts in the hour before `now`, by every agent, oldest first.
   std::deque<RestartRecord> records(const std::string& key, WallSeconds now) const;
   std::deque<WallSeconds> lastHour(const std::string& key, WallSeconds now) const;
+  // The same, without this agent's own (which its own ledger counts): what RestartBudget
+  // merges with them.
+  std::deque<WallSeconds> byOthers(const std::string& key, WallSeconds now) const;
   // Counts one restart of the claimed bot, durably.
   Result<Ok> count(const RestartClaim& claim, WallSeconds now);
 

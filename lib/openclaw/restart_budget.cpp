@@ -1,6 +1,7 @@
 #include "openclaw/restart_budget.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace openclaw {
 
@@ -28,6 +29,20 @@ WallSeconds RestartBudget::refillsAt(std::deque<WallSeconds>& restarts, WallSeco
   const auto oldestCounting =
       restarts[static_cast<std::size_t>(std::max<std::int64_t>(used - allowed, 0))];
   return std::max(now, oldestCounting + kWindow);
+}
+
+std::deque<WallSeconds> RestartBudget::merged(const std::deque<WallSeconds>& a,
+                                              const std::deque<WallSeconds>& b) {
+  std::deque<WallSeconds> out;
+  std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  while (out.size() > kMaxKept) out.pop_front();
+  return out;
+}
+
+void RestartBudget::markInFlight(std::optional<WallSeconds>& inFlightSince,
+                                 std::deque<WallSeconds>& restarts, WallSeconds now, bool counted) {
+  inFlightSince = now;
+  if (counted) count(restarts, now);
 }
 
 nlohmann::json RestartBudget::toJson(const std::deque<WallSeconds>& restarts) {

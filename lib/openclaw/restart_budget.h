@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace openclaw {
 
@@ -36,6 +37,15 @@ class RestartBudget {
   static void forgetOld(std::deque<WallSeconds>& restarts, WallSeconds now);
   // Counts a restart issued at `now` (kept sorted: a clock stepped back inserts in place).
   static void count(std::deque<WallSeconds>& restarts, WallSeconds now);
+
+  // Two lists of restarts as one, sorted (an agent's own and the others' of one bot).
+  static std::deque<WallSeconds> merged(const std::deque<WallSeconds>& a,
+                                        const std::deque<WallSeconds>& b);
+  // The step every restarter takes before it acts: the restart is in flight since `now`
+  // and, when `counted` (not a resumed one), counted.  The caller persists next, before
+  // acting, so that a kill -9 neither loses the restart nor counts it twice.
+  static void markInFlight(std::optional<WallSeconds>& inFlightSince,
+                           std::deque<WallSeconds>& restarts, WallSeconds now, bool counted);
 
   // A JSON array of integers; reading keeps only integers, sorted, at most kMaxKept newest:
   // a hand-edited or truncated list loses its bad entries, never the whole ledger.

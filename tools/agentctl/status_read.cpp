@@ -12,6 +12,7 @@
 #include "flag_watcher_config.h"
 #include "ledger_file.h"
 #include "openclaw/alert_outbox.h"
+#include "openclaw/bot_restarts.h"
 #include "openclaw/durable_file.h"
 #include "repair_policy.h"
 #include "supervisor_config.h"
@@ -69,8 +70,10 @@ void addLedgers(HostStatus& host, const std::string& configDir, const std::strin
       for (const auto& c : js->bots) {
         if (c.name != b.view.name) continue;
         supervisor::BotLedger& l = ledgers[c.name];
-        b.budgets.push_back({"jack-supervisor", c.maxRestoresPerHour,
-                             supervisor::RepairPolicy(c.maxRestoresPerHour).remaining(l, now)});
+        const auto others = BotRestarts("jack-supervisor").byOthers(supervisor::restartKey(c), now);
+        b.budgets.push_back(
+            {"jack-supervisor", c.maxRestoresPerHour,
+             supervisor::RepairPolicy(c.maxRestoresPerHour).remaining(l, now, others)});
         b.givenUp = l.givenUp;
         b.givenUpWhy = l.givenUpWhy;
       }
@@ -80,9 +83,12 @@ void addLedgers(HostStatus& host, const std::string& configDir, const std::strin
     auto ledgers = flagwatcher::ledgersFromJson(ledgerDoc("flag-watcher"));
     const flagwatcher::RevivePolicy policy(fw->minIntervalSec, fw->maxPerHour);
     for (auto& b : host.bots) {
-      if (!fw->targets.contains(b.view.name)) continue;
+      const auto target = fw->targets.find(b.view.name);
+      if (target == fw->targets.end()) continue;
+      const auto others =
+          BotRestarts("flag-watcher").byOthers(flagwatcher::restartKey(target->second), now);
       b.budgets.push_back(
-          {"flag-watcher", fw->maxPerHour, policy.remaining(ledgers[b.view.name], now)});
+          {"flag-watcher", fw->maxPerHour, policy.remaining(ledgers[b.view.name], now, others)});
     }
   }
 }

@@ -47,12 +47,14 @@ class UnitBotTest : public ::testing::Test {
     config_.graceSec = 1;
     fake_.states[kUnit] = unitIn("active", "running", 100);
     alerter_ = std::make_unique<Alerter>(io_, "jack-supervisor", dir_, dir_ + "/alerts.jsonl");
+    restarts_ = std::make_unique<BotRestarts>(
+        "jack-supervisor", BotRestarts::Folders{dir_ + "/run-restarts", dir_ + "/restarts"});
     report_ = std::make_unique<AgentReport>(io_, "jack-supervisor", dir_, dir_ + "/no-collector");
     env_ = std::make_unique<BotEnv>(BotEnv{
         io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_, *report_,
         dir_, "", [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
         [this] { ++persisted_; }, [] {}, [this](const std::string& why) { gaveUp_.push_back(why); },
-        [this](const std::string&) { return pause_; }});
+        [this](const std::string&) { return pause_; }, *restarts_});
   }
   void TearDown() override {
     bot_.reset();
@@ -95,6 +97,7 @@ class UnitBotTest : public ::testing::Test {
   std::optional<BotPause> pause_;    // what BotEnv::paused answers
   std::unique_ptr<Alerter> alerter_;
   std::unique_ptr<AgentReport> report_;
+  std::unique_ptr<BotRestarts> restarts_;
   std::unique_ptr<BotEnv> env_;
   std::unique_ptr<UnitBot> bot_;
 };
@@ -220,6 +223,54 @@ TEST_F(UnitBotTest, TheHourlyBudgetIsHeldAcrossARestartOfTheSupervisor) {
   EXPECT_EQ(read(live_), kBroken) << "no third restore within the hour";
   EXPECT_TRUE(ledger().givenUp);
   EXPECT_EQ(alerts("critical").size(), 1u);
+}
+
+TEST_F(UnitBotTest, RevivesByFlagWatcherSpendTheSameBudget) {
+  write(live_, kBroken);
+  write(live_ + ".bak", kValid);
+  // flag-watcher restarted the bot twice in the last hour: with a budget of two, the
+  // supervisor may not restart it a third time.
+  BotRestarts watcher("flag-watcher", {dir_ + "/run-restarts", dir_ + "/restarts"});
+  const std::string key = BotRestarts::unitKey(ManagerScope{}, kUnit);
+  for (const Seconds ago : {300, 200}) {
+    auto claim = watcher.claim(key, "revive by flag", wallNow() - ago);
+    ASSERT_TRUE(claim.ok());
+    ASSERT_TRUE(watcher.count(*claim, wallNow() - ago).ok());
+  }
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(count("RestartUnit"), 0);
+  EXPECT_EQ(read(live_), kBroken);
+  EXPECT_TRUE(ledger().givenUp);
+  EXPECT_TRUE(ledger().repairs.empty()) << "its own ledger holds only its own repairs";
+}
+
+TEST_F(UnitBotTest, ARepairWaitsWhileFlagWatcherRestartsTheBotAndCountsOnceItRuns) {
+  write(live_, kBroken);
+  write(live_ + ".bak", kValid);
+  BotRestarts watcher("flag-watcher", {dir_ + "/run-restarts", dir_ + "/restarts"});
+  const std::string key = BotRestarts::unitKey(ManagerScope{}, kUnit);
+  auto revive = watcher.claim(key, "revive by flag", wallNow());
+  ASSERT_TRUE(revive.ok());
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  EXPECT_EQ(count("RestartUnit"), 0) << "one restart owner at a time";
+  EXPECT_EQ(read(live_), kBroken);
+  EXPECT_TRUE(ledger().repairs.empty()) << "a repair that did not run is not counted";
+  EXPECT_NE(bot_->status().find("waiting"), std::string::npos) << bot_->status();
+  // The revive ends without healing the bot: the supervisor's recheck repairs it.
+  revive = RestartClaim();
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return count("RestartUnit") == 1; }, std::chrono::seconds(5)));
+  EXPECT_EQ(read(live_), kValid);
+  EXPECT_EQ(ledger().repairs.size(), 1u);
+  const auto shared = watcher.records(key, wallNow());
+  ASSERT_EQ(shared.size(), 1u);
+  EXPECT_EQ(shared[0].by, "jack-supervisor");
+  // And while the supervisor repairs, flag-watcher cannot take the bot.
+  auto during = watcher.claim(key, "revive by flag", wallNow());
+  ASSERT_FALSE(during.ok());
+  EXPECT_EQ(during.error().agent, "jack-supervisor");
 }
 
 TEST_F(UnitBotTest, AFailedRestartJobCountsAsAFailedRepairAndBacksOff) {
