@@ -251,7 +251,8 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   }
   TargetLedger& ledger = ledgers_[target];
   const Seconds now = nowSeconds();
-  const ReviveDecision decision = policy_->decide(ledger, now);
+  const ReviveDecision decision =
+      policy_->decide(ledger, now, restarts_.byOthers(restartKeyOf(target), now));
   if (decision != ReviveDecision::RestartNow) {
     (void)removeEntry(folder.fd.get(), *entry);
     const bool refused = decision == ReviveDecision::RefusedBudget;
@@ -285,6 +286,22 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
                 {"OPENCLAW_FLAG_UID", uid}});
     return;
   }
+  // One restart owner per bot: while jack-supervisor repairs it, the repair is the restart
+  // the flag asks for.
+  if (const auto owner = claimRestart(target, "revive of " + target + " by flag", now)) {
+    (void)removeEntry(folder.fd.get(), *entry);
+    countRevive(target, "absorbed");
+    lastAction_ = "absorbed a flag for " + target + " into " + owner->describe();
+    setStatus();
+    if (!noise_.admit({"revive-absorbed", folder.path, target, "absorbed", LOG_NOTICE})) return;
+    Log::notice("revive of " + target + " requested by uid " + uid + " in " + folder.path +
+                    " absorbed by " + owner->describe() + ": one restart owner per bot",
+                {{"OPENCLAW_EVENT", "revive-absorbed"},
+                 {"OPENCLAW_TARGET", target},
+                 {"OPENCLAW_FOLDER", folder.path},
+                 {"OPENCLAW_FLAG_UID", uid}});
+    return;
+  }
   seenAt_[target] = Clock::now();
   ledger.requester.folder = folder.path;
   ledger.requester.uid = entry->owner;
@@ -293,6 +310,32 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   // the flag (or the ledger entry) to be found at start-up.
   (void)removeEntry(folder.fd.get(), *entry);
   sendRestart(target);
+  // The shared ledger is the other agents' view of the budget: written once the restart is
+  // on its way, off the flag's path; a kill -9 in between costs one uncounted restart.
+  countShared(target, now);
+}
+
+std::string FlagWatcherService::restartKeyOf(const std::string& target) const {
+  const auto it = config_.targets.find(target);
+  return it == config_.targets.end() ? std::string() : restartKey(it->second);
+}
+
+std::optional<RestartOwner> FlagWatcherService::claimRestart(const std::string& target,
+                                                             const std::string& what, Seconds now) {
+  auto claim = restarts_.claim(restartKeyOf(target), what, now);
+  if (!claim) return claim.error();
+  claims_[target] = std::move(*claim);
+  return std::nullopt;
+}
+
+void FlagWatcherService::countShared(const std::string& target, Seconds now) {
+  const auto claim = claims_.find(target);
+  if (claim == claims_.end()) return;
+  if (auto r = restarts_.count(claim->second, now); !r) {
+    Log::warning("cannot count the revive of " + target +
+                     " in the shared restart ledger: " + r.error().message(),
+                 {{"OPENCLAW_EVENT", "restart-ledger-failed"}, {"OPENCLAW_TARGET", target}});
+  }
 }
 
 void FlagWatcherService::beginRestart(const std::string& target, bool countAgainstBudget) {
@@ -324,7 +367,8 @@ void FlagWatcherService::reportBudgets() {
     const auto it = ledgers_.find(name);
     TargetLedger none;
     m.set("openclaw_restart_budget_remaining", {{"bot", name}},
-          static_cast<double>(policy_->remaining(it == ledgers_.end() ? none : it->second, now)));
+          static_cast<double>(policy_->remaining(it == ledgers_.end() ? none : it->second, now,
+                                                 restarts_.byOthers(restartKey(t), now))));
   }
   report_.changed();
 }
@@ -400,6 +444,7 @@ void FlagWatcherService::restartContainer(const std::string& target, const std::
 }
 
 void FlagWatcherService::finish(const std::string& target, const std::string& result, bool ok) {
+  claims_.erase(target);  // the bot's restarts are anyone's again
   TargetLedger& ledger = ledgers_[target];
   const Requester by = ledger.requester;
   ledger.inFlightSince.reset();
@@ -475,9 +520,15 @@ void FlagWatcherService::resumeInterrupted() {
     }
     Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
               {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", target}});
-    beginRestart(target, /*countAgainstBudget=*/false);
-    sendRestart(target);
+    resumeRestart(target);
   }
+}
+
+void FlagWatcherService::resumeRestart(const std::string& target) {
+  const auto owner = claimRestart(target, "resumed revive of " + target, nowSeconds());
+  if (owner) return finish(target, "absorbed by " + owner->describe(), true);
+  beginRestart(target, /*countAgainstBudget=*/false);
+  sendRestart(target);
 }
 
 void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget& t,
@@ -502,8 +553,7 @@ void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget&
                 {{"OPENCLAW_EVENT", "revive-resumed"},
                  {"OPENCLAW_TARGET", target},
                  {"OPENCLAW_RESULT", std::string(toString(d))}});
-      beginRestart(target, /*countAgainstBudget=*/false);
-      sendRestart(target);
+      resumeRestart(target);
       return true;
     }
     const bool reboot = d == ResumeDecision::DoneByReboot;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,13 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void scanAll(const std::string& why);
   void onEvent(const InotifyEvent& event);
   void handleName(Folder& folder, const std::string& name);
+  // The bot's restart ownership for `target` (bot_restarts.h): nullopt when this agent now
+  // holds it, otherwise the agent that does.
+  std::optional<RestartOwner> claimRestart(const std::string& target, const std::string& what,
+                                           Seconds now);
+  std::string restartKeyOf(const std::string& target) const;
+  void countShared(const std::string& target, Seconds now);
+  void resumeRestart(const std::string& target);
   void beginRestart(const std::string& target, bool countAgainstBudget);
   void sendRestart(const std::string& target);
   void restartUnit(const std::string& target, const FlagTarget& unit);
@@ -79,6 +87,8 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::unique_ptr<RevivePolicy> policy_;
   std::vector<Folder> folders_;
   std::map<std::string, TargetLedger> ledgers_;
+  BotRestarts restarts_{"flag-watcher"};             // one owner and budget per bot, shared
+  std::map<std::string, RestartClaim> claims_;       // targets this agent is restarting now
   std::map<std::string, Clock::time_point> seenAt_;  // first flag of the current request
   StateFile state_;
   std::string bootId_;  // this boot's token (boot_token.h); "" when it cannot be had

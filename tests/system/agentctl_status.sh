@@ -58,8 +58,10 @@ cat /tmp/before.json | sed 's/^/   /' | head -n 60
 jq -e '.verdict == "down" and .exit_code == 3' /tmp/before.json >/dev/null || fail "not down"
 jq -e '.bots[0].given_up and (.bots[0].given_up_why | test("none of"))' /tmp/before.json >/dev/null \
   || fail "no given-up bot with its reason"
-jq -e '.bots[0].budgets | map(select(.agent == "flag-watcher"))[0] | .per_hour == 6 and .left == 5' \
-  /tmp/before.json >/dev/null || fail "flag-watcher's budget is not 5 of 6"
+# One budget per bot: the revive and the supervisor's two repairs (the restore, then the
+# attempt that gave up) all count, whoever made them.
+jq -e '.bots[0].budgets | map(select(.agent == "flag-watcher"))[0] | .per_hour == 6 and .left == 3' \
+  /tmp/before.json >/dev/null || fail "flag-watcher's budget is not 3 of 6"
 jq -e '.bots[0].budgets | map(select(.agent == "jack-supervisor"))[0] | .per_hour == 3 and .left < 3' \
   /tmp/before.json >/dev/null || fail "jack-supervisor's budget does not count the repairs"
 jq -e '.agents[] | select(.agent == "flag-watcher") | .last_action.event == "revive"' \
