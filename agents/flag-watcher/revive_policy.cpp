@@ -49,9 +49,7 @@ void forgetOld(TargetLedger& ledger, Seconds now) {
 
 std::int64_t RevivePolicy::remaining(TargetLedger& ledger, Seconds now,
                                      const std::deque<Seconds>& others) const {
-  forgetOld(ledger, now);
-  auto all = RestartBudget::merged(ledger.restarts, others);
-  return budget_.remaining(all, now);
+  return budget_.remaining(ledger.restarts, others, now);
 }
 
 ReviveDecision RevivePolicy::decide(TargetLedger& ledger, Seconds now,

@@ -41,9 +41,7 @@ Seconds RepairPolicy::backoff(std::int64_t failedRepairs) {
 
 std::int64_t RepairPolicy::remaining(BotLedger& ledger, Seconds now,
                                      const std::deque<Seconds>& others) const {
-  forgetOld(ledger, now);
-  auto all = RestartBudget::merged(ledger.repairs, others);
-  return budget_.remaining(all, now);
+  return budget_.remaining(ledger.repairs, others, now);
 }
 
 RepairVerdict RepairPolicy::decide(BotLedger& ledger, Seconds now,

@@ -128,7 +128,9 @@ Expected<RestartClaim, RestartOwner> BotRestarts::claim(const std::string& key,
   const std::string text =
       nlohmann::json{{"agent", agent_}, {"what", what}, {"since", now}}.dump() + "\n";
   // Best effort: the lock is the claim, the words are for the other agent's log.
-  if (::ftruncate(fd.get(), 0) == 0) (void)::pwrite(fd.get(), text.data(), text.size(), 0);
+  if (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), text.data(), text.size(), 0) < 0) {
+    Log::info("cannot say in " + claimPath(key) + " who holds it: " + errnoCode(errno).message());
+  }
   return RestartClaim(key, std::move(fd));
 }
 

@@ -21,6 +21,14 @@ std::int64_t RestartBudget::remaining(std::deque<WallSeconds>& restarts, WallSec
   return used >= maxPerHour_ ? 0 : maxPerHour_ - used;
 }
 
+std::int64_t RestartBudget::remaining(std::deque<WallSeconds>& own,
+                                      const std::deque<WallSeconds>& others,
+                                      WallSeconds now) const {
+  forgetOld(own, now);
+  auto all = merged(own, others);
+  return remaining(all, now);
+}
+
 WallSeconds RestartBudget::refillsAt(std::deque<WallSeconds>& restarts, WallSeconds now) const {
   if (remaining(restarts, now) > 0 || restarts.empty()) return now;
   // Spent: the budget frees one restart when the one that made it spent leaves the window.

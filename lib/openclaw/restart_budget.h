@@ -27,6 +27,10 @@ class RestartBudget {
   std::int64_t maxPerHour() const { return maxPerHour_; }
   // Restarts still allowed in the coming hour (never below 0); drops the old ones.
   std::int64_t remaining(std::deque<WallSeconds>& restarts, WallSeconds now) const;
+  // The same for an agent's own restarts (old ones dropped from its ledger) and the other
+  // agents' restarts of the bot (bot_restarts.h) together.
+  std::int64_t remaining(std::deque<WallSeconds>& own, const std::deque<WallSeconds>& others,
+                         WallSeconds now) const;
   bool exhausted(std::deque<WallSeconds>& restarts, WallSeconds now) const {
     return remaining(restarts, now) == 0;
   }
