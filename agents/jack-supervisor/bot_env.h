@@ -13,6 +13,7 @@
 #include "openclaw/alerter.h"
 #include "openclaw/bot_pause.h"
 #include "openclaw/bot_restarts.h"
+#include "openclaw/clock.h"
 #include "openclaw/log.h"
 #include "openclaw/systemd_manager.h"
 #include "openclaw/systemd_scope.h"
@@ -23,6 +24,7 @@ namespace openclaw::supervisor {
 
 struct BotEnv {
   boost::asio::io_context& io;
+  Clock& clock;  // the daemon's (clock.h): tests move it instead of waiting
   // The manager a unit lives in (the system's or a user's); it reconnects by itself.
   std::function<SystemdManager&(const ManagerScope& scope)> systemd;
   Alerter& alerter;
@@ -47,7 +49,7 @@ inline Expected<RestartClaim, RestartOwner> beginRepair(BotEnv& env, const std::
                                                         const std::string& bot,
                                                         const std::string& why, bool counted,
                                                         BotLedger& ledger) {
-  const Seconds now = static_cast<Seconds>(std::time(nullptr));
+  const Seconds now = env.clock.wallSeconds();
   auto claim = env.restarts.claim(key, "repairing " + bot + ": " + why, now);
   if (!claim) return claim;
   RestartBudget::markInFlight(ledger.inFlightSince, ledger.repairs, now, counted);
@@ -101,12 +103,8 @@ auto whileAlive(const std::shared_ptr<bool>& alive, F f) {
 }
 
 // "14:03:27", local time, for STATUS lines.
-inline std::string clockTime() {
-  return formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local);
-}
-
-inline Seconds wallNow() {
-  return static_cast<Seconds>(std::time(nullptr));
+inline std::string clockTime(const Clock& clock) {
+  return formatTime(clock.wallSeconds(), "%H:%M:%S", Zone::Local);
 }
 
 }  // namespace openclaw::supervisor

@@ -113,7 +113,7 @@ void ContainerBot::onHealth(const std::string& health) {
     resumeRepair_ = false;
     return restart("a restart interrupted by a supervisor restart; still unhealthy", false);
   }
-  const Seconds now = wallNow();
+  const Seconds now = env_.clock.wallSeconds();
   const RepairVerdict v = policy_.decide(l, now, env_.restarts.byOthers(restartKey_, now));
   if (v.decision == RepairDecision::RepairNow) return restart("Docker reports it unhealthy", true);
   if (v.decision == RepairDecision::RefusedBudget) {
@@ -133,7 +133,7 @@ void ContainerBot::restart(const std::string& why, bool counted) {
   claim_ = std::move(*claim);
   ownerNoticed_.clear();
   repairing_ = true;
-  repairStarted_ = Clock::now();
+  repairStarted_ = env_.clock.steady();
   repairWhy_ = why;
   Log::notice("restarting container " + config_.container + " of " + config_.name + ": " + why,
               {{"OPENCLAW_EVENT", "repair"}, {"OPENCLAW_TARGET", config_.name}});
@@ -141,7 +141,7 @@ void ContainerBot::restart(const std::string& why, bool counted) {
       .restartContainer(config_.container, kStopTimeoutSec,
                         guarded([this](const Expected<Ok, std::string>& r) {
                           if (!r.ok()) return finishRepair(false, "restart failed: " + r.error());
-                          awaitHealthy(Clock::now() + seconds(config_.graceSec));
+                          awaitHealthy(env_.clock.steady() + seconds(config_.graceSec));
                         }));
 }
 
@@ -152,7 +152,7 @@ void ContainerBot::awaitHealthy(Clock::time_point deadline) {
                           const std::string h = r.ok() ? healthOf(*r) : r.error();
                           health_ = h;
                           if (h == "healthy" || h == "none") return finishRepair(true, h);
-                          if (Clock::now() >= deadline) {
+                          if (env_.clock.steady() >= deadline) {
                             return finishRepair(false, "restarted, but not healthy within " +
                                                            std::to_string(config_.graceSec) +
                                                            " s (" + h + ")");

@@ -79,12 +79,13 @@ void SupervisorService::startOnce() {
     inotify_->start();
   }
   env_ = std::make_unique<BotEnv>(BotEnv{
-      ctx_.io,
+      ctx_.io, ctx_.clock,
       [this](const ManagerScope& scope) -> SystemdManager& { return managers_->get(scope); },
       alerter_, report_, ctx_.stateDir, config_.dockerSocket,
       [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; }, [this] { persist(); },
       [this] { statusChanged(); }, [this](const std::string& why) { heartbeat_.fail(why); },
-      [](const std::string& bot) { return pauseOf(kPauseDir, bot, wallNow()); }, restarts_});
+      [this](const std::string& bot) { return pauseOf(kPauseDir, bot, ctx_.clock.wallSeconds()); },
+      restarts_});
 }
 
 void SupervisorService::watchConfigFolders() {
@@ -156,7 +157,7 @@ void SupervisorService::statusChanged() {
   for (const char* g : {"openclaw_restart_budget_remaining", "openclaw_bot_healthy",
                         "openclaw_bot_given_up", "openclaw_bot_paused"})
     m.clearGauge(g);
-  const Seconds now = wallNow();
+  const Seconds now = ctx_.clock.wallSeconds();
   auto one = [&](const BotConfig& c, bool healthy) {
     BotLedger& l = ledgers_[c.name];
     const MetricLabels bot = {{"bot", c.name}};

@@ -82,11 +82,11 @@ void UnitBot::onUnitState(const UnitState& s) {
     if (s.activeState == "active") {
       // The restart may well have happened: confirm health rather than restart again.
       phase_ = Phase::Repairing;
-      repairStarted_ = Clock::now();
+      repairStarted_ = env_.clock.steady();
       repairWhy_ = "a repair interrupted by a supervisor restart";
       stampBeforeRestart_ = s.execMainStartTimestampMonotonic - 1;
       return awaitHealthy("the repair interrupted by a supervisor restart had completed",
-                          Clock::now() + seconds(config_.graceSec));
+                          env_.clock.steady() + seconds(config_.graceSec));
     }
     ledger().inFlightSince.reset();
     return repair("a repair interrupted by a supervisor restart", /*counted=*/false);
@@ -106,7 +106,7 @@ void UnitBot::onUnitState(const UnitState& s) {
 
 void UnitBot::onAutoRestart() {
   // systemd restarts the unit by itself; that only helps if the config can start.
-  const auto now = Clock::now();
+  const auto now = env_.clock.steady();
   autoRestarts_.push_back(now);
   while (!autoRestarts_.empty() && autoRestarts_.front() < now - kCrashLoopWindow) {
     autoRestarts_.pop_front();
@@ -152,7 +152,7 @@ bool UnitBot::configFolderRefused() {
                   {"OPENCLAW_COMPONENT", fd.error().at},
                   {"OPENCLAW_REASON", problemName(fd.error().problem)}});
   }
-  lastAction_ = "left alone at " + clockTime() + ": " + fd.error().message();
+  lastAction_ = "left alone at " + clockTime(env_.clock) + ": " + fd.error().message();
   env_.statusChanged();
   return true;
 }
@@ -160,7 +160,7 @@ bool UnitBot::configFolderRefused() {
 void UnitBot::trouble(const std::string& why) {
   // A bot that swapped a parent of its config folder for a symlink gets no repair: whatever
   // sits behind the link is not its to have judged, replaced or kept by root.
-  if (configFolderRefused()) return recheckLater(wallNow() + kRefusedRetry.count());
+  if (configFolderRefused()) return recheckLater(env_.clock.wallSeconds() + kRefusedRetry.count());
   // Paused for maintenance: nothing is repaired or counted; looked at again when the pause
   // ends (or is resumed: pauseChanged()).
   if (const auto pause = env_.paused(config_.name)) {
@@ -168,10 +168,10 @@ void UnitBot::trouble(const std::string& why) {
     lastAction_ = "paused " + pause->describe() + ", left alone: " + why;
     env_.statusChanged();
     return recheckLater(pause->untilSec != 0 ? pause->untilSec
-                                             : wallNow() + kPausedRecheck.count());
+                                             : env_.clock.wallSeconds() + kPausedRecheck.count());
   }
   pauseNoticed_ = false;
-  const Seconds now = wallNow();
+  const Seconds now = env_.clock.wallSeconds();
   const RepairVerdict v = policy_.decide(ledger(), now, env_.restarts.byOthers(restartKey_, now));
   switch (v.decision) {
     case RepairDecision::RepairNow:
@@ -217,7 +217,7 @@ void UnitBot::tryResume(const std::string& why, bool alreadyHealthy) {
                           {{"OPENCLAW_EVENT", "resumed"}, {"OPENCLAW_TARGET", config_.name}});
               // The operator's fix is not a repair of ours: it does not spend the budget.
               if (alreadyHealthy || (state_.activeState == "active" && !config_.health)) {
-                repairStarted_ = Clock::now();
+                repairStarted_ = env_.clock.steady();
                 repairWhy_ = why;
                 return recovered("resumed: " + why);
               }
@@ -226,11 +226,11 @@ void UnitBot::tryResume(const std::string& why, bool alreadyHealthy) {
 }
 
 void UnitBot::pauseChanged() {
-  if (phase_ == Phase::Watching) recheckLater(wallNow());
+  if (phase_ == Phase::Watching) recheckLater(env_.clock.wallSeconds());
 }
 
 void UnitBot::recheckLater(Seconds notBefore) {
-  retryTimer_.expires_after(seconds(std::max<Seconds>(notBefore - wallNow(), 0)));
+  retryTimer_.expires_after(seconds(std::max<Seconds>(notBefore - env_.clock.wallSeconds(), 0)));
   retryTimer_.async_wait(guarded([this](boost::system::error_code ec) {
     if (ec || phase_ != Phase::Watching) return;
     // Still in trouble?  The unit's state, then the config, then the probe say.
@@ -315,7 +315,7 @@ bool UnitBot::startingUp() const {
 void UnitBot::markHealthy() {
   BotLedger& l = ledger();
   if (!l.healthySince) {
-    l.healthySince = wallNow();
+    l.healthySince = env_.clock.wallSeconds();
     rememberConfigAttrs(/*refresh=*/true);
     env_.persist();
   } else if (stableArmed_) {
@@ -324,7 +324,8 @@ void UnitBot::markHealthy() {
   // Healthy since before a reload or a restart of the supervisor counts: only the rest of
   // stable_sec is waited for.
   stableArmed_ = true;
-  const Seconds left = std::max<Seconds>(*l.healthySince + config_.stableSec - wallNow(), 0);
+  const Seconds left =
+      std::max<Seconds>(*l.healthySince + config_.stableSec - env_.clock.wallSeconds(), 0);
   stableTimer_.expires_after(seconds(left));
   stableTimer_.async_wait(guarded([this](boost::system::error_code ec) {
     if (ec) return;  // cancelled: whoever cancelled cleared stableArmed_
@@ -353,7 +354,7 @@ void UnitBot::snapshotIfStable() {
   // The bot ran healthy on this config for stable_sec: that is the best validation there is.
   auto content = readConfigFile(config_.config);
   if (!content || !checkConfigText(*content, config_.required).valid) return;
-  auto saved = snapshots_.save(*content, wallNow());
+  auto saved = snapshots_.save(*content, env_.clock.wallSeconds());
   if (!saved) {
     Log::warning("cannot snapshot the config of " + config_.name + ": " + saved.error(),
                  {{"OPENCLAW_EVENT", "snapshot-failed"}, {"OPENCLAW_TARGET", config_.name}});

@@ -29,15 +29,15 @@ void UnitBot::repair(const std::string& why, bool counted) {
     // Another agent (flag-watcher's revive) is restarting the bot: that restart is this
     // repair's first step; whether the bot needs more is looked at once it ends.
     noticeOwner(ownerNoticed_, config_.name, claim.error(), why);
-    lastAction_ = "waiting at " + clockTime() + " for " + claim.error().describe();
+    lastAction_ = "waiting at " + clockTime(env_.clock) + " for " + claim.error().describe();
     env_.statusChanged();
-    return recheckLater(wallNow() + kOwnerRecheck.count());
+    return recheckLater(env_.clock.wallSeconds() + kOwnerRecheck.count());
   }
   claim_ = std::move(*claim);
   ownerNoticed_.clear();
   phase_ = Phase::Repairing;
   crashLoopWarned_ = false;
-  repairStarted_ = Clock::now();
+  repairStarted_ = env_.clock.steady();
   repairWhy_ = why;
   ledger().healthySince.reset();
   Log::notice("repairing " + config_.name + ": " + why,
@@ -70,7 +70,8 @@ void UnitBot::restoreThenRestart(const std::string& liveWhy) {
 }
 
 void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string& liveWhy) {
-  auto kept = installConfig(config_.config, chosen.content, wallNow(), ledger().healthyConfig);
+  auto kept = installConfig(config_.config, chosen.content, env_.clock.wallSeconds(),
+                            ledger().healthyConfig);
   if (!kept) return repairFailed("cannot install " + chosen.candidate.path + ": " + kept.error());
   installedFrom_ = chosen.candidate.path;
   installed_ = chosen.content;
@@ -107,7 +108,7 @@ void UnitBot::restartUnit(const std::string& what) {
                           what + "; the restart " +
                           (o.error.empty() ? "job " + std::string(toString(o.result)) : o.error));
                     }
-                    awaitHealthy(what, Clock::now() + seconds(config_.graceSec));
+                    awaitHealthy(what, env_.clock.steady() + seconds(config_.graceSec));
                   }));
             }));
       }));
@@ -121,7 +122,7 @@ void UnitBot::awaitHealthy(const std::string& what, Clock::time_point deadline) 
     if (exited && state_.execMainStartTimestampMonotonic > stampBeforeRestart_) {
       return repairFailed(what + "; it exited again (" + state_.result + ")");
     }
-    if (Clock::now() >= deadline) {
+    if (env_.clock.steady() >= deadline) {
       return repairFailed(what + "; not healthy within " + std::to_string(config_.graceSec) +
                           " s: " + notYet);
     }
@@ -154,7 +155,8 @@ void UnitBot::recovered(const std::string& what) {
   phase_ = Phase::Watching;
   probeFailures_ = 0;
   markHealthy();
-  lastAction_ = "recovered at " + clockTime() + " in " + std::to_string(took) + " ms: " + what;
+  lastAction_ =
+      "recovered at " + clockTime(env_.clock) + " in " + std::to_string(took) + " ms: " + what;
   reportRepair(env_, config_.name, true,
                "healthy again in " + std::to_string(took) + " ms: " + what);
   // The alerter writes the journal entry too: logged once.
@@ -177,11 +179,11 @@ void UnitBot::repairFailed(const std::string& why) {
   env_.persist();
   claim_ = RestartClaim();
   phase_ = Phase::Watching;
-  lastAction_ = "repair failed at " + clockTime() + ": " + why;
+  lastAction_ = "repair failed at " + clockTime(env_.clock) + ": " + why;
   reportRepair(env_, config_.name, false, "the repair failed: " + why);
   Log::error("the repair of " + config_.name + " failed: " + why,
              {{"OPENCLAW_EVENT", "repair-failed"}, {"OPENCLAW_TARGET", config_.name}});
-  recheckLater(wallNow() + RepairPolicy::backoff(l.failedRepairs));
+  recheckLater(env_.clock.wallSeconds() + RepairPolicy::backoff(l.failedRepairs));
   if (config_.health) scheduleProbe(seconds(config_.health->intervalSec));
   env_.statusChanged();
 }
@@ -195,7 +197,7 @@ void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUn
   env_.persist();
   claim_ = RestartClaim();
   phase_ = Phase::GivenUp;
-  lastAction_ = "gave up at " + clockTime() + ": " + why;
+  lastAction_ = "gave up at " + clockTime(env_.clock) + ": " + why;
   details["unit"] = config_.unit;
   details["resume"] = "fix " + (config_.config.empty() ? config_.unit : config_.config) +
                       " or run: openclaw-agentctl restore " + config_.name;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fakes/fake_clock.h"
 #include "fakes/fake_systemd_manager.h"
 #include "openclaw/systemd_manager_sdbus.h"
 
@@ -51,8 +52,8 @@ class UnitBotTest : public ::testing::Test {
         "jack-supervisor", BotRestarts::Folders{dir_ + "/run-restarts", dir_ + "/restarts"});
     report_ = std::make_unique<AgentReport>(io_, "jack-supervisor", dir_, dir_ + "/no-collector");
     env_ = std::make_unique<BotEnv>(BotEnv{
-        io_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_, *report_,
-        dir_, "", [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
+        io_, clock_, [this](const ManagerScope&) -> SystemdManager& { return fake_; }, *alerter_,
+        *report_, dir_, "", [this](const std::string& bot) -> BotLedger& { return ledgers_[bot]; },
         [this] { ++persisted_; }, [] {}, [this](const std::string& why) { gaveUp_.push_back(why); },
         [this](const std::string&) { return pause_; }, *restarts_});
   }
@@ -97,6 +98,9 @@ class UnitBotTest : public ::testing::Test {
   std::optional<BotPause> pause_;    // what BotEnv::paused answers
   std::unique_ptr<Alerter> alerter_;
   std::unique_ptr<AgentReport> report_;
+  Seconds wallNow() const { return clock_.wallSeconds(); }
+
+  FakeClock clock_;
   std::unique_ptr<BotRestarts> restarts_;
   std::unique_ptr<BotEnv> env_;
   std::unique_ptr<UnitBot> bot_;
@@ -223,6 +227,32 @@ TEST_F(UnitBotTest, TheHourlyBudgetIsHeldAcrossARestartOfTheSupervisor) {
   EXPECT_EQ(read(live_), kBroken) << "no third restore within the hour";
   EXPECT_TRUE(ledger().givenUp);
   EXPECT_EQ(alerts("critical").size(), 1u);
+}
+
+TEST_F(UnitBotTest, TheBudgetFreesAnHourAfterTheRepairsThatSpentIt) {
+  write(live_, kBroken);
+  write(live_ + ".bak", kValid);
+  ledger().repairs = {wallNow() - 100, wallNow() - 50};  // the budget of two is spent
+  start();
+  fake_.setState(kUnit, unitIn("failed", "failed", 100));
+  ASSERT_TRUE(ledger().givenUp) << "no third repair within the hour";
+  // The supervisor's clock moves an hour on: no waiting.  A valid config resumes
+  // supervision; the next crash is repaired, because both repairs have left the window.
+  clock_.advance(std::chrono::hours(1));
+  fake_.states[kUnit] = unitIn("failed", "failed", 100);
+  write(live_, kValid);
+  bot_->filesChanged(dir_, "openclaw.json");
+  ASSERT_TRUE(runUntil(
+      io_, [&] { return count("RestartUnit") == 1; }, std::chrono::seconds(5)));
+  EXPECT_FALSE(ledger().givenUp);
+  fake_.states[kUnit] = unitIn("active", "running", 200);
+  ASSERT_TRUE(fake_.completeJob(JobResult::Done));
+  fake_.setState(kUnit, unitIn("active", "running", 200));
+  fake_.setState(kUnit, unitIn("failed", "failed", 200));
+  EXPECT_EQ(count("RestartUnit"), 2)
+      << "repaired: the two repairs of an hour ago are spent no more";
+  EXPECT_FALSE(ledger().givenUp);
+  EXPECT_EQ(ledger().repairs.size(), 1u) << "only the new repair is in the window";
 }
 
 TEST_F(UnitBotTest, RevivesByFlagWatcherSpendTheSameBudget) {
