@@ -59,10 +59,6 @@ std::optional<std::uint64_t> sequenceOf(const std::string& name) {
   return std::stoull(name.substr(4, 20));
 }
 
-long long wallSeconds() {
-  return static_cast<long long>(std::time(nullptr));
-}
-
 }  // namespace
 
 AlertOutbox::AlertOutbox(boost::asio::io_context& io, std::string folder,
@@ -96,7 +92,7 @@ AlertOutbox::~AlertOutbox() {
 
 bool AlertOutbox::enqueue(const std::string& text, const std::string& dedupKey) {
   if (!dedupKey.empty()) {
-    const long long now = wallSeconds();
+    const long long now = tuning_.clock->wallSeconds();
     const auto seen = dedup_.find(dedupKey);
     // A time in the future means the clock was set back: do not let it silence alerts.
     if (seen != dedup_.end() && now >= seen->second &&
@@ -128,8 +124,8 @@ std::string AlertOutbox::summary() const {
   if (shortError_.empty()) return s;
   s += " (" + shortError_;
   if (waiting_) {
-    const auto left = std::chrono::ceil<std::chrono::seconds>(std::max(
-        retryAt_ - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration{}));
+    const auto left = std::chrono::ceil<std::chrono::seconds>(
+        std::max(retryAt_ - tuning_.clock->steady(), std::chrono::steady_clock::duration{}));
     s += ", retry in " + std::to_string(left.count()) + " s";
   }
   return s + ")";
@@ -271,8 +267,8 @@ void AlertOutbox::retryLater(std::chrono::milliseconds delay, std::string shortE
   lastError_ = std::move(error);
   shortError_ = std::move(shortError);
   waiting_ = true;
-  retryAt_ = std::chrono::steady_clock::now() + delay;
-  timer_.expires_at(retryAt_);
+  retryAt_ = tuning_.clock->steady() + delay;
+  timer_.expires_after(delay);
   timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
     if (ec || alive.expired()) return;
     waiting_ = false;

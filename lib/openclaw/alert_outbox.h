@@ -36,6 +36,7 @@
 #include <string>
 
 #include "openclaw/alert_channels.h"
+#include "openclaw/clock.h"
 
 namespace openclaw {
 
@@ -46,6 +47,8 @@ struct OutboxTuning {
   std::chrono::milliseconds requestTimeout{15000};
   std::chrono::seconds dedupWindow{600};
   std::size_t maxPending = 1000;  // a day of one alert a minute and more; bounded disk use
+  // The dedup window and the retry times read this clock; tests give a FakeClock.
+  const Clock* clock = &systemClock();
 
   bool operator==(const OutboxTuning&) const = default;
 };

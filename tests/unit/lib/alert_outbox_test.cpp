@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "fakes/fake_clock.h"
 #include "fakes/fake_telegram.h"
 #include "openclaw/systemd_manager_sdbus.h"
 
@@ -144,6 +145,21 @@ TEST_F(AlertOutboxTest, SuppressesTheSameKeyWithinTheWindowAcrossRestarts) {
   EXPECT_FALSE(restarted.enqueue("restore failed", "critical|restore-failed|jack"));
   EXPECT_EQ(restarted.pending(), 0u);  // nothing queued, so nothing more can reach the server
   EXPECT_EQ(telegram.seen().size(), 2u);
+}
+
+TEST_F(AlertOutboxTest, TheDedupWindowEndsByTheOutboxsClockNotByWaiting) {
+  FakeTelegram telegram(io_, {kOk});
+  FakeClock clock;
+  OutboxTuning tuning = fast_;
+  tuning.clock = &clock;
+  AlertOutbox outbox(io_, folder(), settings(telegram.port()), tuning);
+  EXPECT_TRUE(outbox.enqueue("restore failed", "critical|restore-failed|jack"));
+  clock.advance(599s);
+  EXPECT_FALSE(outbox.enqueue("still failing", "critical|restore-failed|jack"));
+  clock.advance(1s);
+  EXPECT_TRUE(outbox.enqueue("failing ten minutes on", "critical|restore-failed|jack"))
+      << "ten minutes after the first, the same key is sent again";
+  ASSERT_TRUE(runUntil([&] { return outbox.delivered() == 2; }));
 }
 
 TEST_F(AlertOutboxTest, DeliversInTheOrderMessagesWereEnqueued) {
