@@ -118,7 +118,7 @@ void ContainerBot::onHealth(const std::string& health) {
   if (v.decision == RepairDecision::RepairNow) return restart("Docker reports it unhealthy", true);
   if (v.decision == RepairDecision::RefusedBudget) {
     giveUp("the budget of " + std::to_string(config_.maxRestoresPerHour) +
-           " restarts an hour is spent and it is still unhealthy");
+           " restarts an hour (its own and flag-watcher's) is spent and it is still unhealthy");
   }
 }
 

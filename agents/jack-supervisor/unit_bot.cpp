@@ -184,9 +184,14 @@ void UnitBot::trouble(const std::string& why) {
     case RepairDecision::RefusedBudget:
       // A config that cannot start would leave systemd's Restart= storming: stop it then.
       return judgeLive(Urgency::Now, guarded([this, why](const ConfigVerdict& v) {
+                         const Seconds now = env_.clock.wallSeconds();
                          giveUp("the budget of " + std::to_string(config_.maxRestoresPerHour) +
-                                    " repairs an hour is spent; last trouble: " + why,
-                                {{"repairs_last_hour", ledger().repairs}}, /*stopUnit=*/!v.valid);
+                                    " restarts an hour (its repairs and flag-watcher's revives) "
+                                    "is spent; last trouble: " +
+                                    why,
+                                {{"repairs_last_hour", ledger().repairs},
+                                 {"others_last_hour", env_.restarts.byOthers(restartKey_, now)}},
+                                /*stopUnit=*/!v.valid);
                        }));
     case RepairDecision::InFlight:
     case RepairDecision::GivenUp:
