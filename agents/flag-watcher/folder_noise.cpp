@@ -18,7 +18,11 @@ std::string summaryText(const NoiseSummary& s) {
 }
 
 FolderNoise::FolderNoise(boost::asio::io_context& io, Sink sink, RepeatThrottle::Tuning tuning)
-    : sink_(std::move(sink)), throttle_(tuning), timer_(io) {}
+    : sink_(std::move(sink)),
+      throttle_(tuning),
+      windowTimer_(io, throttle_,
+                   [this](const std::vector<RepeatThrottle::Summary>& closed) { report(closed); }) {
+}
 
 FolderNoise::~FolderNoise() {
   // Stopping: the counts of open windows are told now rather than lost.
@@ -36,7 +40,7 @@ bool FolderNoise::admit(const NoiseKind& kind) {
   // Only windows that count need their kind back; a window that stays within its allowance
   // ends silently and its kind is never looked at.
   if (!tell) kinds_.try_emplace(key, kind);
-  armTimer();
+  windowTimer_.arm();
   return tell;
 }
 
@@ -48,23 +52,6 @@ void FolderNoise::report(const std::vector<RepeatThrottle::Summary>& closed) {
     kinds_.erase(it);
     sink_(summary);
   }
-}
-
-void FolderNoise::armTimer() {
-  const auto next = throttle_.nextEnd();
-  if (next == armedFor_) return;
-  armedFor_ = next;
-  if (!next) {
-    timer_.cancel();
-    return;
-  }
-  timer_.expires_at(*next);
-  timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-    if (alive.expired() || ec) return;
-    armedFor_.reset();
-    report(throttle_.expire(RepeatThrottle::Clock::now()));
-    armTimer();
-  });
 }
 
 }  // namespace openclaw::flagwatcher

@@ -55,14 +55,11 @@ class FolderNoise {
 
  private:
   void report(const std::vector<RepeatThrottle::Summary>& closed);
-  void armTimer();
 
   Sink sink_;
   RepeatThrottle throttle_;
   std::map<std::string, NoiseKind> kinds_;  // per open window
-  boost::asio::steady_timer timer_;
-  std::optional<RepeatThrottle::Clock::time_point> armedFor_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  RepeatWindowTimer windowTimer_;
 };
 
 }  // namespace openclaw::flagwatcher

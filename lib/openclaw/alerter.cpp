@@ -151,7 +151,9 @@ Alerter::Alerter(boost::asio::io_context& io, std::string agent, std::string sta
       alertLog_(std::move(alertLog)),
       alerterTuning_(tuning),
       repeats_({tuning.repeatWindow, 1, tuning.maxKinds}),
-      timer_(io) {}
+      repeatsTimer_(io, repeats_, [this](const std::vector<RepeatThrottle::Summary>& closed) {
+        report(closed);
+      }) {}
 
 Alerter::~Alerter() {
   // The daemon is stopping: counts still in open windows are told now, not lost.  Telegram
@@ -222,7 +224,7 @@ void Alerter::raise(const Alert& input) {
   } else {
     lastRepeat_[kindOf(alert)] = std::move(alert);
   }
-  armTimer();
+  repeatsTimer_.arm();
 }
 
 void Alerter::deliver(const Alert& alert, std::uint64_t repeats) {
@@ -260,8 +262,12 @@ void Alerter::report(const std::vector<RepeatThrottle::Summary>& closed) {
   }
 }
 
-void Alerter::armTimer() {
-  const auto next = repeats_.nextEnd();
+RepeatWindowTimer::RepeatWindowTimer(boost::asio::io_context& io, RepeatThrottle& throttle,
+                                     OnClosed onClosed)
+    : throttle_(throttle), onClosed_(std::move(onClosed)), timer_(io) {}
+
+void RepeatWindowTimer::arm() {
+  const auto next = throttle_.nextEnd();
   if (next == armedFor_) return;  // a flood re-arms nothing: the window it repeats is open
   armedFor_ = next;
   if (!next) {
@@ -269,12 +275,12 @@ void Alerter::armTimer() {
     return;
   }
   timer_.expires_at(*next);
-  timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-    if (alive.expired() || ec) return;
+  timer_.async_wait(life_.guard([this](boost::system::error_code ec) {
+    if (ec) return;
     armedFor_.reset();
-    report(repeats_.expire(RepeatThrottle::Clock::now()));
-    armTimer();
-  });
+    onClosed_(throttle_.expire(RepeatThrottle::Clock::now()));
+    arm();
+  }));
 }
 
 std::string Alerter::telegramStatus() const {

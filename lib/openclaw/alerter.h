@@ -36,6 +36,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,6 +46,7 @@
 #include "openclaw/agent_report.h"
 #include "openclaw/alert_outbox.h"
 #include "openclaw/alerts.h"
+#include "openclaw/life_token.h"
 #include "openclaw/notify_config.h"
 
 namespace openclaw {
@@ -95,6 +97,23 @@ class RepeatThrottle {
   std::map<std::string, Window> windows_;
 };
 
+// Closes a RepeatThrottle's windows when they end, on the loop, and hands what they counted
+// to `onClosed`.  The owner calls arm() after each change to the throttle; a flood re-arms
+// nothing while the window it repeats is open.
+class RepeatWindowTimer {
+ public:
+  using OnClosed = std::function<void(const std::vector<RepeatThrottle::Summary>&)>;
+  RepeatWindowTimer(boost::asio::io_context& io, RepeatThrottle& throttle, OnClosed onClosed);
+  void arm();
+
+ private:
+  RepeatThrottle& throttle_;
+  OnClosed onClosed_;
+  boost::asio::steady_timer timer_;
+  std::optional<RepeatThrottle::Clock::time_point> armedFor_;
+  LifeToken life_;
+};
+
 struct AlerterTuning {
   // Ten minutes: a flood (a bot dropping thousands of flags, a check failing every few
   // seconds) costs one line and one message per kind and window, while a trouble that comes
@@ -134,7 +153,6 @@ class Alerter {
  private:
   void deliver(const Alert& alert, std::uint64_t repeats);
   void report(const std::vector<RepeatThrottle::Summary>& closed);
-  void armTimer();
 
   boost::asio::io_context& io_;
   std::string agent_;
@@ -155,9 +173,7 @@ class Alerter {
   Channel<WebhookSettings> webhook_;
   RepeatThrottle repeats_;
   std::map<std::string, Alert> lastRepeat_;  // per open window that counted: its last alert
-  boost::asio::steady_timer timer_;
-  std::optional<RepeatThrottle::Clock::time_point> armedFor_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers hold a weak_ptr to it
+  RepeatWindowTimer repeatsTimer_;
 };
 
 // "[CRITICAL] jack-supervisor: restore failed", the Telegram form of an alert.
