@@ -49,6 +49,57 @@ std::string dockerSummary(const DiskGuardConfig& config) {
   return out;
 }
 
+// A prune root reached as the daemon reaches it (through folders only), and its device.
+struct PruneRoot {
+  PathResult<UniqueFd> fd;
+  dev_t device = 0;
+};
+
+std::vector<PruneRoot> openPruneRoots(const DiskGuardConfig& config) {
+  std::vector<PruneRoot> roots;
+  for (const auto& rule : config.prune) {
+    PruneRoot root{openPruneRoot(rule), 0};
+    struct stat st {};
+    if (root.fd && ::fstat(root.fd->get(), &st) == 0) root.device = st.st_dev;
+    roots.push_back(std::move(root));
+  }
+  return roots;
+}
+
+void printUsage(const MountRule& m, const DiskUsage& u) {
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%.1f%%", u.percent());
+  std::cout << m.path << ": " << pct << " used (" << formatBytes(u.used) << " used, "
+            << formatBytes(u.available) << " available); act " << m.actPercent << "%, target "
+            << m.targetPercent << "%, critical " << m.criticalPercent << "%";
+  if (const auto above = u.bytesAbove(m.targetPercent); above > 0) {
+    std::cout << "; " << formatBytes(above) << " above the target";
+  }
+  std::cout << "\n";
+}
+
+// What each prune folder on the mount's device could free now.
+void printPrunes(const DiskGuardConfig& config, const std::vector<PruneRoot>& roots, dev_t device,
+                 std::int64_t nowNs) {
+  for (std::size_t i = 0; i < config.prune.size(); ++i) {
+    const auto& rule = config.prune[i];
+    if (!roots[i].fd || roots[i].device != device) continue;
+    auto own = openFolderBelow(roots[i].fd->get(), "");
+    if (!own) continue;
+    auto plan = scanPrune(rule, std::move(*own), nowNs, ScanFor::Report);
+    if (!plan) {
+      std::cout << "  prune " << rule.path << ": cannot be read: " << plan.error().message()
+                << "\n";
+      continue;
+    }
+    std::cout << "  prune " << rule.path << ": " << plan->candidates.size()
+              << " file(s) older than " << rule.olderThanDays << " days could go, "
+              << formatBytes(plan->candidateBytes) << " (" << plan->keptNewest
+              << " old kept as their folder's " << rule.keepNewest << " newest; " << plan->files
+              << " files looked at, " << plan->skipped << " skipped)\n";
+  }
+}
+
 }  // namespace
 
 int diskReportCommand(const std::vector<std::string>& args) {
@@ -59,49 +110,18 @@ int diskReportCommand(const std::vector<std::string>& args) {
   }
   auto config = loadDiskGuardConfig(configPath);
   if (!configLoaded(configPath, config)) return kExitConfig;
-  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  // Each prune root reached as the daemon reaches it: through folders only.
-  std::vector<PathResult<UniqueFd>> roots;
-  std::vector<dev_t> rootDevices;
-  for (const auto& rule : config->prune) {
-    roots.push_back(openPruneRoot(rule));
-    struct stat st {};
-    rootDevices.push_back(roots.back() && ::fstat(roots.back()->get(), &st) == 0 ? st.st_dev : 0);
-  }
+  const auto nowNs =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(systemClock().wall().time_since_epoch())
+          .count();
+  const auto roots = openPruneRoots(*config);
   for (const auto& m : config->mounts) {
     auto u = diskUsage(m.path);
     if (!u) {
       std::cout << m.path << ": cannot be read: " << u.error().message() << "\n";
       continue;
     }
-    char pct[16];
-    std::snprintf(pct, sizeof pct, "%.1f%%", u->percent());
-    std::cout << m.path << ": " << pct << " used (" << formatBytes(u->used) << " used, "
-              << formatBytes(u->available) << " available); act " << m.actPercent << "%, target "
-              << m.targetPercent << "%, critical " << m.criticalPercent << "%";
-    if (const auto above = u->bytesAbove(m.targetPercent); above > 0) {
-      std::cout << "; " << formatBytes(above) << " above the target";
-    }
-    std::cout << "\n";
-    for (std::size_t i = 0; i < config->prune.size(); ++i) {
-      const auto& rule = config->prune[i];
-      if (!roots[i] || rootDevices[i] != u->device) continue;
-      auto own = openFolderBelow(roots[i]->get(), "");
-      if (!own) continue;
-      auto plan = scanPrune(rule, std::move(*own), now, ScanFor::Report);
-      if (!plan) {
-        std::cout << "  prune " << rule.path << ": cannot be read: " << plan.error().message()
-                  << "\n";
-        continue;
-      }
-      std::cout << "  prune " << rule.path << ": " << plan->candidates.size()
-                << " file(s) older than " << rule.olderThanDays << " days could go, "
-                << formatBytes(plan->candidateBytes) << " (" << plan->keptNewest
-                << " old kept as their folder's " << rule.keepNewest << " newest; " << plan->files
-                << " files looked at, " << plan->skipped << " skipped)\n";
-    }
+    printUsage(m, *u);
+    printPrunes(*config, roots, u->device, nowNs);
     if (config->journalVacuumBytes > 0) {
       const bool here =
           deviceOf("/var/log/journal") == u->device || deviceOf("/run/log/journal") == u->device;
@@ -111,8 +131,9 @@ int diskReportCommand(const std::vector<std::string>& args) {
     if (config->dockerPrune) std::cout << "  docker: " << dockerSummary(*config) << "\n";
   }
   for (std::size_t i = 0; i < config->prune.size(); ++i) {
-    if (!roots[i]) {
-      std::cout << "prune " << config->prune[i].path << ": refused: " << roots[i].error().message()
+    if (!roots[i].fd) {
+      std::cout << "prune " << config->prune[i].path
+                << ": refused: " << roots[i].fd.error().message()
                 << "; the daemon leaves it alone\n";
     }
   }

@@ -201,77 +201,86 @@ Judgement judge(const HostStatus& host) {
   return j;
 }
 
+namespace {
+
+nlohmann::json agentStatusJson(const AgentStatus& a) {
+  nlohmann::json e = unitJson(a.unit);
+  e["agent"] = a.name;
+  e["running"] = a.running();
+  e["in_use"] = a.inUse();
+  e["unit_file_state"] = a.unitFileState;
+  if (a.name == "vps-bridge") e["socket_state"] = a.socketState;
+  e["last_action"] = a.report ? actionJson(a.report->last) : nlohmann::json();
+  e["report_written"] = a.report ? isoOrEmpty(a.report->writtenSec) : "";
+  if (!a.reportError.empty()) e["report_error"] = a.reportError;
+  return e;
+}
+
+nlohmann::json pauseJson(const BotPause& p) {
+  return {
+      {"since", isoOrEmpty(p.sinceSec)}, {"until", isoOrEmpty(p.untilSec)}, {"reason", p.reason}};
+}
+
+nlohmann::json botStatusJson(const BotStatus& b) {
+  nlohmann::json e = botJson(b.view);
+  e["up"] = botIsUp(b.view) && !b.givenUp;
+  e["budgets"] = nlohmann::json::array();
+  for (const auto& x : b.budgets) {
+    e["budgets"].push_back({{"agent", x.agent}, {"per_hour", x.perHour}, {"left", x.left}});
+  }
+  e["given_up"] = b.givenUp;
+  e["given_up_why"] = b.givenUpWhy;
+  e["last_action"] = nullptr;  // the newest of last_actions
+  e["last_actions"] = nlohmann::json::array();
+  for (const auto& l : b.lastActions) {
+    e["last_actions"].push_back(actionJson(l.action));
+    e["last_actions"].back()["agent"] = l.agent;
+  }
+  if (!b.lastActions.empty()) e["last_action"] = e["last_actions"][0];
+  e["paused"] = b.pause ? pauseJson(*b.pause) : nlohmann::json();
+  return e;
+}
+
+template <class T, class F>
+nlohmann::json arrayOf(const T& items, F toJson) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& item : items) out.push_back(toJson(item));
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json hostStatusJson(const HostStatus& host, const Judgement& j) {
-  nlohmann::json agents = nlohmann::json::array();
-  for (const auto& a : host.agents) {
-    nlohmann::json e = unitJson(a.unit);
-    e["agent"] = a.name;
-    e["running"] = a.running();
-    e["in_use"] = a.inUse();
-    e["unit_file_state"] = a.unitFileState;
-    if (a.name == "vps-bridge") e["socket_state"] = a.socketState;
-    e["last_action"] = a.report ? actionJson(a.report->last) : nlohmann::json();
-    e["report_written"] = a.report ? isoOrEmpty(a.report->writtenSec) : "";
-    if (!a.reportError.empty()) e["report_error"] = a.reportError;
-    agents.push_back(std::move(e));
-  }
-  nlohmann::json bots = nlohmann::json::array();
-  for (const auto& b : host.bots) {
-    nlohmann::json e = botJson(b.view);
-    e["up"] = botIsUp(b.view) && !b.givenUp;
-    e["budgets"] = nlohmann::json::array();
-    for (const auto& x : b.budgets) {
-      e["budgets"].push_back({{"agent", x.agent}, {"per_hour", x.perHour}, {"left", x.left}});
-    }
-    e["given_up"] = b.givenUp;
-    e["given_up_why"] = b.givenUpWhy;
-    e["last_action"] = nullptr;  // the newest of last_actions
-    e["last_actions"] = nlohmann::json::array();
-    for (const auto& l : b.lastActions) {
-      e["last_actions"].push_back(actionJson(l.action));
-      e["last_actions"].back()["agent"] = l.agent;
-    }
-    if (!b.lastActions.empty()) e["last_action"] = e["last_actions"][0];
-    e["paused"] = b.pause ? nlohmann::json{{"since", isoOrEmpty(b.pause->sinceSec)},
-                                           {"until", isoOrEmpty(b.pause->untilSec)},
-                                           {"reason", b.pause->reason}}
-                          : nlohmann::json();
-    bots.push_back(std::move(e));
-  }
-  nlohmann::json disks = nlohmann::json::array();
-  for (const auto& d : host.disks) {
-    disks.push_back({{"mount", d.mount},
-                     {"used_percent", d.usedPercent},
-                     {"act_percent", d.actPercent},
-                     {"target_percent", d.targetPercent},
-                     {"critical_percent", d.criticalPercent},
-                     {"error", d.error}});
-  }
-  nlohmann::json outboxes = nlohmann::json::array();
-  for (const auto& o : host.outboxes) {
-    outboxes.push_back({{"agent", o.agent}, {"channel", o.channel}, {"depth", o.depth}});
-  }
+  auto disk = [](const DiskStatus& d) {
+    return nlohmann::json{{"mount", d.mount},
+                          {"used_percent", d.usedPercent},
+                          {"act_percent", d.actPercent},
+                          {"target_percent", d.targetPercent},
+                          {"critical_percent", d.criticalPercent},
+                          {"error", d.error}};
+  };
+  auto outbox = [](const OutboxStatus& o) {
+    return nlohmann::json{{"agent", o.agent}, {"channel", o.channel}, {"depth", o.depth}};
+  };
   nlohmann::json paused = nlohmann::json::array();
   for (const auto& [bot, p] : host.paused) {
-    paused.push_back({{"bot", bot},
-                      {"since", isoOrEmpty(p.sinceSec)},
-                      {"until", isoOrEmpty(p.untilSec)},
-                      {"reason", p.reason}});
+    paused.push_back(pauseJson(p));
+    paused.back()["bot"] = bot;
   }
   return {{"verdict", toString(j.verdict)},
           {"exit_code", static_cast<int>(j.verdict)},
           {"reasons", j.reasons},
           {"time", isoOrEmpty(host.nowSec)},
-          {"agents", agents},
-          {"bots", bots},
-          {"disks", disks},
+          {"agents", arrayOf(host.agents, agentStatusJson)},
+          {"bots", arrayOf(host.bots, botStatusJson)},
+          {"disks", arrayOf(host.disks, disk)},
           {"acl",
            {{"configured", host.acl.configured},
             {"trees", host.acl.trees},
             {"drift", host.acl.drift},
             {"fixes_total", host.acl.fixesTotal},
             {"last_sweep", isoOrEmpty(host.acl.lastSweepSec)}}},
-          {"alert_outbox", outboxes},
+          {"alert_outbox", arrayOf(host.outboxes, outbox)},
           {"paused", paused}};
 }
 

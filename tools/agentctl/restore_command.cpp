@@ -75,6 +75,73 @@ std::optional<supervisor::ConfigAttrs> healthyAttrs(const std::string& bot) {
   return it == ledgers.end() ? std::nullopt : it->second.healthyConfig;
 }
 
+// The live config's verdict, as the supervisor would give it.
+ConfigVerdict judgeLive(boost::asio::io_context& io, supervisor::ConfigJudge& judge,
+                        const std::string& path) {
+  auto text = supervisor::readConfigFile(path);
+  if (!text) return {false, text.error()};
+  ConfigVerdict live{false, "not judged"};
+  bool judged = false;
+  judge.judge(*text, supervisor::Urgency::Now, [&](const ConfigVerdict& v) {
+    live = v;
+    judged = true;
+  });
+  runUntil(
+      io, [&] { return judged; }, kJudgeAllWithin);
+  return live;
+}
+
+// Every candidate judged, in the order the supervisor tries them.
+std::vector<CandidateResult> judgeCandidates(boost::asio::io_context& io,
+                                             supervisor::ConfigJudge& judge,
+                                             const supervisor::BotConfig& bot) {
+  const std::string snapshots = stateDirectory("jack-supervisor") + "/snapshots/" + bot.name;
+  const auto listed = supervisor::listCandidates(bot.backups, bot.config, snapshots,
+                                                 static_cast<std::size_t>(bot.backupsPerPattern));
+  if (!listed.skipped().empty()) std::cout << "skipped: " << listed.skipped() << "\n";
+  std::vector<CandidateResult> results;
+  bool done = false;
+  judge.judgeCandidates(listed.candidates, /*stopAtFirstValid=*/false, supervisor::Urgency::Now,
+                        [&](const std::vector<CandidateResult>& r) {
+                          results = r;
+                          done = true;
+                        });
+  runUntil(
+      io, [&] { return done; }, kJudgeAllWithin);
+  return results;
+}
+
+// Lists the candidates; the first valid one is what a restore installs.
+const CandidateResult* listAndChoose(const std::vector<CandidateResult>& results) {
+  const CandidateResult* chosen = nullptr;
+  std::cout << results.size() << " candidate(s), in the order the supervisor tries them:\n";
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    if (r.verdict.valid && !chosen) chosen = &r;
+    std::cout << "  " << i + 1 << ". " << r.candidate.path << " [" << r.candidate.source << ", "
+              << when(r.candidate.mtime)
+              << "]: " << (r.verdict.valid ? "valid" : "invalid: " + r.verdict.reason)
+              << (chosen == &r ? "  <- would be restored" : "") << "\n";
+  }
+  return chosen;
+}
+
+int install(const supervisor::BotConfig& bot, const CandidateResult& chosen) {
+  auto kept = supervisor::installConfig(bot.config, chosen.content, systemClock().wallSeconds(),
+                                        healthyAttrs(bot.name));
+  if (!kept) {
+    std::cerr << "openclaw-agentctl: restore failed: " << kept.error() << "\n";
+    return kExitNothingValid;
+  }
+  std::cout << "restored " << bot.config << " from " << chosen.candidate.path
+            << (kept->empty() ? std::string() : "; the old config is kept as " + *kept) << "\n"
+            << "openclaw-jack-supervisor sees the change and restarts " << bot.name
+            << " if it had given up on it; otherwise: systemctl "
+            << (bot.scope.isSystem() ? "" : "--user -M " + bot.scope.user + "@ ") << "restart "
+            << bot.unit << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int restoreCommand(const std::vector<std::string>& args) {
@@ -100,47 +167,11 @@ int restoreCommand(const std::vector<std::string>& args) {
   boost::asio::io_context io;
   auto judge = std::make_shared<supervisor::ConfigJudge>(
       io, supervisor::JudgeRules{bot->required, bot->validator, scratch.path});
-
-  ConfigVerdict live{false, "not judged"};
-  bool judged = false;
-  auto liveText = supervisor::readConfigFile(bot->config);
-  if (!liveText) {
-    live = {false, liveText.error()};
-  } else {
-    judge->judge(*liveText, supervisor::Urgency::Now, [&](const ConfigVerdict& v) {
-      live = v;
-      judged = true;
-    });
-    runUntil(
-        io, [&] { return judged; }, kJudgeAllWithin);
-  }
+  const ConfigVerdict live = judgeLive(io, *judge, bot->config);
   std::cout << "live config " << bot->config << ": " << (live.valid ? "valid" : "INVALID") << " ("
             << live.reason << ")\n";
-
-  const std::string snapshots = stateDirectory("jack-supervisor") + "/snapshots/" + bot->name;
-  const auto listed = supervisor::listCandidates(bot->backups, bot->config, snapshots,
-                                                 static_cast<std::size_t>(bot->backupsPerPattern));
-  const auto& candidates = listed.candidates;
-  if (!listed.skipped().empty()) std::cout << "skipped: " << listed.skipped() << "\n";
-  std::vector<CandidateResult> results;
-  bool done = false;
-  judge->judgeCandidates(candidates, /*stopAtFirstValid=*/false, supervisor::Urgency::Now,
-                         [&](const std::vector<CandidateResult>& r) {
-                           results = r;
-                           done = true;
-                         });
-  runUntil(
-      io, [&] { return done; }, kJudgeAllWithin);
-  const CandidateResult* chosen = nullptr;
-  std::cout << results.size() << " candidate(s), in the order the supervisor tries them:\n";
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    if (r.verdict.valid && !chosen) chosen = &r;
-    std::cout << "  " << i + 1 << ". " << r.candidate.path << " [" << r.candidate.source << ", "
-              << when(r.candidate.mtime)
-              << "]: " << (r.verdict.valid ? "valid" : "invalid: " + r.verdict.reason)
-              << (chosen == &r ? "  <- would be restored" : "") << "\n";
-  }
+  const auto results = judgeCandidates(io, *judge, *bot);
+  const CandidateResult* chosen = listAndChoose(results);
   if (!chosen) {
     std::cout << "no valid candidate: fix " << bot->config << " by hand\n";
     return kExitNothingValid;
@@ -150,20 +181,7 @@ int restoreCommand(const std::vector<std::string>& args) {
     std::cout << "the live config is valid: nothing restored (--force replaces it anyway)\n";
     return 0;
   }
-  auto kept = supervisor::installConfig(bot->config, chosen->content,
-                                        static_cast<std::int64_t>(std::time(nullptr)),
-                                        healthyAttrs(bot->name));
-  if (!kept) {
-    std::cerr << "openclaw-agentctl: restore failed: " << kept.error() << "\n";
-    return kExitNothingValid;
-  }
-  std::cout << "restored " << bot->config << " from " << chosen->candidate.path
-            << (kept->empty() ? std::string() : "; the old config is kept as " + *kept) << "\n"
-            << "openclaw-jack-supervisor sees the change and restarts " << bot->name
-            << " if it had given up on it; otherwise: systemctl "
-            << (bot->scope.isSystem() ? "" : "--user -M " + bot->scope.user + "@ ") << "restart "
-            << bot->unit << "\n";
-  return 0;
+  return install(*bot, *chosen);
 }
 
 }  // namespace openclaw::agentctl
