@@ -87,26 +87,74 @@ nlohmann::json callAnswer(const CallResult& r, const std::string& sessionId,
   return j;
 }
 
-void callAgent(const HttpRequestView& request, const BridgeParts& bridge, Reply reply) {
-  auto body = parseUntrustedJson(request.body);
+struct CallAsked {
+  std::string agentName;
+  std::string prompt;
+  std::string sessionId;
+};
+
+// The body of POST /api/vps/call, checked; or the 400 that says what is wrong with it.
+Expected<CallAsked, HttpAnswer> readCallBody(std::string_view text) {
+  auto body = parseUntrustedJson(text);
   if (!body || !body->is_object()) {
-    return reply(error(400, "the body must be a JSON object: " +
-                                (body ? std::string("it is not an object") : body.error())));
+    return Unexpected<HttpAnswer>{
+        error(400, "the body must be a JSON object: " +
+                       (body ? std::string("it is not an object") : body.error()))};
   }
   auto agentName = stringMember(*body, "agent_name");
   auto prompt = stringMember(*body, "prompt");
   auto session = stringMember(*body, "session_id");
   for (const auto* m : {&agentName, &prompt, &session}) {
-    if (!*m) return reply(error(400, m->error()));
+    if (!*m) return Unexpected<HttpAnswer>{error(400, m->error())};
   }
-  if (!*agentName) return reply(error(400, "agent_name is required"));
-  if (!*prompt) return reply(error(400, "prompt is required"));
-  const std::string sessionId = session->value_or("");
-  if (!sessionId.empty() && !isValidSessionId(sessionId)) {
-    return reply(error(400, "session_id must be 1-128 of A-Z a-z 0-9 _ . - (not starting with .)"));
+  if (!*agentName) return Unexpected<HttpAnswer>{error(400, "agent_name is required")};
+  if (!*prompt) return Unexpected<HttpAnswer>{error(400, "prompt is required")};
+  CallAsked asked{**agentName, **prompt, session->value_or("")};
+  if (!asked.sessionId.empty() && !isValidSessionId(asked.sessionId)) {
+    return Unexpected<HttpAnswer>{
+        error(400, "session_id must be 1-128 of A-Z a-z 0-9 _ . - (not starting with .)")};
   }
-  auto chain = bridge.agents->chain(**agentName);
-  if (chain.empty()) return reply(error(404, "no agent named \"" + **agentName + "\""));
+  return asked;
+}
+
+// What a finished call answers: 503/502 with the trail when it failed, 200 with the answer
+// otherwise, after the session turn is on disk (acknowledged means durable).
+void answerCall(CallResult result, const CallAsked& asked, const std::string& requestId,
+                std::int64_t askedAt, AgentDirectory& agents, SessionStore& sessions,
+                const Reply& reply) {
+  agents.markDirty();
+  CallTotals& t = agents.totals();
+  const std::string& sessionId = asked.sessionId;
+  if (!result.success) {
+    ++t.failed;
+    if (result.shortCircuited) ++t.shortCircuited;
+    // 503 when no agent refused it (every breaker open, or the bridge stopping), with when
+    // to come back; 502 when the agents failed it.
+    const bool unavailable = result.shortCircuited || result.cancelled;
+    HttpAnswer answer = json(unavailable ? 503 : 502, callAnswer(result, sessionId, requestId));
+    if (result.shortCircuited) answer.retryAfterSec = retryAfterSeconds(result.availableIn);
+    if (result.cancelled) answer.retryAfterSec = kBusyRetryAfterSec;
+    return reply(std::move(answer));
+  }
+  ++t.succeeded;
+  if (sessionId.empty()) return reply(json(200, callAnswer(result, sessionId, requestId)));
+  std::vector<SessionMessage> turn{
+      {"user", asked.prompt, askedAt, ""},
+      {"assistant", result.response, systemWallClockMs(), result.agentUsed}};
+  sessions.append(sessionId, std::move(turn),
+                  [reply, result, sessionId, requestId](std::optional<std::string> err) {
+                    nlohmann::json j = callAnswer(result, sessionId, requestId);
+                    j["session_saved"] = !err.has_value();
+                    if (err) j["session_error"] = *err;
+                    reply(json(200, j));
+                  });
+}
+
+void callAgent(const HttpRequestView& request, const BridgeParts& bridge, Reply reply) {
+  auto asked = readCallBody(request.body);
+  if (!asked) return reply(asked.error());
+  auto chain = bridge.agents->chain(asked->agentName);
+  if (chain.empty()) return reply(error(404, "no agent named \"" + asked->agentName + "\""));
   CallTotals& totals = bridge.agents->totals();
   if (bridge.runner->inFlight() >= static_cast<std::size_t>(bridge.config->maxCallsInFlight)) {
     ++totals.refusedBusy;
@@ -115,45 +163,18 @@ void callAgent(const HttpRequestView& request, const BridgeParts& bridge, Reply 
     return reply(std::move(busy));
   }
   ++totals.calls;
-  CallRequest call{
-      **agentName, **prompt, sessionId, std::string(request.requestId),
-      sessionId.empty() ? "[]" : historyJsonText(bridge.sessions->messages(sessionId))};
-  const std::int64_t askedAt = systemWallClockMs();
-  AgentDirectory* agents = bridge.agents;
-  SessionStore* sessions = bridge.sessions;
   const std::string requestId(request.requestId);
-  bridge.runner->start(
-      std::move(call), std::move(chain),
-      [agents, sessions, sessionId, requestId, askedAt, prompt = **prompt,
-       reply](CallResult result) {
-        agents->markDirty();
-        CallTotals& t = agents->totals();
-        if (!result.success) {
-          ++t.failed;
-          if (result.shortCircuited) ++t.shortCircuited;
-          // 503 when no agent refused it (every breaker open, or the bridge stopping), with
-          // when to come back; 502 when the agents failed it.
-          const bool unavailable = result.shortCircuited || result.cancelled;
-          HttpAnswer answer =
-              json(unavailable ? 503 : 502, callAnswer(result, sessionId, requestId));
-          if (result.shortCircuited) answer.retryAfterSec = retryAfterSeconds(result.availableIn);
-          if (result.cancelled) answer.retryAfterSec = kBusyRetryAfterSec;
-          return reply(std::move(answer));
-        }
-        ++t.succeeded;
-        if (sessionId.empty()) return reply(json(200, callAnswer(result, sessionId, requestId)));
-        std::vector<SessionMessage> turn{
-            {"user", prompt, askedAt, ""},
-            {"assistant", result.response, systemWallClockMs(), result.agentUsed}};
-        // The answer goes back once the turn is on disk: acknowledged means durable.
-        sessions->append(sessionId, std::move(turn),
-                         [reply, result, sessionId, requestId](std::optional<std::string> err) {
-                           nlohmann::json j = callAnswer(result, sessionId, requestId);
-                           j["session_saved"] = !err.has_value();
-                           if (err) j["session_error"] = *err;
-                           reply(json(200, j));
-                         });
-      });
+  CallRequest call{asked->agentName, asked->prompt, asked->sessionId, requestId,
+                   asked->sessionId.empty()
+                       ? "[]"
+                       : historyJsonText(bridge.sessions->messages(asked->sessionId))};
+  const std::int64_t askedAt = systemWallClockMs();
+  bridge.runner->start(std::move(call), std::move(chain),
+                       [agents = bridge.agents, sessions = bridge.sessions, asked = *asked,
+                        requestId, askedAt, reply](CallResult result) {
+                         answerCall(std::move(result), asked, requestId, askedAt, *agents,
+                                    *sessions, reply);
+                       });
 }
 
 // {name, url | host + port, protocol, model, timeout_sec, max_retries, fallback_agents}

@@ -184,16 +184,7 @@ void CallRunner::onResponse(const std::shared_ptr<Call>& call, HttpClientRespons
   const auto latency = std::chrono::duration_cast<Millis>(response.elapsed);
   std::string answer, problem;
   const CallError error = classify(response, slot, answer, problem);
-  slot.health.record(error, latency, now, std::chrono::system_clock::now());
-  const BreakerChange change = slot.breaker.record(error, now, call->admission);
-  if (change != BreakerChange::None && events_.breakerChanged) {
-    events_.breakerChanged(slot, change, problem);
-  }
-  call->result.lastError = error;
-  call->result.trail.push_back({{"agent", slot.agent.name},
-                                {"class", toString(error)},
-                                {"status", response.status},
-                                {"ms", latency.count()}});
+  recordAttempt(*call, slot, error, response.status, latency, problem);
   if (error == CallError::None) {
     slot.budget.onSuccess();
     ++slot.counters.answered;
@@ -213,32 +204,10 @@ void CallRunner::onResponse(const std::shared_ptr<Call>& call, HttpClientRespons
                            parseRetryAfter(response.retryAfter, std::chrono::system_clock::now()),
                            millisBetween(now, call->deadline)};
   const RetryDecision decision = decideRetry(facts, slot.budget, settings_.backoff, random_);
-  Log::info(
-      call->lastProblem + ": " + toString(decision.action) + " (" + toString(decision.reason) + ")",
-      {{"OPENCLAW_EVENT", decision.action == RetryAction::Retry ? "retry" : "fallback"},
-       {"OPENCLAW_TARGET", slot.agent.name},
-       {"OPENCLAW_CLASS", toString(error)},
-       {"OPENCLAW_DECISION", toString(decision.reason)},
-       {"OPENCLAW_LATENCY_MS", std::to_string(latency.count())},
-       {"OPENCLAW_REQUEST_ID", call->request.requestId}});
+  logDecision(*call, slot, error, decision, latency);
   switch (decision.action) {
     case RetryAction::Retry:
-      ++call->retries;
-      if (error == CallError::BadRequest) call->badRequestRetried = true;
-      call->timeout = decision.nextTimeout;
-      call->timer.emplace(io_, decision.delay);
-      call->timer->async_wait([this, call](boost::system::error_code ec) {
-        if (ec || !calls_.contains(call->id)) return;
-        AgentSlot& again = *call->chain[call->index];
-        // The failure may have opened the breaker: a retry asks it again.
-        call->admission = again.breaker.admit(std::chrono::steady_clock::now());
-        if (call->admission == Admission::Rejected) {
-          ++call->index;
-          return tryAgent(call);
-        }
-        attempt(call);
-      });
-      return;
+      return retryLater(call, error, decision);
     case RetryAction::NextAgent:
       if (decision.holdAgentFor) slot.heldUntil = now + *decision.holdAgentFor;
       ++call->index;
@@ -246,6 +215,52 @@ void CallRunner::onResponse(const std::shared_ptr<Call>& call, HttpClientRespons
     case RetryAction::GiveUp:
       return finish(call, false, call->lastProblem + "; the call's deadline was spent");
   }
+}
+
+void CallRunner::recordAttempt(Call& call, AgentSlot& slot, CallError error, long status,
+                               Millis latency, const std::string& problem) {
+  const auto now = std::chrono::steady_clock::now();
+  slot.health.record(error, latency, now, std::chrono::system_clock::now());
+  const BreakerChange change = slot.breaker.record(error, now, call.admission);
+  if (change != BreakerChange::None && events_.breakerChanged) {
+    events_.breakerChanged(slot, change, problem);
+  }
+  call.result.lastError = error;
+  call.result.trail.push_back({{"agent", slot.agent.name},
+                               {"class", toString(error)},
+                               {"status", status},
+                               {"ms", latency.count()}});
+}
+
+void CallRunner::logDecision(const Call& call, const AgentSlot& slot, CallError error,
+                             const RetryDecision& decision, Millis latency) {
+  Log::info(
+      call.lastProblem + ": " + toString(decision.action) + " (" + toString(decision.reason) + ")",
+      {{"OPENCLAW_EVENT", decision.action == RetryAction::Retry ? "retry" : "fallback"},
+       {"OPENCLAW_TARGET", slot.agent.name},
+       {"OPENCLAW_CLASS", toString(error)},
+       {"OPENCLAW_DECISION", toString(decision.reason)},
+       {"OPENCLAW_LATENCY_MS", std::to_string(latency.count())},
+       {"OPENCLAW_REQUEST_ID", call.request.requestId}});
+}
+
+void CallRunner::retryLater(const std::shared_ptr<Call>& call, CallError error,
+                            const RetryDecision& decision) {
+  ++call->retries;
+  if (error == CallError::BadRequest) call->badRequestRetried = true;
+  call->timeout = decision.nextTimeout;
+  call->timer.emplace(io_, decision.delay);
+  call->timer->async_wait([this, call](boost::system::error_code ec) {
+    if (ec || !calls_.contains(call->id)) return;
+    AgentSlot& again = *call->chain[call->index];
+    // The failure may have opened the breaker: a retry asks it again.
+    call->admission = again.breaker.admit(std::chrono::steady_clock::now());
+    if (call->admission == Admission::Rejected) {
+      ++call->index;
+      return tryAgent(call);
+    }
+    attempt(call);
+  });
 }
 
 void CallRunner::finish(const std::shared_ptr<Call>& call, bool success, std::string error,

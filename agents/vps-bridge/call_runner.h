@@ -87,6 +87,13 @@ class CallRunner {
   void tryAgent(const std::shared_ptr<Call>& call);
   void attempt(const std::shared_ptr<Call>& call);
   void onResponse(const std::shared_ptr<Call>& call, HttpClientResponse response);
+  // The attempt's outcome into the agent's health, breaker and the call's trail.
+  void recordAttempt(Call& call, AgentSlot& slot, CallError error, long status, Millis latency,
+                     const std::string& problem);
+  void logDecision(const Call& call, const AgentSlot& slot, CallError error,
+                   const RetryDecision& decision, Millis latency);
+  void retryLater(const std::shared_ptr<Call>& call, CallError error,
+                  const RetryDecision& decision);
   // `now`: `done` runs before finish returns (a cancellation: the caller may be stopping the
   // loop); otherwise it is posted.
   void finish(const std::shared_ptr<Call>& call, bool success, std::string error, bool now = false);
