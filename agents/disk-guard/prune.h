@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "disk_guard_config.h"
+#include "openclaw/clock.h"
 #include "openclaw/handles.h"
 #include "openclaw/result.h"
 #include "openclaw/safe_path.h"
@@ -107,11 +108,11 @@ struct PruneOutcome {
 // two threads when there are many.
 // `removed(plan, candidate)` is told of each file removed (displayPath names it).  With `dryRun`
 // nothing is removed: `removed` is told what would be, in the same order.  Once `cancel` (if
-// given) is true, no further file is removed.
+// given) is true, no further file is removed.  `clock` times the change window.
 PruneOutcome removeOldest(
     std::vector<PrunePlan>& plans, const std::function<bool(std::uint64_t)>& enough, bool dryRun,
     const std::function<void(const PrunePlan&, const PruneCandidate&)>& removed,
-    const std::atomic<bool>* cancel = nullptr);
+    const std::atomic<bool>* cancel = nullptr, const Clock& clock = systemClock());
 
 // The records getdents64 put in `buffer[0, size)`: `entry(name, type)` for each but "." and
 // "..", with its d_type (DT_UNKNOWN where the file system keeps none).  A record that does not
