@@ -20,10 +20,12 @@
 #include "captured_log.h"
 #include "disk_guard_service.h"
 #include "disk_usage.h"
+#include "fakes/fake_clock.h"
 #include "openclaw/agent_report.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
 #include "prune.h"
+#include "prune_changes.h"
 
 namespace openclaw::diskguard {
 namespace {
@@ -183,6 +185,28 @@ PruneOutcome pruneAll(const PruneRule& rule, std::int64_t nowNs,
   return removeOldest(
       plans, [](std::uint64_t) { return false; }, false,
       [](const PrunePlan&, const PruneCandidate&) {});
+}
+
+// The events are read before the first question, then only once kChangeWindow has passed
+// on the clock: a write in between goes unseen until then.  The clock is moved, not waited on.
+TEST_F(APruneFolder, ReadsTheChangesAgainOnlyOnceTheWindowHasPassed) {
+  rule_.keepNewest = 0;
+  file("a/old", 30);
+  auto plan = scan(rule_, nowNs(), ScanFor::Removal);
+  ASSERT_TRUE(plan.ok());
+  std::vector<PrunePlan> plans;
+  plans.push_back(std::move(*plan));
+  ASSERT_EQ(plans[0].candidates.size(), 1u);
+  const PruneCandidate& old = plans[0].candidates[0];
+  FakeClock clock;
+  ChangeWindow window(plans, clock);
+  EXPECT_TRUE(window.unchanged(0, old));  // read at once: nothing has happened
+  file("a/old", 30);                      // written again, same age
+  EXPECT_TRUE(window.unchanged(0, old));  // within the window: not read again
+  clock.advance(kChangeWindow - std::chrono::microseconds(1));
+  EXPECT_TRUE(window.unchanged(0, old));
+  clock.advance(std::chrono::microseconds(1));
+  EXPECT_FALSE(window.unchanged(0, old));  // read again: the write is seen
 }
 
 TEST_F(APruneFolder, LeavesAFileWrittenSinceTheScan) {
