@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "acl_encoding.h"
 #include "acl_keeper_config.h"
 #include "acl_policy.h"
 #include "openclaw/handles.h"
@@ -162,12 +163,5 @@ class AclTree {
   int closeFirst_ = -1;
   int closeLast_ = -1;
 };
-
-// The ACL of a descriptor as a sorted list, from its xattr (an access ACL without one is the
-// mode's; a missing default ACL is an empty list).
-Result<AclList> readAcl(int fd, bool defaultAcl);
-// The kernel's xattr form (linux/posix_acl_xattr.h) decoded; nullopt when malformed.
-std::optional<AclList> decodeAclXattr(const unsigned char* data, std::size_t size);
-Result<Ok> writeAcl(int fd, bool defaultAcl, const AclList& list);
 
 }  // namespace openclaw::aclkeeper
