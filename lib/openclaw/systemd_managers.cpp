@@ -5,9 +5,13 @@
 namespace openclaw {
 
 SystemdManager& SystemdManagers::get(const ManagerScope& scope) {
-  auto& slot = managers_[scope];
-  if (slot) return *slot;
-  slot = std::make_unique<ReconnectingSystemdManager>(io_, scope);
+  Entry& entry = managers_[scope];
+  if (entry.manager) return *entry.manager;
+  if (factory_) {
+    entry.manager = factory_(scope);
+    return *entry.manager;
+  }
+  auto slot = std::make_unique<ReconnectingSystemdManager>(io_, scope);
   slot->onReachableChanged([this, scope](bool reachable, const std::string& detail) {
     const std::string who = scope.describe();
     const std::string user = scope.isSystem() ? "" : scope.user;
@@ -22,7 +26,9 @@ SystemdManager& SystemdManagers::get(const ManagerScope& scope) {
     if (reachabilityChanged_) reachabilityChanged_();
   });
   slot->start();
-  return *slot;
+  entry.reconnecting = slot.get();
+  entry.manager = std::move(slot);
+  return *entry.manager;
 }
 
 void SystemdManagers::retain(const std::set<ManagerScope>& inUse) {
@@ -31,8 +37,9 @@ void SystemdManagers::retain(const std::set<ManagerScope>& inUse) {
 
 std::string SystemdManagers::problems() const {
   std::string out;
-  for (const auto& [scope, manager] : managers_) {
-    const std::string p = manager->problem();
+  for (const auto& [scope, entry] : managers_) {
+    if (!entry.reconnecting) continue;
+    const std::string p = entry.reconnecting->problem();
     if (!p.empty()) out += (out.empty() ? "" : "; ") + p;
   }
   return out;

@@ -5,6 +5,9 @@
 // (OPENCLAW_EVENT=manager-lost / manager-connected), and tells the agent so that it can
 // update STATUS=; `problems()` is the text for that line.  After a reload the agent calls
 // `retain` with the scopes its new config uses: the others are closed.
+//
+// A `Factory` given at construction makes the managers instead (tests pass one that hands
+// out fakes); managers it makes have no reachability to report.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -21,8 +24,13 @@ namespace openclaw {
 
 class SystemdManagers {
  public:
-  SystemdManagers(boost::asio::io_context& io, std::function<void()> reachabilityChanged)
-      : io_(io), reachabilityChanged_(std::move(reachabilityChanged)) {}
+  using Factory = std::function<std::unique_ptr<SystemdManager>(const ManagerScope&)>;
+
+  SystemdManagers(boost::asio::io_context& io, std::function<void()> reachabilityChanged,
+                  Factory factory = {})
+      : io_(io),
+        reachabilityChanged_(std::move(reachabilityChanged)),
+        factory_(std::move(factory)) {}
 
   // The manager of `scope`, connecting (or retrying) from the first call on.
   SystemdManager& get(const ManagerScope& scope);
@@ -32,8 +40,14 @@ class SystemdManagers {
 
  private:
   boost::asio::io_context& io_;
+  struct Entry {
+    std::unique_ptr<SystemdManager> manager;
+    const ReconnectingSystemdManager* reconnecting = nullptr;  // null when made by factory_
+  };
+
   std::function<void()> reachabilityChanged_;
-  std::map<ManagerScope, std::unique_ptr<ReconnectingSystemdManager>> managers_;
+  Factory factory_;
+  std::map<ManagerScope, Entry> managers_;
 };
 
 }  // namespace openclaw
