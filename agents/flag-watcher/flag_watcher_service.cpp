@@ -28,10 +28,6 @@ constexpr std::chrono::seconds kReopenEvery{10};
 // Containers get a second to stop cleanly before the engine kills them.
 constexpr int kContainerStopSec = 1;
 
-Seconds nowSeconds() {
-  return static_cast<Seconds>(std::time(nullptr));
-}
-
 std::string currentBootToken() {
   auto token = bootToken(runtimeDirectory());
   if (token) return *token;
@@ -41,8 +37,8 @@ std::string currentBootToken() {
   return "";
 }
 
-std::string humanTime() {
-  const std::time_t t = std::time(nullptr);
+std::string humanTime(const Clock& clock) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(clock.wall());
   char buf[64];
   std::strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Z %Y", std::localtime(&t));
   return buf;
@@ -58,8 +54,9 @@ void logSummary(const NoiseSummary& s) {
 
 }  // namespace
 
-FlagWatcherService::FlagWatcherService(DaemonContext& ctx)
+FlagWatcherService::FlagWatcherService(DaemonContext& ctx, SystemdManagers::Factory systemd)
     : ctx_(ctx),
+      systemdFactory_(std::move(systemd)),
       alerter_(ctx.io, ctx.name, ctx.stateDir),
       report_(ctx.io, ctx.name, ctx.stateDir),
       noise_(ctx.io, logSummary),
@@ -99,7 +96,8 @@ void FlagWatcherService::startOnce() {
     inotify_ = std::move(inotify).value();
     inotify_->start();
   }
-  managers_ = std::make_unique<SystemdManagers>(ctx_.io, [this] { setStatus(); });
+  managers_ = std::make_unique<SystemdManagers>(
+      ctx_.io, [this] { setStatus(); }, systemdFactory_);
   resumeInterrupted();
 }
 
@@ -155,7 +153,7 @@ bool FlagWatcherService::openFolder(Folder& folder) {
 void FlagWatcherService::reopenLater() {
   if (!reopenTimer_) reopenTimer_ = std::make_unique<boost::asio::steady_timer>(ctx_.io);
   reopenTimer_->expires_after(kReopenEvery);
-  reopenTimer_->async_wait([this](boost::system::error_code ec) {
+  reopenTimer_->async_wait(life_.guard([this](boost::system::error_code ec) {
     if (ec) return;
     bool allOpen = true;
     for (auto& folder : folders_) {
@@ -171,7 +169,7 @@ void FlagWatcherService::reopenLater() {
       }
     }
     if (!allOpen) reopenLater();
-  });
+  }));
 }
 
 void FlagWatcherService::scanAll(const std::string& why) {
@@ -236,8 +234,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   const std::string& target = entry->target;
   // Paused for maintenance (`openclaw-agentctl pause`): the flag is absorbed, nothing is
   // restarted or counted.  Its log lines share the refusals' bound.
-  if (const auto pause =
-          pauseOf(kPauseDir, target, static_cast<std::int64_t>(std::time(nullptr)))) {
+  if (const auto pause = pauseOf(kPauseDir, target, now())) {
     (void)removeEntry(folder.fd.get(), *entry);
     countRevive(target, "paused");
     if (!noise_.admit({"revive-paused", folder.path, target, "paused", LOG_NOTICE})) return;
@@ -250,9 +247,9 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
     return;
   }
   TargetLedger& ledger = ledgers_[target];
-  const Seconds now = nowSeconds();
+  const Seconds at = now();
   const ReviveDecision decision =
-      policy_->decide(ledger, now, restarts_.byOthers(restartKeyOf(target), now));
+      policy_->decide(ledger, at, restarts_.byOthers(restartKeyOf(target), at));
   if (decision != ReviveDecision::RestartNow) {
     (void)removeEntry(folder.fd.get(), *entry);
     const bool refused = decision == ReviveDecision::RefusedBudget;
@@ -288,7 +285,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   }
   // One restart owner per bot: while jack-supervisor repairs it, the repair is the restart
   // the flag asks for.
-  if (const auto owner = claimRestart(target, "revive of " + target + " by flag", now)) {
+  if (const auto owner = claimRestart(target, "revive of " + target + " by flag", at)) {
     (void)removeEntry(folder.fd.get(), *entry);
     countRevive(target, "absorbed");
     lastAction_ = "absorbed a flag for " + target + " into " + owner->describe();
@@ -302,7 +299,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
                  {"OPENCLAW_FLAG_UID", uid}});
     return;
   }
-  seenAt_[target] = Clock::now();
+  seenAt_[target] = ctx_.clock.steady();
   ledger.requester.folder = folder.path;
   ledger.requester.uid = entry->owner;
   beginRestart(target, /*countAgainstBudget=*/true);
@@ -312,7 +309,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   sendRestart(target);
   // The shared ledger is the other agents' view of the budget: written once the restart is
   // on its way, off the flag's path; a kill -9 in between costs one uncounted restart.
-  countShared(target, now);
+  countShared(target, at);
 }
 
 std::string FlagWatcherService::restartKeyOf(const std::string& target) const {
@@ -321,17 +318,17 @@ std::string FlagWatcherService::restartKeyOf(const std::string& target) const {
 }
 
 std::optional<RestartOwner> FlagWatcherService::claimRestart(const std::string& target,
-                                                             const std::string& what, Seconds now) {
-  auto claim = restarts_.claim(restartKeyOf(target), what, now);
+                                                             const std::string& what, Seconds at) {
+  auto claim = restarts_.claim(restartKeyOf(target), what, at);
   if (!claim) return claim.error();
   claims_[target] = std::move(*claim);
   return std::nullopt;
 }
 
-void FlagWatcherService::countShared(const std::string& target, Seconds now) {
+void FlagWatcherService::countShared(const std::string& target, Seconds at) {
   const auto claim = claims_.find(target);
   if (claim == claims_.end()) return;
-  if (auto r = restarts_.count(claim->second, now); !r) {
+  if (auto r = restarts_.count(claim->second, at); !r) {
     Log::warning("cannot count the revive of " + target +
                      " in the shared restart ledger: " + r.error().message(),
                  {{"OPENCLAW_EVENT", "restart-ledger-failed"}, {"OPENCLAW_TARGET", target}});
@@ -340,12 +337,12 @@ void FlagWatcherService::countShared(const std::string& target, Seconds now) {
 
 void FlagWatcherService::beginRestart(const std::string& target, bool countAgainstBudget) {
   TargetLedger& ledger = ledgers_[target];
-  const Seconds now = nowSeconds();
-  ledger.pendingSince = now;
-  ledger.inFlightSince = now;
+  const Seconds at = now();
+  ledger.pendingSince = at;
+  ledger.inFlightSince = at;
   ledger.bootId = bootId_;
   ledger.startStampBefore = 0;
-  if (countAgainstBudget) ledger.restarts.push_back(now);
+  if (countAgainstBudget) ledger.restarts.push_back(at);
   // Durable before anything is asked of systemd or Docker: after a crash from here on,
   // the restart is resumed (or found done), never lost and never charged twice.
   persist();
@@ -362,13 +359,13 @@ void FlagWatcherService::countRevive(const std::string& target, const char* resu
 void FlagWatcherService::reportBudgets() {
   auto& m = report_.metrics();
   m.clearGauge("openclaw_restart_budget_remaining");
-  const Seconds now = nowSeconds();
+  const Seconds at = now();
   for (const auto& [name, t] : config_.targets) {
     const auto it = ledgers_.find(name);
     TargetLedger none;
     m.set("openclaw_restart_budget_remaining", {{"bot", name}},
-          static_cast<double>(policy_->remaining(it == ledgers_.end() ? none : it->second, now,
-                                                 restarts_.byOthers(restartKey(t), now))));
+          static_cast<double>(policy_->remaining(it == ledgers_.end() ? none : it->second, at,
+                                                 restarts_.byOthers(restartKey(t), at))));
   }
   report_.changed();
 }
@@ -386,42 +383,42 @@ void FlagWatcherService::sendRestart(const std::string& target) {
 void FlagWatcherService::restartUnit(const std::string& target, const FlagTarget& t) {
   SystemdManager& systemd = managers_->get(t.scope);
   const std::string unit = t.unit;
-  systemd.getUnitState(unit, [this, &systemd, target, t](const auto& state) {
+  systemd.getUnitState(unit, life_.guard([this, &systemd, target, t](const auto& state) {
     if (state.ok()) {
       ledgers_[target].startStampBefore = state->execMainStartTimestampMonotonic;
       persist();
     }
     auto restart = [this, &systemd, target, t] {
-      systemd.restartUnit(t.unit, [this, target, t](const JobOutcome& o) {
+      systemd.restartUnit(t.unit, life_.guard([this, target, t](const JobOutcome& o) {
         if (o.result == JobResult::Failed) return retryIfLatched(target, t);
         finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
-      });
+      }));
     };
     // A failed unit (notably start-limit-hit) stays latched until reset.
     if (state.ok() && state->activeState == "failed") {
       Log::info(t.unit + " is failed (" + state->result + "): resetting it first",
                 {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
-      systemd.resetFailedUnit(t.unit, [restart](const std::string&) { restart(); });
+      systemd.resetFailedUnit(t.unit, life_.guard([restart](const std::string&) { restart(); }));
     } else {
       restart();
     }
-  });
+  }));
 }
 
 void FlagWatcherService::retryIfLatched(const std::string& target, const FlagTarget& t) {
   // Our own restart can be the start that trips the unit's start limit; the operator
   // asked for the bot to run, so reset the latch and try once more.
   SystemdManager& systemd = managers_->get(t.scope);
-  systemd.getUnitState(t.unit, [this, &systemd, target, t](const auto& state) {
+  systemd.getUnitState(t.unit, life_.guard([this, &systemd, target, t](const auto& state) {
     if (!state.ok() || state->result != "start-limit-hit") return finish(target, "failed", false);
     Log::info(t.unit + " hit its start limit on this restart: resetting it and retrying once",
               {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
-    systemd.resetFailedUnit(t.unit, [this, &systemd, target, t](const std::string&) {
-      systemd.restartUnit(t.unit, [this, target](const JobOutcome& o) {
+    systemd.resetFailedUnit(t.unit, life_.guard([this, &systemd, target, t](const std::string&) {
+      systemd.restartUnit(t.unit, life_.guard([this, target](const JobOutcome& o) {
         finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
-      });
-    });
-  });
+      }));
+    }));
+  }));
 }
 
 void FlagWatcherService::retainManagers() {
@@ -438,9 +435,9 @@ void FlagWatcherService::retainManagers() {
 void FlagWatcherService::restartContainer(const std::string& target, const std::string& container) {
   DockerEngine engine(ctx_.io, config_.dockerSocket);
   engine.restartContainer(container, kContainerStopSec,
-                          [this, target](const Expected<Ok, std::string>& r) {
+                          life_.guard([this, target](const Expected<Ok, std::string>& r) {
                             finish(target, r ? "done" : r.error(), r.ok());
-                          });
+                          }));
 }
 
 void FlagWatcherService::finish(const std::string& target, const std::string& result, bool ok) {
@@ -453,7 +450,8 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
   std::string latency;
   if (auto it = seenAt_.find(target); it != seenAt_.end()) {
     latency = std::to_string(
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - it->second).count());
+        std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock.steady() - it->second)
+            .count());
     seenAt_.erase(it);
   }
   ++revives_;
@@ -477,12 +475,12 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
                     {{"folder", by.folder}}});
   }
   if (!config_.logFile.empty()) {
-    appendHumanLog("[" + humanTime() + "] " + target +
+    appendHumanLog("[" + humanTime(ctx_.clock) + "] " + target +
                    (ok ? " restarted via flag" : " revive failed") + " (" + result +
                    ", requested by " + who + ")\n");
   }
-  lastAction_ = std::string(ok ? "revived " : "failed to revive ") + target + " at " + humanTime() +
-                (latency.empty() ? "" : " in " + latency + " ms");
+  lastAction_ = std::string(ok ? "revived " : "failed to revive ") + target + " at " +
+                humanTime(ctx_.clock) + (latency.empty() ? "" : " in " + latency + " ms");
   // Counts and budgets first: the action writes them with it, at once.
   countRevive(target, ok ? "restarted" : "failed");
   if (ok) report_.succeeded("revive");
@@ -525,7 +523,7 @@ void FlagWatcherService::resumeInterrupted() {
 }
 
 void FlagWatcherService::resumeRestart(const std::string& target) {
-  const auto owner = claimRestart(target, "resumed revive of " + target, nowSeconds());
+  const auto owner = claimRestart(target, "resumed revive of " + target, now());
   if (owner) return finish(target, "absorbed by " + owner->describe(), true);
   beginRestart(target, /*countAgainstBudget=*/false);
   sendRestart(target);
@@ -544,7 +542,7 @@ void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget&
     }
     *settled = true;
     // Not from inside the watch's own callback: drop it on the next turn of the loop.
-    boost::asio::post(ctx_.io, [this, target] { resumeWatches_.erase(target); });
+    boost::asio::post(ctx_.io, life_.guard([this, target] { resumeWatches_.erase(target); }));
     const bool active = s.activeState == "active";
     const ResumeDecision d =
         decideResume(before, bootId_, {s.execMainStartTimestampMonotonic, active});
@@ -566,12 +564,11 @@ void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget&
     return true;
   };
   SystemdManager& systemd = managers_->get(t.scope);
-  resumeWatches_[target] = systemd.watchUnit(t.unit, [decide](const auto& state) {
+  auto onState = life_.guard([decide](const Expected<UnitState, std::string>& state) {
     if (state.ok()) decide(*state);
   });
-  systemd.getUnitState(t.unit, [decide](const auto& state) {
-    if (state.ok()) decide(*state);
-  });
+  resumeWatches_[target] = systemd.watchUnit(t.unit, onState);
+  systemd.getUnitState(t.unit, onState);
 }
 
 void FlagWatcherService::persist() {

@@ -23,6 +23,7 @@
 #include "openclaw/docker_engine.h"
 #include "openclaw/durable_file.h"
 #include "openclaw/inotify_watcher.h"
+#include "openclaw/life_token.h"
 #include "openclaw/safe_path.h"
 #include "openclaw/systemd_managers.h"
 #include "revive_policy.h"
@@ -31,7 +32,8 @@ namespace openclaw::flagwatcher {
 
 class FlagWatcherService : public AgentService<FlagWatcherConfig> {
  public:
-  explicit FlagWatcherService(DaemonContext& ctx);
+  // `systemd` makes the manager of each scope; empty: the real, reconnecting ones.
+  explicit FlagWatcherService(DaemonContext& ctx, SystemdManagers::Factory systemd = {});
   ~FlagWatcherService() override;
   void apply(const FlagWatcherConfig& config) override;
   std::string status() const override;
@@ -45,8 +47,6 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
     int watch = -1;
     RefusalNotice notice;  // why it cannot be opened, said once
   };
-  using Clock = std::chrono::steady_clock;
-
   void startOnce();
   void openFolders();
   // Opens one folder through folders only and watches it; false when it cannot (said once).
@@ -59,9 +59,9 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   // The bot's restart ownership for `target` (bot_restarts.h): nullopt when this agent now
   // holds it, otherwise the agent that does.
   std::optional<RestartOwner> claimRestart(const std::string& target, const std::string& what,
-                                           Seconds now);
+                                           Seconds at);
   std::string restartKeyOf(const std::string& target) const;
-  void countShared(const std::string& target, Seconds now);
+  void countShared(const std::string& target, Seconds at);
   void resumeRestart(const std::string& target);
   void beginRestart(const std::string& target, bool countAgainstBudget);
   void sendRestart(const std::string& target);
@@ -78,8 +78,10 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void countRevive(const std::string& target, const char* result);
   void reportBudgets();
   void setStatus();
+  Seconds now() const { return ctx_.clock.wallSeconds(); }
 
   DaemonContext& ctx_;
+  SystemdManagers::Factory systemdFactory_;
   Alerter alerter_;     // journal, alerts.jsonl and Telegram, repeats folded
   AgentReport report_;  // metrics and last actions, for status and Prometheus
   FolderNoise noise_;   // journal lines about what containers put in the folders, limited
@@ -87,9 +89,9 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::unique_ptr<RevivePolicy> policy_;
   std::vector<Folder> folders_;
   std::map<std::string, TargetLedger> ledgers_;
-  BotRestarts restarts_{"flag-watcher"};             // one owner and budget per bot, shared
-  std::map<std::string, RestartClaim> claims_;       // targets this agent is restarting now
-  std::map<std::string, Clock::time_point> seenAt_;  // first flag of the current request
+  BotRestarts restarts_{"flag-watcher"};              // one owner and budget per bot, shared
+  std::map<std::string, RestartClaim> claims_;        // targets this agent is restarting now
+  std::map<std::string, Clock::SteadyPoint> seenAt_;  // first flag of the current request
   StateFile state_;
   std::string bootId_;  // this boot's token (boot_token.h); "" when it cannot be had
   std::unique_ptr<InotifyWatcher> inotify_;
@@ -99,6 +101,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::string lastAction_ = "nothing yet";
   std::uint64_t revives_ = 0;
   bool started_ = false;
+  LifeToken life_;  // last: gone first, so no callback outlives what it touches
 };
 
 }  // namespace openclaw::flagwatcher
