@@ -323,21 +323,39 @@ EntryResult::Kind AclTree::slowFile(int dirFd, const std::string& name, const st
   }
   const AclList want = wantedAccess(*have, rule_.entries, false);
   if (want == *have) return EntryResult::File;
-  if (mode_ == TreeMode::Apply) {
-    auto acl = fromList(want);
-    if (!acl) {
-      skip(rel, Skip::Error, "building the ACL: " + acl.error().message());
-      return EntryResult::Skipped;
-    }
-    if (acl_set_file(inode.c_str(), ACL_TYPE_ACCESS, acl->get()) != 0) {
-      skip(rel, Skip::Error, std::string("writing the ACL: ") + std::strerror(errno));
-      return EntryResult::Skipped;
-    }
-  }
+  if (mode_ == TreeMode::Apply && !writeAccess(inode, rel, want)) return EntryResult::Skipped;
   ++counts_.fixed;
   if (listener_.fixed) listener_.fixed(Drift{*this, rel, *have, want});
   closeLater(std::move(path));
   return EntryResult::File;
+}
+
+bool AclTree::writeAccess(const std::string& inode, const std::string& rel, const AclList& want) {
+  auto acl = fromList(want);
+  if (!acl) {
+    skip(rel, Skip::Error, "building the ACL: " + acl.error().message());
+    return false;
+  }
+  if (acl_set_file(inode.c_str(), ACL_TYPE_ACCESS, acl->get()) != 0) {
+    skip(rel, Skip::Error, std::string("writing the ACL: ") + std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+EntryResult::Kind AclTree::visitFile(int dirFd, const std::string& name, const std::string& rel,
+                                     bool inFolder, std::vector<Deferred>* later) {
+  InFolder here(dirFd, inFolder);
+  if (!here.ok()) {
+    skip(rel, Skip::Error, std::string("entering its folder: ") + std::strerror(errno));
+    return EntryResult::Skipped;
+  }
+  if (later) {
+    const Quick quick = quickCheck(name);
+    if (quick != Quick::Right) later->push_back({name, quick == Quick::NoAcl});
+    return EntryResult::File;
+  }
+  return checkFile(dirFd, name, rel);
 }
 
 EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::string& name,
@@ -361,18 +379,7 @@ EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::stri
       break;
   }
   if (dtype == DT_REG) {
-    InFolder here(dirFd, inFolder);
-    if (!here.ok()) {
-      skip(rel, Skip::Error, std::string("entering its folder: ") + std::strerror(errno));
-      return result;
-    }
-    if (later) {
-      const Quick quick = quickCheck(name);
-      if (quick != Quick::Right) later->push_back({name, quick == Quick::NoAcl});
-      result.kind = EntryResult::File;
-      return result;
-    }
-    result.kind = checkFile(dirFd, name, rel);
+    result.kind = visitFile(dirFd, name, rel, inFolder, later);
     return result;
   }
   UniqueFd folder;
@@ -426,15 +433,7 @@ Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel, std::vec
   std::unordered_set<std::string> seen;
   std::vector<Deferred> later;
   // In the second pass, a name the first pass counted is counted again only if it is fixed.
-  const auto once = [&](bool again, auto&& work) {
-    const TreeCounts before = counts_;
-    work();
-    if (again) {
-      const auto fixed = counts_.fixed;
-      counts_ = before;
-      counts_.fixed = fixed;
-    }
-  };
+  const auto once = [&](bool again, auto&& work) { countOnce(again, work); };
   const auto pass = [&](bool second) {
     errno = 0;
     while (const dirent* e = ::readdir(dir)) {

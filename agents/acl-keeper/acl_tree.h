@@ -146,6 +146,22 @@ class AclTree {
   enum class Quick { Right, NoAcl, Other };
   Quick quickCheck(const std::string& name);
   EntryResult::Kind checkFile(int dirFd, const std::string& name, const std::string& rel);
+  // A regular file listed in `dirFd`: checked now, or queued in `later` for a write pass.
+  EntryResult::Kind visitFile(int dirFd, const std::string& name, const std::string& rel,
+                              bool inFolder, std::vector<Deferred>* later);
+  // Writes `want` as the access ACL of `inode` (a /proc path); false when skipped.
+  bool writeAccess(const std::string& inode, const std::string& rel, const AclList& want);
+  // Runs `work`; when `again` (a name counted by an earlier pass) only what it fixed counts.
+  template <class Work>
+  void countOnce(bool again, Work&& work) {
+    const TreeCounts before = counts_;
+    work();
+    if (again) {
+      const auto fixed = counts_.fixed;
+      counts_ = before;
+      counts_.fixed = fixed;
+    }
+  }
   EntryResult::Kind slowFile(int dirFd, const std::string& name, const std::string& rel, bool noAcl,
                              bool inProcFds);
   void skip(const std::string& rel, Skip why, const std::string& detail);
