@@ -413,16 +413,30 @@ EntryResult AclTree::visit(int dirFd, const std::string& relDir, const std::stri
   return result;
 }
 
+namespace {
+// A directory stream of its own over a copy of `folderFd`; nullptr (errno set) on failure.
+DIR* openStream(int folderFd) {
+  UniqueFd dup(::fcntl(folderFd, F_DUPFD_CLOEXEC, 0));
+  if (!dup) return nullptr;
+  DIR* dir = ::fdopendir(dup.get());
+  if (dir) {
+    static_cast<void>(dup.release());
+    return dir;
+  }
+  const int err = errno;
+  dup.reset();
+  errno = err;  // fdopendir's, not the close's
+  return nullptr;
+}
+}  // namespace
+
 Result<Ok> AclTree::visitChildren(int folderFd, const std::string& rel, std::vector<SubFolder>& sub,
                                   WatchOrder order) {
   if (!listener_.folder) order = WatchOrder::First;  // nothing to watch: one pass
   // Watched before it is listed, so nothing created meanwhile falls between the two.
   if (order == WatchOrder::First && listener_.folder) listener_.folder(folderFd, rel);
-  UniqueFd dup(::fcntl(folderFd, F_DUPFD_CLOEXEC, 0));
-  if (!dup) return fromErrno();
-  DIR* dir = ::fdopendir(dup.get());
+  DIR* dir = openStream(folderFd);
   if (!dir) return fromErrno();
-  static_cast<void>(dup.release());
   const int dirFd = ::dirfd(dir);
   InFolder here(dirFd, false);
   if (!here.ok()) {
