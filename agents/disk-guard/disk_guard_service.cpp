@@ -32,9 +32,8 @@ std::string percentText(double p) {
   return buf;
 }
 
-std::int64_t nowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+std::int64_t nowNs(const openclaw::Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock.wall().time_since_epoch())
       .count();
 }
 
@@ -60,12 +59,12 @@ struct RootedRule {
 // Age pruning of one mount's prune folders, run by the worker: scan, remove oldest first
 // until the mount is under its target, log each file (the first ones), and say what was done.
 PruneResult runPrune(const MountRule& m, std::vector<RootedRule>& rules, bool dry,
-                     const std::atomic<bool>& cancel) {
+                     const std::atomic<bool>& cancel, const openclaw::Clock& clock) {
   std::vector<PrunePlan> plans;
   std::uint64_t kept = 0;
   for (auto& [rule, root] : rules) {
-    auto plan = scanPrune(rule, std::move(root), nowNs(), dry ? ScanFor::Report : ScanFor::Removal,
-                          &cancel);
+    auto plan = scanPrune(rule, std::move(root), nowNs(clock),
+                          dry ? ScanFor::Report : ScanFor::Removal, &cancel);
     if (!plan) {
       Log::warning("prune folder " + rule.path + " cannot be read: " + plan.error().message(),
                    {{"OPENCLAW_EVENT", "prune-failed"}, {"OPENCLAW_TARGET", rule.path}});
@@ -78,7 +77,7 @@ PruneResult runPrune(const MountRule& m, std::vector<RootedRule>& rules, bool dr
   if (auto u = diskUsage(m.path)) needed = u->bytesAbove(m.targetPercent);
   std::uint64_t named = 0;
   const std::uint64_t toName = dry ? kNamedPerDryRun : kNamedPerAction;
-  const auto nowSec = std::time(nullptr);
+  const auto nowSec = clock.wallSeconds();
   auto out = removeOldest(
       plans, [needed](std::uint64_t freed) { return freed >= needed; }, dry,
       [&](const PrunePlan& plan, const PruneCandidate& c) {
@@ -90,7 +89,7 @@ PruneResult runPrune(const MountRule& m, std::vector<RootedRule>& rules, bool dr
                 " days old, " + std::to_string(c.bytes) + " bytes)",
             {{"OPENCLAW_EVENT", dry ? "prune-would-remove" : "pruned"}, {"OPENCLAW_TARGET", path}});
       },
-      &cancel);
+      &cancel, clock);
   PruneResult r{out.freedBytes, out.removed, {}};
   r.text = std::string(dry ? "prune (dry run) on " : "prune on ") + m.path + ": " +
            std::to_string(out.removed) + " old file(s) " +
@@ -274,8 +273,9 @@ void DiskGuardService::reportAction(std::size_t mount, const std::string& event,
                                {"OPENCLAW_ACTION_MS", std::to_string(ms)}};
   if (config_.dryRun) fields.push_back({"OPENCLAW_DRY_RUN", "1"});
   Log::write(LOG_NOTICE, text + " in " + std::to_string(ms) + " ms", fields);
-  lastAction_ = formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local) + " " + event + " on " +
-                path + ": " + (config_.dryRun ? "would free " : "freed ") + formatBytes(freed);
+  lastAction_ = formatTime(ctx_.clock.wallSeconds(), "%H:%M:%S", Zone::Local) + " " + event +
+                " on " + path + ": " + (config_.dryRun ? "would free " : "freed ") +
+                formatBytes(freed);
   if (!config_.dryRun) {
     report_.metrics().add("openclaw_disk_freed_bytes_total", {{"mount", path}},
                           static_cast<double>(freed));
@@ -300,12 +300,12 @@ void DiskGuardService::prune(std::size_t mount) {
   const auto start = Clock::now();
   // A big tree takes a while: the loop goes on (watchdog pings, reloads, a stop) while a
   // worker scans and removes.
-  pruning_ = m.path + " since " + formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local);
+  pruning_ = m.path + " since " + formatTime(ctx_.clock.wallSeconds(), "%H:%M:%S", Zone::Local);
   setStatus();
   cancel_.store(false);
   worker_ =
       std::thread([this, m, rules = std::move(rules), dry, mount, start, alive = alive_]() mutable {
-        auto result = std::make_shared<PruneResult>(runPrune(m, rules, dry, cancel_));
+        auto result = std::make_shared<PruneResult>(runPrune(m, rules, dry, cancel_, ctx_.clock));
         boost::asio::post(ctx_.io, [this, mount, start, alive, result] {
           if (!*alive) return;  // stop() has joined the worker
           worker_.join();
