@@ -89,9 +89,9 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::unique_ptr<RevivePolicy> policy_;
   std::vector<Folder> folders_;
   std::map<std::string, TargetLedger> ledgers_;
-  BotRestarts restarts_{"flag-watcher"};              // one owner and budget per bot, shared
-  std::map<std::string, RestartClaim> claims_;        // targets this agent is restarting now
-  std::map<std::string, Clock::SteadyPoint> seenAt_;  // first flag of the current request
+  BotRestarts restarts_{"flag-watcher", ctx_.restarts};  // one owner and budget per bot, shared
+  std::map<std::string, RestartClaim> claims_;           // targets this agent is restarting now
+  std::map<std::string, Clock::SteadyPoint> seenAt_;     // first flag of the current request
   StateFile state_;
   std::string bootId_;  // this boot's token (boot_token.h); "" when it cannot be had
   std::unique_ptr<InotifyWatcher> inotify_;

@@ -46,7 +46,8 @@ class SupervisorService : public AgentService<SupervisorConfig> {
   AgentReport report_;  // last actions and metrics (status, Prometheus)
   StateFile state_;
   std::map<std::string, BotLedger> ledgers_;
-  BotRestarts restarts_{"jack-supervisor"};  // shared with flag-watcher: one owner per bot
+  BotRestarts restarts_{"jack-supervisor",
+                        ctx_.restarts};  // shared with flag-watcher: one owner per bot
   std::unique_ptr<SystemdManagers> managers_;
   std::unique_ptr<InotifyWatcher> inotify_;
   std::map<int, std::string> folderOfWatch_;

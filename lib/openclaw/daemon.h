@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "openclaw/bot_restarts.h"
 #include "openclaw/clock.h"
 #include "openclaw/config_reader.h"
 #include "openclaw/notifier.h"
@@ -49,6 +50,9 @@ struct DaemonContext {
   std::string name;  // "flag-watcher"
   std::string stateDir;
   Clock& clock;  // every service reads time here, so tests can move it
+  // Where the agents share each bot's restart owner and ledger (bot_restarts.h); tests
+  // point it at a folder of their own.
+  BotRestarts::Folders restarts{};
 };
 
 template <class Config>

@@ -52,6 +52,7 @@ class FlagWatcherServiceTest : public ::testing::Test {
     fs::create_directories(root_ / "run");
     ::setenv("RUNTIME_DIRECTORY", (root_ / "run").c_str(), 1);
     ctx_.stateDir = (root_ / "state").string();
+    ctx_.restarts = {(root_ / "run" / "restarts").string(), (root_ / "restarts").string()};
     fake_.states[kUnit] = activeSince(100);
   }
   void TearDown() override {
