@@ -391,14 +391,14 @@ void FlagWatcherService::restartUnit(const std::string& target, const FlagTarget
     auto restart = [this, &systemd, target, t] {
       systemd.restartUnit(t.unit, life_.guard([this, target, t](const JobOutcome& o) {
         if (o.result == JobResult::Failed) return retryIfLatched(target, t);
-        finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
+        finish(target, o.error.failed() ? o.error.text() : std::string(toString(o.result)), o.ok());
       }));
     };
     // A failed unit (notably start-limit-hit) stays latched until reset.
     if (state.ok() && state->activeState == "failed") {
       Log::info(t.unit + " is failed (" + state->result + "): resetting it first",
                 {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
-      systemd.resetFailedUnit(t.unit, life_.guard([restart](const std::string&) { restart(); }));
+      systemd.resetFailedUnit(t.unit, life_.guard([restart](const BusCallError&) { restart(); }));
     } else {
       restart();
     }
@@ -413,9 +413,9 @@ void FlagWatcherService::retryIfLatched(const std::string& target, const FlagTar
     if (!state.ok() || state->result != "start-limit-hit") return finish(target, "failed", false);
     Log::info(t.unit + " hit its start limit on this restart: resetting it and retrying once",
               {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
-    systemd.resetFailedUnit(t.unit, life_.guard([this, &systemd, target, t](const std::string&) {
+    systemd.resetFailedUnit(t.unit, life_.guard([this, &systemd, target, t](const BusCallError&) {
       systemd.restartUnit(t.unit, life_.guard([this, target](const JobOutcome& o) {
-        finish(target, o.error.empty() ? std::string(toString(o.result)) : o.error, o.ok());
+        finish(target, o.error.failed() ? o.error.text() : std::string(toString(o.result)), o.ok());
       }));
     }));
   }));

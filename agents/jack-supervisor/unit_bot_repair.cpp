@@ -100,13 +100,14 @@ void UnitBot::restartUnit(const std::string& what) {
         stampBeforeRestart_ = before.ok() ? before->execMainStartTimestampMonotonic : 0;
         // ResetFailedUnit first: a unit latched in failed (start-limit-hit) ignores a restart.
         systemd_.resetFailedUnit(
-            config_.unit, guarded([this, what](const std::string&) {
+            config_.unit, guarded([this, what](const BusCallError&) {
               systemd_.restartUnit(
                   config_.unit, guarded([this, what](const JobOutcome& o) {
                     if (!o.ok()) {
-                      return repairFailed(
-                          what + "; the restart " +
-                          (o.error.empty() ? "job " + std::string(toString(o.result)) : o.error));
+                      return repairFailed(what + "; the restart " +
+                                          (o.error.failed()
+                                               ? o.error.text()
+                                               : "job " + std::string(toString(o.result))));
                     }
                     awaitHealthy(what, env_.clock.steady() + seconds(config_.graceSec));
                   }));

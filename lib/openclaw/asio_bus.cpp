@@ -32,7 +32,6 @@ Result<std::unique_ptr<AsioBus>> AsioBus::open(boost::asio::io_context& io,
 }
 
 AsioBus::~AsioBus() {
-  *alive_ = false;
   timer_.cancel();
   stopWatchingFd();
 }
@@ -52,34 +51,30 @@ void AsioBus::arm() {
     process();  // lets sd_bus_process report the disconnect
     return;
   }
-  std::weak_ptr<bool> alive = alive_;
   if ((events & POLLIN) && !waitingRead_) {
     waitingRead_ = true;
     fd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                   [this, alive](const boost::system::error_code& ec) {
-                     if (alive.expired()) return;
+                   life_.guard([this](const boost::system::error_code& ec) {
                      waitingRead_ = false;
                      onFdReady(ec);
-                   });
+                   }));
   }
   if ((events & POLLOUT) && !waitingWrite_) {
     waitingWrite_ = true;
     fd_.async_wait(boost::asio::posix::stream_descriptor::wait_write,
-                   [this, alive](const boost::system::error_code& ec) {
-                     if (alive.expired()) return;
+                   life_.guard([this](const boost::system::error_code& ec) {
                      waitingWrite_ = false;
                      onFdReady(ec);
-                   });
+                   }));
   }
   std::uint64_t until = UINT64_MAX;
   timer_.cancel();
   if (sd_bus_get_timeout(bus_.get(), &until) >= 0 && until != UINT64_MAX) {
     const std::uint64_t now = monotonicUsec();
     timer_.expires_after(std::chrono::microseconds(until > now ? until - now : 0));
-    timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-      if (ec || alive.expired()) return;
-      process();
-    });
+    timer_.async_wait(life_.guard([this](const boost::system::error_code& ec) {
+      if (!ec) process();
+    }));
   }
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "openclaw/handles.h"
+#include "openclaw/life_token.h"
 #include "openclaw/result.h"
 #include "openclaw/systemd_scope.h"
 
@@ -61,8 +62,8 @@ class AsioBus {
   bool connected_ = true;
   bool busClient_ = true;
   std::function<void()> onDisconnect_;
-  // Handlers check it so a wait completing after destruction touches nothing.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Handlers are guarded so a wait completing after destruction touches nothing.
+  LifeToken life_;
 };
 
 }  // namespace openclaw

@@ -11,6 +11,7 @@
 #include <systemd/sd-bus.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 #include <utility>
 
@@ -57,6 +58,9 @@ struct CurlCleanup {
 struct CurlSlistFree {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
+struct CFree {
+  void operator()(void* p) const { ::free(p); }
+};
 struct AclFree {
   void operator()(void* a) const { acl_free(a); }
 };
@@ -67,6 +71,8 @@ using BusMessagePtr = std::unique_ptr<sd_bus_message, BusMessageUnref>;
 using CurlPtr = std::unique_ptr<CURL, CurlCleanup>;
 using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistFree>;
 // acl_t is itself a pointer type; the owner holds the pointee.
+// A string a C library allocated with malloc and hands over (sd_bus_path_encode, ...).
+using CStringPtr = std::unique_ptr<char, CFree>;
 using AclPtr = std::unique_ptr<std::remove_pointer_t<acl_t>, AclFree>;
 
 // sd_bus_error is a value with heap parts; this frees them on scope exit.

@@ -34,7 +34,7 @@ void JobTracker::removed(const std::string& jobPath, JobResult result) {
   done(JobOutcome{result, {}});
 }
 
-void JobTracker::failAll(const std::string& error) {
+void JobTracker::failAll(const BusCallError& error) {
   std::vector<SystemdManager::JobCallback> callbacks;
   for (auto& [path, done] : waiting_) callbacks.push_back(std::move(done));
   waiting_.clear();

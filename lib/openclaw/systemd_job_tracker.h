@@ -26,7 +26,7 @@ class JobTracker {
   // systemd reported that `jobPath` finished with `result`.
   void removed(const std::string& jobPath, JobResult result);
   // No JobRemoved will come any more (the bus is gone): every waiting caller gets `error`.
-  void failAll(const std::string& error);
+  void failAll(const BusCallError& error);
 
   std::size_t waiting() const { return waiting_.size(); }
   std::size_t early() const { return early_.size(); }

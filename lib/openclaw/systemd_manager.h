@@ -3,11 +3,11 @@
 // Every call is asynchronous; callbacks run on the daemon's io_context.  Job-issuing calls
 // (restart, start, stop; mode "replace") report the job's *final* result from systemd's
 // JobRemoved signal, not merely that a job was queued: "the restart happened" means
-// JobResult::Done.  A call that systemd refuses (e.g. NoSuchUnit) reports the D-Bus error
-// text with JobResult::Unknown.  Implementations subscribe to the manager's signals when
-// they are created, so there is no separate subscribe step to forget.
-// `SdBusSystemdManager` is the real one over sd-bus; tests of policy use a fake
-// (tests/fakes/fake_systemd_manager.h).
+// JobResult::Done.  A call that systemd refuses (e.g. NoSuchUnit) reports the D-Bus error,
+// by name and message, with JobResult::Unknown: callers branch on the name, never the text.
+// Implementations subscribe to the manager's signals when they are created, so there is no
+// separate subscribe step to forget.  `SdBusSystemdManager` is the real one over sd-bus;
+// tests of policy use a fake (tests/fakes/fake_systemd_manager.h).
 #pragma once
 
 #include <cstdint>
@@ -25,10 +25,30 @@ enum class JobResult { Done, Canceled, Timeout, Failed, Dependency, Skipped, Unk
 JobResult parseJobResult(std::string_view text);
 std::string_view toString(JobResult result);
 
+// Why a call failed: the D-Bus error name ("org.freedesktop.systemd1.NoSuchUnit") and its
+// message.  A failure with no D-Bus error (the call could not be sent, the reply did not
+// parse) has a name too, from the errno: "System.Error.ENOENT", as sd-bus maps them.
+// No name means no error.
+struct BusCallError {
+  std::string name;
+  std::string message;
+
+  static constexpr const char* kNoSuchUnit = "org.freedesktop.systemd1.NoSuchUnit";
+  static constexpr const char* kDisconnected = "org.freedesktop.DBus.Local.Disconnected";
+  // For a call that never reached the manager: it is unreachable.
+  static constexpr const char* kUnreachable = "org.openclaw.ManagerUnreachable";
+
+  bool failed() const { return !name.empty(); }
+  bool is(std::string_view errorName) const { return name == errorName; }
+  bool isNoSuchUnit() const { return is(kNoSuchUnit); }
+  // "org.freedesktop.systemd1.NoSuchUnit: Unit x.service not found.", for logs; "" if none.
+  std::string text() const;
+};
+
 struct JobOutcome {
   JobResult result = JobResult::Unknown;
-  std::string error;  // set when the call itself failed, e.g. "...NoSuchUnit: Unit x not found."
-  bool ok() const { return error.empty() && result == JobResult::Done; }
+  BusCallError error;  // set when the call itself failed
+  bool ok() const { return !error.failed() && result == JobResult::Done; }
 };
 
 struct UnitState {
@@ -50,7 +70,7 @@ class UnitWatch {
 class SystemdManager {
  public:
   using JobCallback = std::function<void(const JobOutcome&)>;
-  using ErrorCallback = std::function<void(const std::string& error)>;  // empty: success
+  using ErrorCallback = std::function<void(const BusCallError& error)>;  // !failed(): success
   using StateCallback = std::function<void(const Expected<UnitState, std::string>&)>;
 
   virtual ~SystemdManager() = default;

@@ -17,6 +17,10 @@ constexpr milliseconds kMaxRetry{5000};
 // A connection that lasted this long was a good one: the next loss starts the backoff over.
 constexpr seconds kStableConnection{10};
 
+BusCallError unreachableError(const std::string& why) {
+  return BusCallError{BusCallError::kUnreachable, why};
+}
+
 }  // namespace
 
 // A watch the caller holds; re-installed on the manager of each new connection.
@@ -25,25 +29,19 @@ class ReconnectingSystemdManager::LinkedWatch : public UnitWatch {
   LinkedWatch(std::weak_ptr<WatchSet> set, std::string unit, StateCallback changed)
       : set_(std::move(set)), unit_(std::move(unit)), changed_(std::move(changed)) {}
   ~LinkedWatch() override {
-    *alive_ = false;
     inner_.reset();
     if (auto set = set_.lock()) set->erase(this);
   }
 
   void install(SystemdManager& manager) {
-    std::weak_ptr<bool> alive = alive_;
-    inner_ = manager.watchUnit(unit_, [this, alive](const Expected<UnitState, std::string>& s) {
-      if (!alive.expired()) changed_(s);
-    });
+    inner_ = manager.watchUnit(
+        unit_, life_.guard([this](const Expected<UnitState, std::string>& s) { changed_(s); }));
   }
   void drop() { inner_.reset(); }
   // The connection is gone: drop the inner watch now, tell the holder from the loop.
   void uninstall(boost::asio::io_context& io, const std::string& why) {
     inner_.reset();
-    std::weak_ptr<bool> alive = alive_;
-    boost::asio::post(io, [this, alive, why] {
-      if (!alive.expired()) changed_(Unexpected<std::string>{why});
-    });
+    boost::asio::post(io, life_.guard([this, why] { changed_(Unexpected<std::string>{why}); }));
   }
 
  private:
@@ -51,7 +49,7 @@ class ReconnectingSystemdManager::LinkedWatch : public UnitWatch {
   std::string unit_;
   StateCallback changed_;
   std::unique_ptr<UnitWatch> inner_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;
 };
 
 ReconnectingSystemdManager::ReconnectingSystemdManager(boost::asio::io_context& io,
@@ -66,7 +64,6 @@ ReconnectingSystemdManager::ReconnectingSystemdManager(boost::asio::io_context& 
       unreachableSince_(static_cast<std::int64_t>(std::time(nullptr))) {}
 
 ReconnectingSystemdManager::~ReconnectingSystemdManager() {
-  *alive_ = false;
   retryTimer_.cancel();
   callTimer_.cancel();
   // Inner watches refer to the inner manager: they go first, then the manager, then its bus.
@@ -119,13 +116,10 @@ void ReconnectingSystemdManager::connected(std::unique_ptr<AsioBus> bus,
   bus_ = std::move(bus);
   manager_ = std::move(manager);
   connectedAt_ = std::chrono::steady_clock::now();
-  std::weak_ptr<bool> alive = alive_;
   // The disconnect is reported from inside sd_bus_process: handle it on the next turn, when
   // the bus may be destroyed.
-  bus_->onDisconnect([this, alive] {
-    boost::asio::post(io_, [this, alive] {
-      if (!alive.expired()) lost("the connection was closed");
-    });
+  bus_->onDisconnect([this] {
+    boost::asio::post(io_, life_.guard([this] { lost("the connection was closed"); }));
   });
   setReachable(true, "via " + label);
   for (LinkedWatch* watch : *watches_) watch->install(*manager_);
@@ -165,21 +159,17 @@ void ReconnectingSystemdManager::setReachable(bool reachable, const std::string&
 void ReconnectingSystemdManager::scheduleRetry() {
   retryTimer_.expires_after(backoff_);
   backoff_ = std::min(backoff_ * 2, kMaxRetry);
-  std::weak_ptr<bool> alive = alive_;
-  retryTimer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (ec || alive.expired() || manager_) return;
+  retryTimer_.async_wait(life_.guard([this](const boost::system::error_code& ec) {
+    if (ec || manager_) return;
     connect();
-  });
+  }));
 }
 
 void ReconnectingSystemdManager::whenConnected(std::function<void(SystemdManager&)> run,
                                                std::function<void(const std::string&)> fail) {
   if (connected()) return run(*manager_);
   if (waiting_.size() >= kMaxWaitingCalls) {
-    std::weak_ptr<bool> alive = alive_;
-    boost::asio::post(io_, [alive, fail = std::move(fail), text = problem()] {
-      if (!alive.expired()) fail(text);
-    });
+    boost::asio::post(io_, life_.guard([fail = std::move(fail), text = problem()] { fail(text); }));
     return;
   }
   waiting_.push_back(
@@ -191,10 +181,9 @@ void ReconnectingSystemdManager::armCallDeadline() {
   if (waiting_.empty()) return;
   // Every call waits as long as the others, so the oldest expires first.
   callTimer_.expires_at(waiting_.front().deadline);
-  std::weak_ptr<bool> alive = alive_;
-  callTimer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (!ec && !alive.expired()) failExpiredCalls();
-  });
+  callTimer_.async_wait(life_.guard([this](const boost::system::error_code& ec) {
+    if (!ec) failExpiredCalls();
+  }));
 }
 
 void ReconnectingSystemdManager::failExpiredCalls() {
@@ -212,7 +201,7 @@ void ReconnectingSystemdManager::issueJob(JobCall call, const std::string& unit,
   auto shared = std::make_shared<JobCallback>(std::move(done));
   whenConnected([call, unit, shared](SystemdManager& m) { (m.*call)(unit, std::move(*shared)); },
                 [shared](const std::string& e) {
-                  (*shared)(JobOutcome{JobResult::Unknown, e});
+                  (*shared)(JobOutcome{JobResult::Unknown, unreachableError(e)});
                 });
 }
 
@@ -231,13 +220,13 @@ void ReconnectingSystemdManager::stopUnit(const std::string& unit, JobCallback d
 void ReconnectingSystemdManager::resetFailedUnit(const std::string& unit, ErrorCallback done) {
   auto shared = std::make_shared<ErrorCallback>(std::move(done));
   whenConnected([unit, shared](SystemdManager& m) { m.resetFailedUnit(unit, std::move(*shared)); },
-                [shared](const std::string& e) { (*shared)(e); });
+                [shared](const std::string& e) { (*shared)(unreachableError(e)); });
 }
 
 void ReconnectingSystemdManager::daemonReload(ErrorCallback done) {
   auto shared = std::make_shared<ErrorCallback>(std::move(done));
   whenConnected([shared](SystemdManager& m) { m.daemonReload(std::move(*shared)); },
-                [shared](const std::string& e) { (*shared)(e); });
+                [shared](const std::string& e) { (*shared)(unreachableError(e)); });
 }
 
 void ReconnectingSystemdManager::getUnitState(const std::string& unit, StateCallback done) {

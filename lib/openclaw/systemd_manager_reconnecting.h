@@ -27,6 +27,7 @@
 #include <string>
 
 #include "openclaw/asio_bus.h"
+#include "openclaw/life_token.h"
 #include "openclaw/systemd_manager.h"
 #include "openclaw/systemd_manager_sdbus.h"
 #include "openclaw/systemd_scope.h"
@@ -106,7 +107,7 @@ class ReconnectingSystemdManager : public SystemdManager {
   bool reachable_ = false;
   bool reported_ = false;  // reachableChanged_ has been told something
   ReachableCallback reachableChanged_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;
 };
 
 }  // namespace openclaw

@@ -11,61 +11,21 @@ constexpr const char* kManagerPath = "/org/freedesktop/systemd1";
 constexpr const char* kManagerIface = "org.freedesktop.systemd1.Manager";
 constexpr const char* kPropertiesIface = "org.freedesktop.DBus.Properties";
 
-using ReplyFn = std::function<void(sd_bus_message* reply, const std::string& error)>;
-
 // Signals that come over a direct connection carry no sender: matching on the manager's
 // bus name would then match nothing.
 const char* signalSender(const AsioBus& bus) {
   return bus.busClient() ? kService : nullptr;
 }
 
-std::string errorText(const sd_bus_error* e, int r) {
-  if (e != nullptr && sd_bus_error_is_set(e)) {
-    return std::string(e->name) + ": " + (e->message ? e->message : "");
-  }
-  return std::string("sd-bus: ") + std::strerror(-r);
+BusCallError fromBusError(const sd_bus_error* e) {
+  return BusCallError{e->name ? e->name : "", e->message ? e->message : ""};
 }
 
-struct CallContext {
-  ReplyFn onReply;
-};
-
-int replyTrampoline(sd_bus_message* m, void* userdata, sd_bus_error*) {
-  auto* ctx = static_cast<CallContext*>(userdata);
-  const sd_bus_error* e = sd_bus_message_get_error(m);
-  ctx->onReply(m, e ? errorText(e, -EIO) : std::string());
-  return 0;
-}
-
-void destroyContext(void* userdata) {
-  delete static_cast<CallContext*>(userdata);
-}
-
-// Sends a method call; onReply runs on the loop with the reply or an error text.
-void callAsync(AsioBus& bus, const std::string& path, const char* iface, const char* member,
-               const std::function<int(sd_bus_message*)>& append, ReplyFn onReply) {
-  auto fail = [&](int r) {
-    boost::asio::post(bus.io(), [onReply, r] { onReply(nullptr, errorText(nullptr, r)); });
-  };
-  sd_bus_message* raw = nullptr;
-  int r = sd_bus_message_new_method_call(bus.get(), &raw, kService, path.c_str(), iface, member);
-  if (r < 0) return fail(r);
-  BusMessagePtr msg(raw);
-  if (append && (r = append(msg.get())) < 0) return fail(r);
-  auto* ctx = new CallContext{std::move(onReply)};
-  sd_bus_slot* slot = nullptr;
-  r = sd_bus_call_async(bus.get(), &slot, msg.get(), replyTrampoline, ctx, 0);
-  if (r < 0) {
-    ReplyFn cb = std::move(ctx->onReply);
-    delete ctx;
-    boost::asio::post(bus.io(), [cb, r] { cb(nullptr, errorText(nullptr, r)); });
-    return;
-  }
-  // The bus owns the slot from here; the context goes with it, reply or not.
-  sd_bus_slot_set_destroy_callback(slot, destroyContext);
-  sd_bus_slot_set_floating(slot, 1);
-  sd_bus_slot_unref(slot);
-  bus.arm();
+// sd-bus's own mapping: ENOENT → "System.Error.ENOENT", ENOMEM → "...DBus.Error.NoMemory".
+BusCallError errnoError(int r) {
+  BusError e;
+  sd_bus_error_set_errno(e.get(), r < 0 ? -r : r);
+  return fromBusError(e.get());
 }
 
 int readVariant(sd_bus_message* m, const char* name, UnitState& s) {
@@ -115,7 +75,7 @@ int jobRemovedTrampoline(sd_bus_message* m, void* userdata, sd_bus_error*) {
 int disconnectFilter(sd_bus_message* m, void* userdata, sd_bus_error*) {
   if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Local", "Disconnected") > 0) {
     static_cast<SdBusSystemdManager*>(userdata)->jobs().failAll(
-        "org.freedesktop.DBus.Local.Disconnected: the bus connection was lost");
+        BusCallError{BusCallError::kDisconnected, "the bus connection was lost"});
   }
   return 0;
 }
@@ -125,14 +85,13 @@ class SdBusUnitWatch : public UnitWatch {
   SdBusUnitWatch(SystemdManager& manager, boost::asio::io_context& io, std::string unit,
                  SystemdManager::StateCallback cb)
       : manager_(manager), io_(io), unit_(std::move(unit)), changed_(std::move(cb)) {}
-  ~SdBusUnitWatch() override { *alive_ = false; }
 
   // The bus daemon answered AddMatch: from now on no change is missed, so the current
   // state read next is a baseline without a gap.
   static int onInstalled(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* self = static_cast<SdBusUnitWatch*>(userdata);
     if (const sd_bus_error* e = sd_bus_message_get_error(m)) {
-      self->fail(errorText(e, -EIO));
+      self->fail(fromBusError(e).text());
     } else {
       self->refresh();
     }
@@ -140,10 +99,7 @@ class SdBusUnitWatch : public UnitWatch {
   }
 
   void installedLocally() {
-    std::weak_ptr<bool> alive = alive_;
-    boost::asio::post(io_, [this, alive] {
-      if (!alive.expired()) refresh();
-    });
+    boost::asio::post(io_, life_.guard([this] { refresh(); }));
   }
 
   static int onChanged(sd_bus_message*, void* userdata, sd_bus_error*) {
@@ -154,29 +110,25 @@ class SdBusUnitWatch : public UnitWatch {
   // Reported from the loop, never from inside an sd-bus callback, so the caller may drop
   // the watch in its callback.
   void fail(std::string error) {
-    std::weak_ptr<bool> alive = alive_;
-    boost::asio::post(io_, [this, alive, error = std::move(error)] {
-      if (!alive.expired()) changed_(Unexpected<std::string>{error});
-    });
+    boost::asio::post(io_, life_.guard([this, error = std::move(error)] {
+      changed_(Unexpected<std::string>{error});
+    }));
   }
 
   BusSlotPtr slot;
 
  private:
   void refresh() {
-    std::weak_ptr<bool> alive = alive_;
     // The signal says which properties changed; reading the whole state keeps the
     // callers' view consistent (Result and ActiveState change in separate signals).
-    manager_.getUnitState(unit_, [this, alive](const auto& state) {
-      if (!alive.expired()) changed_(state);
-    });
+    manager_.getUnitState(unit_, life_.guard([this](const auto& state) { changed_(state); }));
   }
 
   SystemdManager& manager_;
   boost::asio::io_context& io_;
   std::string unit_;
   SystemdManager::StateCallback changed_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;
 };
 
 }  // namespace
@@ -211,16 +163,29 @@ std::string_view toString(JobResult result) {
   return "unknown";
 }
 
+std::string BusCallError::text() const {
+  if (!failed()) return {};
+  return message.empty() ? name : name + ": " + message;
+}
+
 std::string unitObjectPath(const std::string& unit) {
   char* raw = nullptr;
   if (sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit.c_str(), &raw) < 0) return {};
-  std::string path(raw);
-  free(raw);
-  return path;
+  const CStringPtr path(raw);
+  return path.get();
 }
 
+// One method call in flight: its slot (dropping it cancels the call) and what to do with
+// the reply.  The slot's userdata points here; the manager owns both.
+struct SdBusSystemdManager::PendingCall {
+  SdBusSystemdManager* owner = nullptr;
+  std::uint64_t id = 0;
+  BusSlotPtr slot;
+  ReplyFn onReply;
+};
+
 Result<std::unique_ptr<SdBusSystemdManager>> SdBusSystemdManager::create(AsioBus& bus) {
-  std::unique_ptr<SdBusSystemdManager> m(new SdBusSystemdManager(bus));
+  auto m = std::make_unique<SdBusSystemdManager>(Key{}, bus);
   sd_bus_slot* slot = nullptr;
   // Installed before any job is issued: the bus daemon applies it before our later calls,
   // because it handles one connection's messages in order.
@@ -235,26 +200,67 @@ Result<std::unique_ptr<SdBusSystemdManager>> SdBusSystemdManager::create(AsioBus
   m->disconnectSlot_.reset(slot);
   // systemd signals a job to the client that queued it even without Subscribe, but unit
   // PropertiesChanged only goes out while some client is subscribed: watches need it.
-  callAsync(bus, kManagerPath, kManagerIface, "Subscribe", nullptr, [](auto*, const auto&) {});
+  m->call(kManagerPath, kManagerIface, "Subscribe", nullptr, [](auto*, const auto&) {});
   bus.arm();
   return m;
 }
 
+SdBusSystemdManager::SdBusSystemdManager(Key, AsioBus& bus) : bus_(bus) {}
+
 SdBusSystemdManager::~SdBusSystemdManager() {
-  *alive_ = false;
+  // Dropping a slot cancels its call: sd-bus will not run its callback any more.  Jobs
+  // still waiting for JobRemoved go with jobs_, the signal slots with their members.
+  calls_.clear();
+}
+
+void SdBusSystemdManager::failSoon(ReplyFn onReply, int r) {
+  // Never from inside the caller's call: it may hold locks or be mid-update.
+  boost::asio::post(bus_.io(), life_.guard([onReply = std::move(onReply), r] {
+    onReply(nullptr, errnoError(r));
+  }));
+}
+
+void SdBusSystemdManager::call(const std::string& path, const char* iface, const char* member,
+                               const AppendFn& append, ReplyFn onReply) {
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_message_new_method_call(bus_.get(), &raw, kService, path.c_str(), iface, member);
+  if (r < 0) return failSoon(std::move(onReply), r);
+  const BusMessagePtr msg(raw);
+  if (append && (r = append(msg.get())) < 0) return failSoon(std::move(onReply), r);
+  auto pending = std::make_unique<PendingCall>();
+  pending->owner = this;
+  pending->id = nextCall_++;
+  pending->onReply = std::move(onReply);
+  sd_bus_slot* slot = nullptr;
+  r = sd_bus_call_async(bus_.get(), &slot, msg.get(), &SdBusSystemdManager::onReply, pending.get(),
+                        0);
+  if (r < 0) return failSoon(std::move(pending->onReply), r);
+  pending->slot.reset(slot);
+  calls_.emplace(pending->id, std::move(pending));
+  bus_.arm();
+}
+
+int SdBusSystemdManager::onReply(sd_bus_message* m, void* userdata, sd_bus_error*) {
+  auto* pending = static_cast<PendingCall*>(userdata);
+  SdBusSystemdManager& self = *pending->owner;
+  ReplyFn reply = std::move(pending->onReply);
+  // The call is over: its slot goes now (sd-bus holds its own reference until this
+  // returns), before the callback, which may issue calls or destroy the manager.
+  self.calls_.erase(pending->id);
+  const sd_bus_error* e = sd_bus_message_get_error(m);
+  reply(m, e != nullptr ? fromBusError(e) : BusCallError{});
+  return 0;
 }
 
 void SdBusSystemdManager::issueJob(const char* method, const std::string& unit, JobCallback done) {
-  callAsync(
-      bus_, kManagerPath, kManagerIface, method,
+  call(
+      kManagerPath, kManagerIface, method,
       [unit](sd_bus_message* m) { return sd_bus_message_append(m, "ss", unit.c_str(), "replace"); },
-      [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)](
-          sd_bus_message* reply, const std::string& error) {
-        if (alive.expired()) return;
-        if (!error.empty()) return done(JobOutcome{JobResult::Unknown, error});
+      [this, done = std::move(done)](sd_bus_message* reply, const BusCallError& error) {
+        if (error.failed()) return done(JobOutcome{JobResult::Unknown, error});
         const char* job = nullptr;
         if (int r = sd_bus_message_read(reply, "o", &job); r < 0) {
-          return done(JobOutcome{JobResult::Unknown, errorText(nullptr, r)});
+          return done(JobOutcome{JobResult::Unknown, errnoError(r)});
         }
         jobs_.queued(job, done);
       });
@@ -271,36 +277,28 @@ void SdBusSystemdManager::stopUnit(const std::string& unit, JobCallback done) {
 }
 
 void SdBusSystemdManager::resetFailedUnit(const std::string& unit, ErrorCallback done) {
-  callAsync(
-      bus_, kManagerPath, kManagerIface, "ResetFailedUnit",
+  call(
+      kManagerPath, kManagerIface, "ResetFailedUnit",
       [unit](sd_bus_message* m) { return sd_bus_message_append(m, "s", unit.c_str()); },
-      [alive = std::weak_ptr<bool>(alive_), done = std::move(done)](sd_bus_message*,
-                                                                    const std::string& error) {
-        if (!alive.expired()) done(error);
-      });
+      [done = std::move(done)](sd_bus_message*, const BusCallError& error) { done(error); });
 }
 
 void SdBusSystemdManager::daemonReload(ErrorCallback done) {
-  callAsync(bus_, kManagerPath, kManagerIface, "Reload", nullptr,
-            [alive = std::weak_ptr<bool>(alive_), done = std::move(done)](
-                sd_bus_message*, const std::string& error) {
-              if (!alive.expired()) done(error);
-            });
+  call(kManagerPath, kManagerIface, "Reload", nullptr,
+       [done = std::move(done)](sd_bus_message*, const BusCallError& error) { done(error); });
 }
 
 void SdBusSystemdManager::getUnitState(const std::string& unit, StateCallback done) {
   // GetAll with an empty interface returns the properties of every interface the unit
   // object has (Unit and Service) in one round trip.
-  callAsync(
-      bus_, unitObjectPath(unit), kPropertiesIface, "GetAll",
+  call(
+      unitObjectPath(unit), kPropertiesIface, "GetAll",
       [](sd_bus_message* m) { return sd_bus_message_append(m, "s", ""); },
-      [alive = std::weak_ptr<bool>(alive_), done = std::move(done)](sd_bus_message* reply,
-                                                                    const std::string& error) {
-        if (alive.expired()) return;
-        if (!error.empty()) return done(Unexpected<std::string>{error});
+      [done = std::move(done)](sd_bus_message* reply, const BusCallError& error) {
+        if (error.failed()) return done(Unexpected<std::string>{error.text()});
         UnitState state;
         if (int r = readProperties(reply, state); r < 0) {
-          return done(Unexpected<std::string>{errorText(nullptr, r)});
+          return done(Unexpected<std::string>{errnoError(r).text()});
         }
         done(state);
       });
@@ -315,7 +313,7 @@ std::unique_ptr<UnitWatch> SdBusSystemdManager::watchUnit(const std::string& uni
       bus_.get(), &slot, signalSender(bus_), path.c_str(), kPropertiesIface, "PropertiesChanged",
       SdBusUnitWatch::onChanged, SdBusUnitWatch::onInstalled, watch.get());
   if (r < 0) {
-    watch->fail(errorText(nullptr, r));
+    watch->fail(errnoError(r).text());
     return watch;
   }
   watch->slot.reset(slot);

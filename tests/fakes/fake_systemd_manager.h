@@ -27,11 +27,11 @@ class FakeSystemdManager : public SystemdManager {
   }
   void resetFailedUnit(const std::string& unit, ErrorCallback done) override {
     calls.push_back("ResetFailedUnit " + unit);
-    done("");
+    done(nextError("ResetFailedUnit"));
   }
   void daemonReload(ErrorCallback done) override {
     calls.push_back("Reload");
-    done("");
+    done(nextError("Reload"));
   }
   void getUnitState(const std::string& unit, StateCallback done) override { done(states[unit]); }
   std::unique_ptr<UnitWatch> watchUnit(const std::string& unit, StateCallback changed) override {
@@ -41,7 +41,7 @@ class FakeSystemdManager : public SystemdManager {
   }
 
   // Completes the oldest pending job; false when none is pending.
-  bool completeJob(JobResult result, std::string error = "") {
+  bool completeJob(JobResult result, BusCallError error = {}) {
     if (pending_.empty()) return false;
     PendingJob job = std::move(pending_.front());
     pending_.pop_front();
@@ -49,7 +49,7 @@ class FakeSystemdManager : public SystemdManager {
     return true;
   }
   // Completes the oldest pending job for `unit`; false when it has none.
-  bool completeJob(const std::string& unit, JobResult result, std::string error = "") {
+  bool completeJob(const std::string& unit, JobResult result, BusCallError error = {}) {
     for (auto it = pending_.begin(); it != pending_.end(); ++it) {
       if (it->unit != unit) continue;
       JobCallback done = std::move(it->done);
@@ -58,6 +58,16 @@ class FakeSystemdManager : public SystemdManager {
       return true;
     }
     return false;
+  }
+  // Fails the oldest pending job as systemd refuses a call: Unknown result, the error's
+  // name (e.g. BusCallError::kNoSuchUnit) and a message.
+  bool failJob(const std::string& errorName, std::string message = "refused by the test") {
+    return completeJob(JobResult::Unknown, BusCallError{errorName, std::move(message)});
+  }
+  // The next call of `method` ("ResetFailedUnit", "Reload") fails with `errorName`.
+  void failNext(const std::string& method, const std::string& errorName,
+                std::string message = "refused by the test") {
+    nextErrors_[method] = BusCallError{errorName, std::move(message)};
   }
   std::size_t pendingJobs() const { return pending_.size(); }
 
@@ -91,12 +101,21 @@ class FakeSystemdManager : public SystemdManager {
     JobCallback done;
   };
 
+  BusCallError nextError(const std::string& method) {
+    const auto it = nextErrors_.find(method);
+    if (it == nextErrors_.end()) return {};
+    BusCallError error = std::move(it->second);
+    nextErrors_.erase(it);
+    return error;
+  }
+
   void queue(const char* method, const std::string& unit, JobCallback done) {
     calls.push_back(std::string(method) + " " + unit);
     pending_.push_back(PendingJob{unit, std::move(done)});
   }
 
   std::deque<PendingJob> pending_;
+  std::map<std::string, BusCallError> nextErrors_;
   std::map<UnitWatch*, std::pair<std::string, StateCallback>> watchers_;
 };
 

@@ -59,7 +59,7 @@ class RootsUserManager : public ::testing::Test {
     ::mkdir(kUserUnits, 0755);
     std::ofstream(std::string(kUserUnits) + "/" + name) << body;
     std::optional<std::string> err;
-    manager_->daemonReload([&](const std::string& e) { err = e; });
+    manager_->daemonReload([&](const BusCallError& e) { err = e.text(); });
     ASSERT_TRUE(runUntil(
         io_, [&] { return err.has_value(); }, 20s));
     ASSERT_EQ(*err, "");
@@ -97,7 +97,7 @@ TEST_F(RootsUserManager, IsReachedLikeSystemctlUserAndRunsJobsThere) {
   const UnitState before = state("oc-user-sleeper.service");
   EXPECT_EQ(before.activeState, "active");
   const JobOutcome restart = job(&SystemdManager::restartUnit, "oc-user-sleeper.service");
-  EXPECT_EQ(restart.result, JobResult::Done) << restart.error;
+  EXPECT_EQ(restart.result, JobResult::Done) << restart.error.text();
   EXPECT_GT(state("oc-user-sleeper.service").execMainStartTimestampMonotonic,
             before.execMainStartTimestampMonotonic);
   // The unit is the user manager's, not PID 1's: systemctl --user sees the same start.
@@ -142,7 +142,7 @@ TEST_F(RootsUserManager, ComesBackAfterTheUserManagerRestartsAndReplaysWatchesAn
   ASSERT_TRUE(runUntil(
       io_, [&] { return restart.has_value(); }, 25s))
       << manager_->problem();
-  EXPECT_TRUE(restart->ok()) << restart->error;
+  EXPECT_TRUE(restart->ok()) << restart->error.text();
   EXPECT_TRUE(manager_->connected());
   // The watch hears of the loss, then of the unit's state on the new connection.
   auto reinstalled = [&] {
@@ -179,7 +179,9 @@ TEST(AnUnreachableUserManager, MakesCallsWaitThenFailWithTheReason) {
   ASSERT_TRUE(runUntil(
       io, [&] { return outcome.has_value(); }, 10s));
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 1500ms);
-  EXPECT_NE(outcome->error.find("No such file or directory"), std::string::npos) << outcome->error;
+  EXPECT_EQ(outcome->error.name, BusCallError::kUnreachable) << outcome->error.text();
+  EXPECT_NE(outcome->error.message.find("No such file or directory"), std::string::npos)
+      << outcome->error.text();
   EXPECT_EQ(reachable, std::vector<bool>{false}) << "each change is reported once";
 }
 

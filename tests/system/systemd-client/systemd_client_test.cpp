@@ -38,7 +38,7 @@ class RealSystemd : public ::testing::Test {
   void writeUnit(const std::string& name, const std::string& body) {
     std::ofstream("/run/systemd/system/" + name) << body;
     std::optional<std::string> err;
-    manager_->daemonReload([&](const std::string& e) { err = e; });
+    manager_->daemonReload([&](const BusCallError& e) { err = e.text(); });
     ASSERT_TRUE(runUntil([&] { return err.has_value(); })) << "daemon-reload did not answer";
     ASSERT_EQ(*err, "");
   }
@@ -84,7 +84,7 @@ TEST_F(RealSystemd, RestartReportsDoneAndTheMainProcessStartsAgain) {
   ASSERT_NE(before.execMainStartTimestampMonotonic, 0u);
 
   const JobOutcome restart = job(&SystemdManager::restartUnit, "oc-sleeper.service");
-  EXPECT_EQ(restart.result, JobResult::Done) << restart.error;
+  EXPECT_EQ(restart.result, JobResult::Done) << restart.error.text();
   const UnitState after = state("oc-sleeper.service");
   EXPECT_EQ(after.activeState, "active");
   EXPECT_GT(after.execMainStartTimestampMonotonic, before.execMainStartTimestampMonotonic);
@@ -97,7 +97,7 @@ TEST_F(RealSystemd, AFailingStartReportsFailedFromJobRemoved) {
   writeUnit("oc-broken.service", "[Service]\nType=oneshot\nExecStart=/bin/false\n");
   const JobOutcome outcome = job(&SystemdManager::startUnit, "oc-broken.service");
   EXPECT_EQ(outcome.result, JobResult::Failed);
-  EXPECT_EQ(outcome.error, "");
+  EXPECT_FALSE(outcome.error.failed()) << outcome.error.text();
   const UnitState s = state("oc-broken.service");
   EXPECT_EQ(s.activeState, "failed");
   EXPECT_EQ(s.result, "exit-code");
@@ -106,7 +106,7 @@ TEST_F(RealSystemd, AFailingStartReportsFailedFromJobRemoved) {
 TEST_F(RealSystemd, AMissingUnitIsAnErrorNotAJob) {
   const JobOutcome outcome = job(&SystemdManager::restartUnit, "oc-no-such-unit.service");
   EXPECT_EQ(outcome.result, JobResult::Unknown);
-  EXPECT_NE(outcome.error.find("NoSuchUnit"), std::string::npos) << outcome.error;
+  EXPECT_TRUE(outcome.error.isNoSuchUnit()) << outcome.error.text();
   EXPECT_EQ(state("oc-no-such-unit.service").loadState, "not-found");
 }
 
@@ -121,7 +121,7 @@ TEST_F(RealSystemd, TheSixthStartInTenSecondsHitsTheDefaultLimitUntilResetFailed
     ++done;
   }
   EXPECT_EQ(done, 5);
-  EXPECT_EQ(last.result, JobResult::Failed) << last.error;
+  EXPECT_EQ(last.result, JobResult::Failed) << last.error.text();
   const UnitState latched = state("oc-flappy.service");
   EXPECT_EQ(latched.activeState, "failed");
   EXPECT_EQ(latched.result, "start-limit-hit");
@@ -129,7 +129,7 @@ TEST_F(RealSystemd, TheSixthStartInTenSecondsHitsTheDefaultLimitUntilResetFailed
       << "the latch holds without a reset";
 
   std::optional<std::string> reset;
-  manager_->resetFailedUnit("oc-flappy.service", [&](const std::string& e) { reset = e; });
+  manager_->resetFailedUnit("oc-flappy.service", [&](const BusCallError& e) { reset = e.text(); });
   ASSERT_TRUE(runUntil([&] { return reset.has_value(); }));
   EXPECT_EQ(*reset, "");
   EXPECT_EQ(job(&SystemdManager::restartUnit, "oc-flappy.service").result, JobResult::Done);
@@ -164,7 +164,7 @@ TEST_F(RealSystemd, NRestartsCountsAutomaticRestarts) {
   writeUnit("oc-crashing.service",
             "[Unit]\nStartLimitIntervalSec=0\n"
             "[Service]\nExecStart=/bin/false\nRestart=always\nRestartSec=100ms\n");
-  ASSERT_EQ(job(&SystemdManager::startUnit, "oc-crashing.service").error, "");
+  ASSERT_FALSE(job(&SystemdManager::startUnit, "oc-crashing.service").error.failed());
   EXPECT_TRUE(
       watchUntil("oc-crashing.service", [](const UnitState& s) { return s.nRestarts >= 2; }))
       << "NRestarts now " << state("oc-crashing.service").nRestarts;

@@ -113,8 +113,8 @@ TEST(AnSdBusSystemdManager, FailsJobsInFlightWhenTheBusDrops) {
   ASSERT_TRUE(runUntil(
       io, [&] { return unanswered && queued; }, 5s));
   EXPECT_FALSE(unanswered->ok());
-  EXPECT_NE(unanswered->error, "");
-  EXPECT_NE(queued->error.find("Disconnected"), std::string::npos) << queued->error;
+  EXPECT_TRUE(unanswered->error.failed());
+  EXPECT_EQ(queued->error.name, BusCallError::kDisconnected) << queued->error.text();
 }
 
 TEST(RunUntil, ReturnsAsSoonAsTheConditionHolds) {

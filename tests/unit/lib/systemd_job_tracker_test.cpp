@@ -66,12 +66,12 @@ TEST(AJobTracker, FailsEveryWaitingCallWhenNoMoreResultsCanCome) {
   int failures = 0;
   for (int id : {1, 2}) {
     jobs.queued(jobPath(id), [&](const JobOutcome& o) {
-      EXPECT_EQ(o.error, "gone");
+      EXPECT_EQ(o.error.name, BusCallError::kDisconnected);
       EXPECT_FALSE(o.ok());
       ++failures;
     });
   }
-  jobs.failAll("gone");
+  jobs.failAll(BusCallError{BusCallError::kDisconnected, "gone"});
   EXPECT_EQ(failures, 2);
   EXPECT_EQ(jobs.waiting(), 0u);
 }

@@ -18,9 +18,21 @@ TEST(JobResults, RoundTripEveryResultSystemdSends) {
 }
 
 TEST(JobOutcomes, AreOkOnlyWhenTheJobIsDone) {
-  EXPECT_TRUE((JobOutcome{JobResult::Done, ""}).ok());
-  EXPECT_FALSE((JobOutcome{JobResult::Failed, ""}).ok());
-  EXPECT_FALSE((JobOutcome{JobResult::Unknown, "NoSuchUnit"}).ok());
+  EXPECT_TRUE((JobOutcome{JobResult::Done, {}}).ok());
+  EXPECT_FALSE((JobOutcome{JobResult::Failed, {}}).ok());
+  EXPECT_FALSE((JobOutcome{JobResult::Unknown, {BusCallError::kNoSuchUnit, "no x"}}).ok());
+  EXPECT_FALSE((JobOutcome{JobResult::Done, {BusCallError::kDisconnected, ""}}).ok());
+}
+
+TEST(BusCallErrors, AreKnownByNameAndReadAsNameAndMessage) {
+  const BusCallError missing{BusCallError::kNoSuchUnit, "Unit x.service not found."};
+  EXPECT_TRUE(missing.failed());
+  EXPECT_TRUE(missing.isNoSuchUnit());
+  EXPECT_EQ(missing.text(), "org.freedesktop.systemd1.NoSuchUnit: Unit x.service not found.");
+  // The message alone never makes a NoSuchUnit: only the name does.
+  EXPECT_FALSE((BusCallError{"System.Error.EIO", "NoSuchUnit"}).isNoSuchUnit());
+  EXPECT_FALSE(BusCallError{}.failed());
+  EXPECT_EQ(BusCallError{}.text(), "");
 }
 
 TEST(UnitObjectPaths, EscapeUnitNamesTheWaySystemdDoes) {
@@ -37,6 +49,24 @@ TEST(TheFakeSystemdManager, RecordsCallsAndCompletesJobsOnRequest) {
   fake.completeJob(JobResult::Failed);
   ASSERT_TRUE(outcome.has_value());
   EXPECT_EQ(outcome->result, JobResult::Failed);
+}
+
+TEST(TheFakeSystemdManager, FailsCallsWithTheErrorNameTheTestGives) {
+  FakeSystemdManager fake;
+  std::optional<JobOutcome> outcome;
+  fake.restartUnit("a.service", [&](const JobOutcome& o) { outcome = o; });
+  ASSERT_TRUE(fake.failJob(BusCallError::kNoSuchUnit));
+  ASSERT_TRUE(outcome.has_value());
+  EXPECT_EQ(outcome->result, JobResult::Unknown);
+  EXPECT_TRUE(outcome->error.isNoSuchUnit());
+
+  std::optional<BusCallError> reset;
+  fake.failNext("ResetFailedUnit", BusCallError::kNoSuchUnit);
+  fake.resetFailedUnit("a.service", [&](const BusCallError& e) { reset = e; });
+  ASSERT_TRUE(reset.has_value());
+  EXPECT_TRUE(reset->isNoSuchUnit());
+  fake.resetFailedUnit("a.service", [&](const BusCallError& e) { reset = e; });
+  EXPECT_FALSE(reset->failed()) << "only the next call fails";
 }
 
 TEST(TheFakeSystemdManager, CompletesTheJobOfTheUnitTheTestNames) {
@@ -71,15 +101,16 @@ TEST(AManagerThatCannotBeReached, HoldsABoundedNumberOfCallsAndFailsTheRestAtOnc
   ReconnectingSystemdManager manager(io, ManagerScope{"nobody"}, std::chrono::seconds(60));
   manager.start();
   ASSERT_FALSE(manager.connected());
-  std::vector<std::string> errors;
+  std::vector<BusCallError> errors;
   for (std::size_t i = 0; i <= ReconnectingSystemdManager::kMaxWaitingCalls; ++i) {
     manager.restartUnit("x.service", [&](const JobOutcome& o) { errors.push_back(o.error); });
   }
   ASSERT_TRUE(runUntil(
       io, [&] { return !errors.empty(); }, std::chrono::seconds(5)));
   ASSERT_EQ(errors.size(), 1u) << "only the call past the bound fails now";
-  EXPECT_NE(errors[0].find("nobody's user manager unreachable since"), std::string::npos)
-      << errors[0];
+  EXPECT_EQ(errors[0].name, BusCallError::kUnreachable);
+  EXPECT_NE(errors[0].message.find("nobody's user manager unreachable since"), std::string::npos)
+      << errors[0].text();
 }
 
 TEST(AManagerThatCannotBeReached, TellsAWatchNothingUntilItIsReached) {
