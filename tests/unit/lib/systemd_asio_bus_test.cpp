@@ -1,18 +1,14 @@
 // AsioBus and SdBusSystemdManager when the peer goes away, against a local socket that
 // accepts a connection and closes it (no D-Bus daemon needed); and the loop helper.
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <optional>
 
 #include "openclaw/asio_bus.h"
 #include "openclaw/systemd_manager_sdbus.h"
+#include "unix_listener.h"
 
 namespace openclaw {
 namespace {
@@ -22,32 +18,13 @@ using namespace std::chrono_literals;
 // A listening unix socket standing in for a bus daemon that hangs up.
 class HangingUpPeer {
  public:
-  HangingUpPeer() {
-    char tmpl[] = "/tmp/asio-bus-test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-    path_ = dir_ + "/bus";
-    listener_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
-    bound_ = ::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-             ::listen(listener_.get(), 4) == 0;
-  }
-  ~HangingUpPeer() { std::filesystem::remove_all(dir_); }
-
-  bool ready() const { return bound_; }
-  std::string address() const { return "unix:path=" + path_; }
+  bool ready() const { return listener_.ready(); }
+  std::string address() const { return "unix:path=" + listener_.path(); }
   // Takes the client's connection off the backlog and closes it.
-  bool hangUp() {
-    UniqueFd conn(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    return conn.valid();
-  }
+  bool hangUp() { return listener_.accept().valid(); }
 
  private:
-  std::string dir_;
-  std::string path_;
-  UniqueFd listener_;
-  bool bound_ = false;
+  UnixListener listener_;
 };
 
 TEST(AnAsioBus, ReportsADisconnectOnceAndThenLeavesTheLoopIdle) {
