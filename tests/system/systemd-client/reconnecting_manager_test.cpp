@@ -71,7 +71,8 @@ class RootsUserManager : public ::testing::Test {
     (manager_.get()->*call)(unit, [&](const JobOutcome& o) { outcome = o; });
     EXPECT_TRUE(runUntil(
         io_, [&] { return outcome.has_value(); }, limit));
-    return outcome.value_or(JobOutcome{JobResult::Unknown, "timed out"});
+    return outcome.value_or(
+        JobOutcome{JobResult::Unknown, {"org.openclaw.Test.TimedOut", "no reply"}});
   }
 
   UnitState state(const std::string& unit) {

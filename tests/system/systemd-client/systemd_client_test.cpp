@@ -48,7 +48,8 @@ class RealSystemd : public ::testing::Test {
     std::optional<JobOutcome> outcome;
     (manager_.get()->*call)(unit, [&](const JobOutcome& o) { outcome = o; });
     EXPECT_TRUE(runUntil([&] { return outcome.has_value(); })) << "no job result for " << unit;
-    return outcome.value_or(JobOutcome{JobResult::Unknown, "timed out"});
+    return outcome.value_or(
+        JobOutcome{JobResult::Unknown, {"org.openclaw.Test.TimedOut", "no reply"}});
   }
 
   UnitState state(const std::string& unit) {
