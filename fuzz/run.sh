@@ -22,7 +22,7 @@ done
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(config_reader json5 flag_name acl_xattr getdents http_request)
 
-cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DOPENCLAW_FUZZ=ON -DBUILD_TESTING=OFF \
+cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DOPENCLAW_FUZZ=ON -DOPENCLAW_WERROR=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" >/dev/null
 cmake --build "$build" --target fuzz_targets -j"$(nproc)"
 

@@ -17,7 +17,7 @@ bash scripts/install-deps.sh
 done_phase dependencies
 
 phase "build"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DOPENCLAW_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 done_phase build
 
@@ -36,7 +36,7 @@ done_phase "unit tests"
 sanitized_unit_tests() {
   local dir=$1 sanitizers=$2
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-Og -g1" \
-    -DBUILD_TESTING=ON -DOPENCLAW_SANITIZE="$sanitizers" >/dev/null
+    -DBUILD_TESTING=ON -DOPENCLAW_WERROR=ON -DOPENCLAW_SANITIZE="$sanitizers" >/dev/null
   cmake --build "$dir" --target unit_tests -j"$(nproc)"
 }
 
