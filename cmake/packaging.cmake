@@ -9,10 +9,15 @@ install(FILES ${OPENCLAW_UNITS} DESTINATION ${OPENCLAW_SYSTEMD_UNITDIR})
 file(GLOB OPENCLAW_CONFIGS ${PROJECT_SOURCE_DIR}/config/*.json)
 install(FILES ${OPENCLAW_CONFIGS} DESTINATION ${OPENCLAW_CONFIG_DIR})
 
-file(GLOB OPENCLAW_MAN8 ${PROJECT_SOURCE_DIR}/docs/man/*.8)
-file(GLOB OPENCLAW_MAN1 ${PROJECT_SOURCE_DIR}/docs/man/*.1)
-install(FILES ${OPENCLAW_MAN8} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
-install(FILES ${OPENCLAW_MAN1} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# The man pages' headers name the version as @OPENCLAW_VERSION@, filled in from debian/changelog.
+foreach(section 1 8)
+  file(GLOB pages ${PROJECT_SOURCE_DIR}/docs/man/*.${section})
+  foreach(page ${pages})
+    get_filename_component(name ${page} NAME)
+    configure_file(${page} ${PROJECT_BINARY_DIR}/man/${name} @ONLY)
+    install(FILES ${PROJECT_BINARY_DIR}/man/${name} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+  endforeach()
+endforeach()
 
 # Drop-ins the operator adds to units we do not ship (e.g. the gateway's), as examples.
 file(GLOB OPENCLAW_UNIT_EXAMPLES ${PROJECT_SOURCE_DIR}/units/examples/*.conf)
