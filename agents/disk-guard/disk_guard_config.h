@@ -10,6 +10,7 @@
 
 #include "openclaw/config_reader.h"
 #include "openclaw/notify_config.h"
+#include "openclaw/paths.h"
 
 namespace openclaw::diskguard {
 
@@ -46,7 +47,7 @@ struct DiskGuardConfig {
   DockerContainerRule dockerContainers;
   // Where the other agents' configs are read from, for the containers they name: the folder
   // of this config's file.
-  std::string agentsConfigDir = "/etc/openclaw-agents";
+  std::string agentsConfigDir = kConfigDirectory;
   bool dryRun = false;
   NotifyConfig notify;  // notify.json beside the config file: where alerts go
 };

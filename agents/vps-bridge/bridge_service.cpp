@@ -5,11 +5,12 @@
 #include <cstdlib>
 
 #include "openclaw/log.h"
+#include "openclaw/paths.h"
 
 namespace openclaw::bridge {
 namespace {
 constexpr const char* kCredentialName = "vps-bridge-token";
-constexpr const char* kTokenFile = "/etc/openclaw-agents/vps-bridge.token";
+const std::string kTokenFile = std::string(kConfigDirectory) + "/vps-bridge.token";
 // Counters move with every call: saving them every few seconds costs one small write while
 // busy and loses at most that much of them to a kill -9.  Breaker transitions save at once.
 constexpr std::chrono::seconds kSaveInterval{5};
@@ -85,7 +86,7 @@ void BridgeService::apply(const BridgeConfig& config) {
     Log::error(
         "no token: every request will be refused until the vps-bridge-token credential "
         "exists (" +
-            std::string(kTokenFile) + ")",
+            kTokenFile + ")",
         {{"OPENCLAW_EVENT", "no-token"}});
   }
   for (const auto& slot : core_.agents.all()) {

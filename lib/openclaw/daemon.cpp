@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "openclaw/log.h"
+#include "openclaw/paths.h"
 
 namespace openclaw {
 namespace {
@@ -76,7 +77,7 @@ class SignalLoop {
 }  // namespace
 
 std::string configDirectory() {
-  return "/etc/openclaw-agents";
+  return kConfigDirectory;
 }
 
 std::string defaultConfigPath(const std::string& agentName) {

@@ -38,7 +38,7 @@ Expected<DaemonOptions, std::string> parseDaemonArgs(int argc, const char* const
                                                      const std::string& defaultConfigPath);
 std::string daemonUsage(const std::string& binary, const std::string& summary,
                         const std::string& defaultConfigPath);
-// /etc/openclaw-agents: every agent's config, and what openclaw-agentctl reads.
+// kConfigDirectory (openclaw/paths.h): every agent's config, and what openclaw-agentctl reads.
 std::string configDirectory();
 std::string defaultConfigPath(const std::string& agentName);
 // $STATE_DIRECTORY (first entry) when systemd set it, else /var/lib/openclaw-agents/<name>.

@@ -1,5 +1,6 @@
 // The suite's own channels, configured once for every agent in notify.json, beside the
-// agents' configs (/etc/openclaw-agents/notify.json).  A missing file configures nothing.
+// agents' configs (notify.json in kConfigDirectory, openclaw/paths.h).  A missing file configures
+// nothing.
 //
 // Keys, each optional:
 //   `heartbeat` (a dead man's switch; see heartbeat.h): {"url", "interval_sec" (default 300,

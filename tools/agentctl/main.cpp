@@ -11,6 +11,7 @@
 #include "disk_report_command.h"
 #include "doctor_command.h"
 #include "export_metrics_command.h"
+#include "openclaw/paths.h"
 #include "pause_command.h"
 #include "recover_jobs_command.h"
 #include "restore_command.h"
@@ -23,11 +24,13 @@ using namespace openclaw::agentctl;
 
 constexpr int kExitUsage = 2;
 
-const char* kUsage =
+const std::string kUsage =
     "Usage: openclaw-agentctl COMMAND [ARGS]\n\n"
     "Commands:\n"
     "  status [--json]           every agent: unit state, STATUS line, last actions\n"
-    "  check-config [AGENT]      check /etc/openclaw-agents/<agent>.json (all agents by default)\n"
+    "  check-config [AGENT]      check " +
+    std::string(openclaw::kConfigDirectory) +
+    "/<agent>.json (all agents by default)\n"
     "  revive TARGET             restart a flag-watcher target now\n"
     "  restore BOT [--dry-run] [--force]\n"
     "                            list a bot's backups and why each is valid; restore the first\n"
