@@ -1,6 +1,6 @@
 // An operator's config file, read as every agent reads it: the text as loadConfigJson parses
 // it (relaxed JSON: comments and trailing commas), then each agent's parser on the document,
-// then what --check-config prints: the config described, or every issue one a line.
+// then what --check-config prints: ok, or every issue one a line.
 // Properties: blanking comments keeps every byte where it was; a refused document or config
 // says why; nothing throws.
 #include <cstddef>
@@ -22,10 +22,7 @@ using openclaw::fuzz::require;
 
 template <class Config>
 void check(const openclaw::Expected<Config, openclaw::ConfigIssues>& parsed) {
-  if (parsed) {
-    static_cast<void>(describe(*parsed));
-    return;
-  }
+  if (parsed) return;
   require(!parsed.error().empty(), "a refused config names at least one issue");
   require(!openclaw::formatIssues(parsed.error()).empty(), "issues print");
 }

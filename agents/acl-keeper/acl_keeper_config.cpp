@@ -120,9 +120,4 @@ Expected<AclKeeperConfig, ConfigIssues> loadAclKeeperConfig(const std::string& p
   return withNotifyConfig(path, loadConfigWith(path, parseAclKeeperConfig));
 }
 
-std::string describe(const AclKeeperConfig& config) {
-  return std::to_string(config.rules.size()) + " tree(s), sweep every " +
-         std::to_string(config.sweepIntervalSec) + " s";
-}
-
 }  // namespace openclaw::aclkeeper

@@ -52,6 +52,4 @@ Expected<AclKeeperConfig, ConfigIssues> parseAclKeeperConfig(const nlohmann::jso
                                                              const std::string& file);
 Expected<AclKeeperConfig, ConfigIssues> loadAclKeeperConfig(const std::string& path);
 
-std::string describe(const AclKeeperConfig& config);
-
 }  // namespace openclaw::aclkeeper

@@ -128,10 +128,4 @@ Expected<DiskGuardConfig, ConfigIssues> loadDiskGuardConfig(const std::string& p
   return withNotifyConfig(path, loadConfigWith(path, parseDiskGuardConfig));
 }
 
-std::string describe(const DiskGuardConfig& config) {
-  return std::to_string(config.mounts.size()) + " mount(s), " +
-         std::to_string(config.prune.size()) + " prune folder(s), every " +
-         std::to_string(config.intervalSec) + " s" + (config.dryRun ? ", dry run" : "");
-}
-
 }  // namespace openclaw::diskguard

@@ -59,6 +59,4 @@ Expected<DiskGuardConfig, ConfigIssues> parseDiskGuardConfig(const nlohmann::jso
                                                              const std::string& file);
 Expected<DiskGuardConfig, ConfigIssues> loadDiskGuardConfig(const std::string& path);
 
-std::string describe(const DiskGuardConfig& config);
-
 }  // namespace openclaw::diskguard

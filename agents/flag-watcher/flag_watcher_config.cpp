@@ -69,9 +69,4 @@ Expected<FlagWatcherConfig, ConfigIssues> loadFlagWatcherConfig(const std::strin
   return withNotifyConfig(path, loadConfigWith(path, parseFlagWatcherConfig));
 }
 
-std::string describe(const FlagWatcherConfig& config) {
-  return std::to_string(config.directories.size()) + " flag folder(s), " +
-         std::to_string(config.targets.size()) + " target(s)";
-}
-
 }  // namespace openclaw::flagwatcher

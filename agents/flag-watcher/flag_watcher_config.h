@@ -39,8 +39,6 @@ Expected<FlagWatcherConfig, ConfigIssues> parseFlagWatcherConfig(const nlohmann:
                                                                  const std::string& file);
 Expected<FlagWatcherConfig, ConfigIssues> loadFlagWatcherConfig(const std::string& path);
 
-std::string describe(const FlagWatcherConfig& config);
-
 // The target's key in the restart ledger it shares with jack-supervisor (bot_restarts.h).
 inline std::string restartKey(const FlagTarget& target) {
   return target.unit.empty() ? BotRestarts::containerKey(target.container)

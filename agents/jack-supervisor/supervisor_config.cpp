@@ -139,11 +139,4 @@ Expected<SupervisorConfig, ConfigIssues> loadSupervisorConfig(const std::string&
   return withNotifyConfig(path, loadConfigWith(path, parseSupervisorConfig));
 }
 
-std::string describe(const SupervisorConfig& config) {
-  std::size_t units = 0;
-  for (const auto& b : config.bots) units += b.unit.empty() ? 0 : 1;
-  return std::to_string(config.bots.size()) + " bot(s) (" + std::to_string(units) + " unit, " +
-         std::to_string(config.bots.size() - units) + " container)";
-}
-
 }  // namespace openclaw::supervisor

@@ -61,8 +61,6 @@ Expected<SupervisorConfig, ConfigIssues> parseSupervisorConfig(const nlohmann::j
                                                                const std::string& file);
 Expected<SupervisorConfig, ConfigIssues> loadSupervisorConfig(const std::string& path);
 
-std::string describe(const SupervisorConfig& config);
-
 // The bot's key in the restart ledger it shares with flag-watcher (bot_restarts.h).
 inline std::string restartKey(const BotConfig& bot) {
   return bot.unit.empty() ? BotRestarts::containerKey(bot.container)
