@@ -6,7 +6,7 @@ packages=(
   build-essential g++ cmake pkg-config git bc curl ca-certificates
   libsystemd-dev libacl1-dev libboost-dev nlohmann-json3-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
-  debhelper fakeroot lintian man-db clang-format
+  debhelper fakeroot lintian man-db clang-format clang-tidy
   systemd systemd-container dbus acl
   podman runc busybox-static uidmap jq
   clang

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Every test: builds (warnings are errors), checks formatting, runs the unit tests, then
-# again under ASan+UBSan and under TSan, runs each fuzz target for a short time, builds the
-# .deb, fetches the real OpenClaw once (cached), then runs the system tests, each in a
-# disposable real systemd machine.
+# Every test: builds (warnings are errors), runs clang-tidy on the changed files, checks
+# formatting, runs the unit tests, then again under ASan+UBSan and under TSan, runs each fuzz
+# target for a short time, builds the .deb, fetches the real OpenClaw once (cached), then runs
+# the system tests, each in a disposable real systemd machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,6 +20,10 @@ phase "build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DOPENCLAW_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 done_phase build
+
+phase "clang-tidy on the files changed (scripts/tidy-changed.sh: since origin/main, else HEAD~1)"
+bash scripts/tidy-changed.sh
+done_phase clang-tidy
 
 phase "format"
 unformatted=$(git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run 2>&1 | grep -c warning || true)
