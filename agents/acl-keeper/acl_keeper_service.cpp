@@ -41,9 +41,15 @@ AclKeeperService::~AclKeeperService() {
   *alive_ = false;
 }
 
-void AclKeeperService::apply(const AclKeeperConfig& config) {
-  const bool first = !applied_;
-  applied_ = true;
+void AclKeeperService::start(const AclKeeperConfig& config) {
+  configure(config, "start");
+}
+
+void AclKeeperService::reload(const AclKeeperConfig& config) {
+  configure(config, "reload");
+}
+
+void AclKeeperService::configure(const AclKeeperConfig& config, const std::string& why) {
   alerter_.configureChannels(config.notify);
   config_ = config;
   // A new config starts from nothing: new watches, new trees, a full sweep.
@@ -80,7 +86,7 @@ void AclKeeperService::apply(const AclKeeperConfig& config) {
     inotify_ = std::move(*watcher);
     inotify_->start();
   }
-  startSweep(first ? "start" : "reload");
+  startSweep(why);
 }
 
 void AclKeeperService::startSweep(const std::string& why) {

@@ -39,7 +39,8 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
  public:
   explicit AclKeeperService(DaemonContext& ctx);
   ~AclKeeperService() override;
-  void apply(const AclKeeperConfig& config) override;
+  void start(const AclKeeperConfig& config) override;
+  void reload(const AclKeeperConfig& config) override;
   std::string status() const override;
   void stop() override;
 
@@ -60,6 +61,8 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
     Folder folder;  // held in the tree's index while queued
   };
 
+  // A config starts from nothing, at start as at a reload: new watches, new trees, a sweep.
+  void configure(const AclKeeperConfig& config, const std::string& why);
   void startSweep(const std::string& why);
   void finishSweep();
   void scheduleSlice();
@@ -95,7 +98,6 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::unordered_map<int, std::vector<WatchRef>> watches_;
   std::vector<Work> urgent_;  // folders reached by events: walked first
   std::vector<Work> sweep_;   // the sweep's folders still to walk
-  bool applied_ = false;
   bool batchOpen_ = false;
   std::map<std::pair<std::size_t, Folder>, UniqueFd> batchFolders_;
   int cwdFolder_ = -1;  // the working folder: one of batchFolders_, or -1 for /

@@ -125,7 +125,12 @@ void DiskGuardService::endWorker() {
   if (worker_.joinable()) worker_.join();
 }
 
-void DiskGuardService::apply(const DiskGuardConfig& config) {
+void DiskGuardService::start(const DiskGuardConfig& config) {
+  // Nothing is kept from one config to the next: the first one is installed as a reload's is.
+  reload(config);
+}
+
+void DiskGuardService::reload(const DiskGuardConfig& config) {
   alerter_.configureChannels(config.notify);
   if (checking_) {
     // The running check finishes on the config it started with (its steps index its mounts,

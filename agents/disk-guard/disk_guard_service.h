@@ -35,7 +35,8 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
  public:
   explicit DiskGuardService(DaemonContext& ctx);
   ~DiskGuardService() override;
-  void apply(const DiskGuardConfig& config) override;
+  void start(const DiskGuardConfig& config) override;
+  void reload(const DiskGuardConfig& config) override;
   std::string status() const override;
   void stop() override;
 

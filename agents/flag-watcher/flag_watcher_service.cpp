@@ -67,15 +67,27 @@ FlagWatcherService::FlagWatcherService(DaemonContext& ctx, SystemdManagers::Fact
 
 FlagWatcherService::~FlagWatcherService() = default;
 
-void FlagWatcherService::apply(const FlagWatcherConfig& config) {
+void FlagWatcherService::start(const FlagWatcherConfig& config) {
+  takeConfig(config);
+  startOnce();
+  serve("start");
+}
+
+void FlagWatcherService::reload(const FlagWatcherConfig& config) {
+  takeConfig(config);
+  serve("reload");
+}
+
+void FlagWatcherService::takeConfig(const FlagWatcherConfig& config) {
   alerter_.configureChannels(config.notify);
   config_ = config;
   policy_ = std::make_unique<RevivePolicy>(config.minIntervalSec, config.maxPerHour);
-  if (!started_) startOnce();
+}
+
+void FlagWatcherService::serve(const std::string& why) {
   retainManagers();
   openFolders();
-  scanAll(started_ ? "reload" : "start");
-  started_ = true;
+  scanAll(why);
   reportBudgets();
   setStatus();
 }

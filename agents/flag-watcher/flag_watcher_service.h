@@ -35,11 +35,15 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   // `systemd` makes the manager of each scope; empty: the real, reconnecting ones.
   explicit FlagWatcherService(DaemonContext& ctx, SystemdManagers::Factory systemd = {});
   ~FlagWatcherService() override;
-  void apply(const FlagWatcherConfig& config) override;
+  void start(const FlagWatcherConfig& config) override;
+  void reload(const FlagWatcherConfig& config) override;
   std::string status() const override;
   void stop() override;
 
  private:
+  void takeConfig(const FlagWatcherConfig& config);
+  // Watches the configured folders and scans them; `why` is "start" or "reload".
+  void serve(const std::string& why);
   struct Folder {
     std::string path;
     std::vector<std::string> allow;
@@ -100,7 +104,6 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   std::map<std::string, std::unique_ptr<UnitWatch>> resumeWatches_;
   std::string lastAction_ = "nothing yet";
   std::uint64_t revives_ = 0;
-  bool started_ = false;
   LifeToken life_;  // last: gone first, so no callback outlives what it touches
 };
 

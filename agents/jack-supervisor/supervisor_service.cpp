@@ -32,10 +32,14 @@ SupervisorService::SupervisorService(DaemonContext& ctx)
 
 SupervisorService::~SupervisorService() = default;
 
-void SupervisorService::apply(const SupervisorConfig& config) {
+void SupervisorService::start(const SupervisorConfig& config) {
+  // The ledgers, the managers and the watch are made once; the bots as at every reload.
+  startOnce();
+  reload(config);
+}
+
+void SupervisorService::reload(const SupervisorConfig& config) {
   config_ = config;
-  if (!started_) startOnce();
-  started_ = true;
   alerter_.configureChannels(config_.notify, config_.telegram);
   heartbeat_.configure(config_.notify.heartbeat);
   units_.clear();

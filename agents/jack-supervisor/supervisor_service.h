@@ -27,7 +27,8 @@ class SupervisorService : public AgentService<SupervisorConfig> {
  public:
   explicit SupervisorService(DaemonContext& ctx);
   ~SupervisorService() override;
-  void apply(const SupervisorConfig& config) override;
+  void start(const SupervisorConfig& config) override;
+  void reload(const SupervisorConfig& config) override;
   std::string status() const override;
   void stop() override;
 
@@ -55,7 +56,6 @@ class SupervisorService : public AgentService<SupervisorConfig> {
   std::unique_ptr<BotEnv> env_;
   std::vector<std::unique_ptr<UnitBot>> units_;
   std::vector<std::unique_ptr<ContainerBot>> containers_;
-  bool started_ = false;
   Heartbeat heartbeat_;  // last: destroyed first, before the bots it asks about
 };
 

@@ -54,20 +54,32 @@ BridgeService::~BridgeService() {
   stop();
 }
 
-void BridgeService::apply(const BridgeConfig& config) {
+void BridgeService::start(const BridgeConfig& config) {
+  started_ = true;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& p : core_.agents.load(now, std::chrono::system_clock::now())) {
+    Log::warning(p, {{"OPENCLAW_EVENT", "state-damaged"}});
+  }
+  for (const auto& p : core_.sessions.open()) {
+    Log::warning("sessions: " + p, {{"OPENCLAW_EVENT", "state-damaged"}});
+  }
+  core_.parts.started = now;
+  configure(config);
+  startServing();
+  armSave();
+  core_.sessions.sweep(systemWallClockMs());
+  armSweep();
+  reportBreakers();
+}
+
+void BridgeService::reload(const BridgeConfig& config) {
+  configure(config);
+  reportBreakers();
+}
+
+void BridgeService::configure(const BridgeConfig& config) {
   alerter_.configureChannels(config.notify);
   config_ = config;
-  const auto now = std::chrono::steady_clock::now();
-  if (!started_) {
-    started_ = true;
-    for (const auto& p : core_.agents.load(now, std::chrono::system_clock::now())) {
-      Log::warning(p, {{"OPENCLAW_EVENT", "state-damaged"}});
-    }
-    for (const auto& p : core_.sessions.open()) {
-      Log::warning("sessions: " + p, {{"OPENCLAW_EVENT", "state-damaged"}});
-    }
-    core_.parts.started = now;
-  }
   core_.apply(config_);
   // A call to an agent the new config dropped or changed would go on to the old address.
   core_.runner.cancelIf([this](const AgentSlot& slot) {
@@ -95,17 +107,9 @@ void BridgeService::apply(const BridgeConfig& config) {
                    {{"OPENCLAW_EVENT", "no-token"}, {"OPENCLAW_TARGET", slot->agent.name}});
     }
   }
-  if (!serving_) {
-    startServing();
-    armSave();
-    core_.sessions.sweep(systemWallClockMs());
-    armSweep();
-  }
-  reportBreakers();
 }
 
 void BridgeService::startServing() {
-  serving_ = true;
   const int n = sd_listen_fds(1);
   if (n > 0) {
     for (int i = 0; i < n; ++i) {

@@ -24,11 +24,14 @@ class BridgeService : public AgentService<BridgeConfig> {
  public:
   explicit BridgeService(DaemonContext& ctx);
   ~BridgeService() override;
-  void apply(const BridgeConfig& config) override;
+  void start(const BridgeConfig& config) override;
+  void reload(const BridgeConfig& config) override;
   std::string status() const override;
   void stop() override;
 
  private:
+  // The config, at start as at every reload: agents, limits, token.
+  void configure(const BridgeConfig& config);
   void startServing();
   void onBreakerChanged(const AgentSlot& slot, BreakerChange change, const std::string& why);
   void armSave();
@@ -46,7 +49,6 @@ class BridgeService : public AgentService<BridgeConfig> {
   boost::asio::steady_timer saveTimer_;
   boost::asio::steady_timer sweepTimer_;
   bool started_ = false;
-  bool serving_ = false;
   bool stopped_ = false;
   std::string where_;
 };

@@ -1,9 +1,10 @@
 #include "openclaw/daemon.h"
 
-#include <boost/asio/signal_set.hpp>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 
 #include "openclaw/log.h"
 #include "openclaw/paths.h"
@@ -21,60 +22,79 @@ void logIssues(int priority, const std::string& message, const ConfigIssues& iss
   }
 }
 
-class SignalLoop {
- public:
-  SignalLoop(DaemonContext& ctx, DaemonHooks& hooks, std::string configPath)
-      : ctx_(ctx), hooks_(hooks), configPath_(std::move(configPath)), signals_(ctx.io) {
-    signals_.add(SIGTERM);
-    signals_.add(SIGINT);
-    signals_.add(SIGHUP);
-  }
-
-  void start() { wait(); }
-
- private:
-  void wait() {
-    signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
-      if (ec) return;
-      if (signo == SIGHUP) {
-        reload();
-        wait();
-        return;
-      }
-      stop(signo);
-    });
-  }
-
-  void reload() {
-    ctx_.notifier.reloading();
-    const ConfigIssues issues = hooks_.loadAndApply(configPath_);
-    if (issues.empty()) {
-      Log::info("configuration reloaded from " + configPath_,
-                {{"OPENCLAW_EVENT", "reload"}, {"OPENCLAW_CONFIG", configPath_}});
-    } else {
-      logIssues(LOG_ERR, "reload refused, keeping the previous configuration", issues,
-                "reload-refused");
-    }
-    ctx_.notifier.ready(hooks_.status());
-  }
-
-  void stop(int signo) {
-    Log::info(std::string("stopping on ") + (signo == SIGTERM ? "SIGTERM" : "SIGINT"),
-              {{"OPENCLAW_EVENT", "stop"}});
-    ctx_.notifier.stopping();
-    ctx_.notifier.stopWatchdog();
-    hooks_.stop();
-    // Work the agent could not cancel must not hold the daemon past systemd's timeout.
-    ctx_.io.stop();
-  }
-
-  DaemonContext& ctx_;
-  DaemonHooks& hooks_;
-  std::string configPath_;
-  boost::asio::signal_set signals_;
-};
-
 }  // namespace
+
+DaemonLoop::DaemonLoop(DaemonContext& ctx, DaemonHooks& hooks, std::string configPath,
+                       std::chrono::milliseconds stopBound)
+    : ctx_(ctx),
+      hooks_(hooks),
+      configPath_(std::move(configPath)),
+      stopBound_(stopBound),
+      signals_(ctx.io) {}
+
+DaemonLoop::~DaemonLoop() {
+  bound_.request_stop();
+}
+
+void DaemonLoop::listen() {
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGHUP);
+  wait();
+}
+
+void DaemonLoop::wait() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec || stopping_) return;
+    if (signo == SIGHUP) {
+      reload();
+      wait();
+      return;
+    }
+    stop(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+  });
+}
+
+void DaemonLoop::reload() {
+  if (stopping_) return;
+  ctx_.notifier.reloading();
+  const ConfigIssues issues = hooks_.loadAndReload(configPath_);
+  if (issues.empty()) {
+    Log::info("configuration reloaded from " + configPath_,
+              {{"OPENCLAW_EVENT", "reload"}, {"OPENCLAW_CONFIG", configPath_}});
+  } else {
+    logIssues(LOG_ERR, "reload refused, keeping the previous configuration", issues,
+              "reload-refused");
+  }
+  ctx_.notifier.ready(hooks_.status());
+}
+
+void DaemonLoop::stop(const std::string& why) {
+  if (stopping_) return;
+  stopping_ = true;
+  Log::info("stopping on " + why, {{"OPENCLAW_EVENT", "stop"}});
+  ctx_.notifier.stopping();
+  ctx_.notifier.stopWatchdog();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  signals_.clear(ignored);
+  hooks_.stop();
+  // The loop ends by itself once the service's work is gone.  The bound runs on its own
+  // thread, so that it is not itself work that holds the loop: a service that cannot release
+  // something must not hold the daemon past systemd's timeout.
+  bound_ = std::jthread([this](std::stop_token ended) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    cv.wait_for(lock, ended, stopBound_, [] { return false; });
+    if (ended.stop_requested() || ctx_.io.stopped()) return;
+    forced_ = true;
+    Log::warning("work still pending " + std::to_string(stopBound_.count()) +
+                     " ms after the stop: ending the loop anyway",
+                 {{"OPENCLAW_EVENT", "stop-forced"}});
+    ctx_.io.stop();
+  });
+}
 
 std::string configDirectory() {
   return kConfigDirectory;
@@ -162,19 +182,21 @@ int runDaemonErased(const DaemonSetup& setup, int argc, const char* const* argv)
   Notifier notifier(io);
   DaemonContext ctx{io, notifier, setup.name, stateDirectory(setup.name), systemClock()};
   DaemonHooks hooks = setup.build(ctx);
-  const ConfigIssues issues = hooks.loadAndApply(opts->configPath);
+  const ConfigIssues issues = hooks.loadAndStart(opts->configPath);
   if (!issues.empty()) {
     logIssues(LOG_ERR, "cannot start: the configuration is not valid", issues, "config-invalid");
     return kExitConfig;
   }
-  SignalLoop signals(ctx, hooks, opts->configPath);
-  signals.start();
+  DaemonLoop loop(ctx, hooks, opts->configPath);
+  loop.listen();
   notifier.startWatchdog();
   const std::string status = hooks.status();
   notifier.ready(status);
   Log::info("started " OPENCLAW_VERSION ": " + status,
             {{"OPENCLAW_EVENT", "start"}, {"OPENCLAW_CONFIG", opts->configPath}});
   io.run();
+  if (!loop.forced())
+    Log::info("stopped: every piece of work ended", {{"OPENCLAW_EVENT", "stopped"}});
   return 0;
 }
 

@@ -5,14 +5,18 @@
 // `--help`; journald logging as `openclaw-<name>`; READY=1 and STATUS= to systemd; the
 // watchdog ping; SIGHUP as a reload in systemd's sense (RELOADING=1, parse the new file,
 // swap only if it is valid, otherwise keep the old config and log why, READY=1); and
-// SIGTERM/SIGINT as a clean stop.  An agent supplies a config loader and an
-// `AgentService`; everything it does runs on the one io_context.
+// SIGTERM/SIGINT as a clean stop that drains the loop (see `DaemonLoop`).  An agent supplies
+// a config loader and an `AgentService`; everything it does runs on the one io_context.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "openclaw/bot_restarts.h"
 #include "openclaw/clock.h"
@@ -55,16 +59,20 @@ struct DaemonContext {
   BotRestarts::Folders restarts{};
 };
 
+// The life of a service: start() once with the first valid config, reload() with each
+// valid config a SIGHUP brings, stop() once on SIGTERM/SIGINT.  stop() cancels every timer,
+// call and watch the service holds, so that the loop ends by itself; no callback of the
+// service runs after it.  The daemon bounds the wait (kStopBound) and ends the loop itself
+// when something still holds it.
 template <class Config>
 class AgentService {
  public:
   virtual ~AgentService() = default;
-  // The first config at start, then each valid reload.
-  virtual void apply(const Config& config) = 0;
+  virtual void start(const Config& config) = 0;
+  virtual void reload(const Config& config) = 0;
   // One line: what the agent is doing and what it last did.
   virtual std::string status() const = 0;
-  // Cancel outstanding work; the loop ends when nothing is left.
-  virtual void stop() {}
+  virtual void stop() = 0;
 };
 
 template <class Config>
@@ -77,8 +85,10 @@ struct AgentDefinition {
 
 // What runDaemon needs from an agent, with the config type erased.
 struct DaemonHooks {
-  // Loads the config at the path; on success applies it and returns no issues.
-  std::function<ConfigIssues(const std::string& path)> loadAndApply;
+  // Load the config at the path; on success hand it to the service's start() (once) or
+  // reload() and return no issues; otherwise the service is not called.
+  std::function<ConfigIssues(const std::string& path)> loadAndStart;
+  std::function<ConfigIssues(const std::string& path)> loadAndReload;
   std::function<std::string()> status;
   std::function<void()> stop;
 };
@@ -90,6 +100,43 @@ struct DaemonSetup {
   std::function<ConfigIssues(const std::string& path)> check;
   // Builds the service inside the running context and returns its hooks.
   std::function<DaemonHooks(DaemonContext&)> build;
+};
+
+// How long a stop waits for the service's work to end before it stops the loop itself.  Well
+// under the units' TimeoutStopSec= (15 s), so that a daemon that cannot drain still exits on
+// its own, says so in the journal, and is not killed by systemd.
+inline constexpr std::chrono::milliseconds kStopBound{5000};
+
+// The running daemon: SIGHUP reloads, SIGTERM/SIGINT stop.  A stop ends the daemon's own
+// work (signals, watchdog), calls the service's stop(), and lets io.run() return once nothing
+// is left; only if work is still pending after `stopBound` does it call io.stop() (from a
+// thread of its own, so that the bound is not itself work that holds the loop), and logs it.
+class DaemonLoop {
+ public:
+  DaemonLoop(DaemonContext& ctx, DaemonHooks& hooks, std::string configPath,
+             std::chrono::milliseconds stopBound = kStopBound);
+  DaemonLoop(const DaemonLoop&) = delete;
+  DaemonLoop& operator=(const DaemonLoop&) = delete;
+  ~DaemonLoop();
+
+  // Starts listening for the signals.
+  void listen();
+  void reload();
+  void stop(const std::string& why);
+  // True once the bound ran out and the loop was stopped with work still pending.
+  bool forced() const { return forced_; }
+
+ private:
+  void wait();
+
+  DaemonContext& ctx_;
+  DaemonHooks& hooks_;
+  std::string configPath_;
+  std::chrono::milliseconds stopBound_;
+  boost::asio::signal_set signals_;
+  bool stopping_ = false;
+  std::atomic<bool> forced_ = false;
+  std::jthread bound_;  // last: it reads the members above until it is joined
 };
 
 int runDaemonErased(const DaemonSetup& setup, int argc, const char* const* argv);
@@ -106,10 +153,16 @@ int runDaemon(const AgentDefinition<Config>& def, int argc, const char* const* a
   setup.build = [&def](DaemonContext& ctx) {
     std::shared_ptr<AgentService<Config>> service = def.create(ctx);
     DaemonHooks hooks;
-    hooks.loadAndApply = [&def, service](const std::string& path) {
+    hooks.loadAndStart = [&def, service](const std::string& path) {
       auto loaded = def.load(path);
       if (!loaded) return loaded.error();
-      service->apply(*loaded);
+      service->start(*loaded);
+      return ConfigIssues{};
+    };
+    hooks.loadAndReload = [&def, service](const std::string& path) {
+      auto loaded = def.load(path);
+      if (!loaded) return loaded.error();
+      service->reload(*loaded);
       return ConfigIssues{};
     };
     hooks.status = [service] { return service->status(); };

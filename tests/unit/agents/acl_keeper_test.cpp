@@ -212,7 +212,7 @@ struct KeeperOnALoop {
     config.rules.push_back(rule);
     config.sweepIntervalSec = sweepSec;
     config.maxWatches = maxWatches;
-    service.apply(config);
+    service.start(config);
   }
   // Runs the loop until the STATUS line holds `text` or `limit` passed.
   bool runUntil(const std::string& text, std::chrono::seconds limit = std::chrono::seconds(10)) {
@@ -402,7 +402,7 @@ TEST_F(ATree, RefusesARootWhoseParentIsASymlink) {
   AclKeeperConfig config;
   config.rules.push_back(rule_);
   config.sweepIntervalSec = 1;
-  service.apply(config);
+  service.start(config);
   const auto runUntil = [&](const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (!done() && std::chrono::steady_clock::now() < deadline) {
@@ -592,7 +592,7 @@ class AService : public ATree {
     AclKeeperConfig config;
     config.rules.push_back(rule_);
     config.sweepIntervalSec = 3600;
-    service_->apply(config);
+    service_->start(config);
     ASSERT_TRUE(runUntil([&] { return swept("(start)"); })) << service_->status();
   }
   void TearDown() override {

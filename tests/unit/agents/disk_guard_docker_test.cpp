@@ -246,7 +246,7 @@ class ADockerPrune : public ::testing::Test {
     const auto reported = [&, before = log_.count(kActionLine)] {
       return log_.count(kActionLine) > before;
     };
-    service.apply(*config);
+    service.start(*config);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!reported() && std::chrono::steady_clock::now() < deadline) {
       io_.run_for(std::chrono::milliseconds(10));

@@ -386,12 +386,12 @@ TEST(DiskGuardServiceTest, AReloadDuringACheckWaitsForIt) {
   first.dockerPrune = true;
   first.dockerSocket = sock;
   first.dryRun = true;  // the Docker step only asks what it would remove
-  service.apply(first);
+  service.start(first);
   ASSERT_TRUE(runUntil([&] { return asked; })) << "the check never asked the engine";
 
   DiskGuardConfig second;
   second.intervalSec = 60;
-  service.apply(second);  // no mounts
+  service.reload(second);  // no mounts
   io.run_for(std::chrono::milliseconds(50));
   EXPECT_NE(service.status().find(dir), std::string::npos) << service.status();
 
@@ -438,7 +438,7 @@ TEST(DiskGuardServiceTest, TheLoopRunsWhileAPruneDoes) {
   rule.olderThanDays = 7;
   rule.keepNewest = 0;
   config.prune.push_back(rule);
-  service.apply(config);
+  service.start(config);
 
   int seen = 0;
   boost::asio::steady_timer timer(io);
@@ -514,7 +514,7 @@ TEST(DiskGuardServiceTest, RefusesAPruneRootWhoseParentIsASymlink) {
   rule.olderThanDays = 7;
   rule.keepNewest = 0;
   config.prune.push_back(rule);
-  service.apply(config);
+  service.start(config);
   const auto runUntil = [&](const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (!done() && std::chrono::steady_clock::now() < deadline) {

@@ -75,7 +75,7 @@ class FlagWatcherServiceTest : public ::testing::Test {
     // The fake outlives the service: the factory hands out a forwarder to it.
     service_ = std::make_unique<FlagWatcherService>(
         ctx_, [this](const ManagerScope&) { return std::make_unique<Forwarder>(fake_); });
-    service_->apply(config(minIntervalSec, maxPerHour));
+    service_->start(config(minIntervalSec, maxPerHour));
   }
 
   void dropFlag() { std::ofstream(root_ / "flags" / "revive-bot.flag") << "x"; }
