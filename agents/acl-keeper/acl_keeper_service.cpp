@@ -37,9 +37,7 @@ AclKeeperService::AclKeeperService(DaemonContext& ctx)
   publishOutboxDepth(report_, alerter_);
 }
 
-AclKeeperService::~AclKeeperService() {
-  *alive_ = false;
-}
+AclKeeperService::~AclKeeperService() = default;
 
 void AclKeeperService::start(const AclKeeperConfig& config) {
   configure(config, "start");
@@ -139,11 +137,10 @@ void AclKeeperService::startSweep(const std::string& why) {
 void AclKeeperService::scheduleSlice() {
   if (sliceQueued_) return;
   sliceQueued_ = true;
-  boost::asio::post(ctx_.io, [this, alive = alive_] {
-    if (!*alive) return;
+  boost::asio::post(ctx_.io, life_.guard([this] {
     sliceQueued_ = false;
     runSlice();
-  });
+  }));
 }
 
 void AclKeeperService::runSlice() {
@@ -250,10 +247,9 @@ void AclKeeperService::finishSweep() {
 
 void AclKeeperService::armTimer() {
   timer_.expires_after(std::chrono::seconds(config_.sweepIntervalSec));
-  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
-    if (ec || !*alive) return;
-    startSweep("timer");
-  });
+  timer_.async_wait(life_.guard([this](const boost::system::error_code& ec) {
+    if (!ec) startSweep("timer");
+  }));
 }
 
 void AclKeeperService::tally(std::size_t tree, bool sweep) {
@@ -340,9 +336,7 @@ void AclKeeperService::onEvent(const InotifyEvent& event) {
     // The watcher hands over one read of the inotify descriptor event by event; what runs
     // after it on the loop ends the batch.
     batchOpen_ = true;
-    boost::asio::post(ctx_.io, [this, alive = alive_] {
-      if (*alive) endBatch();
-    });
+    boost::asio::post(ctx_.io, life_.guard([this] { endBatch(); }));
   }
   if (event.mask & IN_Q_OVERFLOW) {
     Log::warning("inotify queue overflowed: events were lost; sweeping every tree now",
@@ -521,7 +515,7 @@ std::string AclKeeperService::status() const {
 }
 
 void AclKeeperService::stop() {
-  *alive_ = false;
+  life_.renew();  // a slice or a batch end already queued does not run
   forgetFolders();
   timer_.cancel();
   inotify_.reset();

@@ -30,6 +30,7 @@
 #include "openclaw/alerter.h"
 #include "openclaw/daemon.h"
 #include "openclaw/inotify_watcher.h"
+#include "openclaw/life_token.h"
 #include "openclaw/safe_path.h"
 #include "watch_budget.h"
 
@@ -129,7 +130,7 @@ class AclKeeperService : public AgentService<AclKeeperConfig> {
   std::uint64_t fixLogsSuppressed_ = 0;
 
   boost::asio::steady_timer timer_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;
 };
 
 }  // namespace openclaw::aclkeeper

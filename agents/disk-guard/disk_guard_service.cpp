@@ -116,7 +116,6 @@ DiskGuardService::DiskGuardService(DaemonContext& ctx)
 }
 
 DiskGuardService::~DiskGuardService() {
-  *alive_ = false;
   endWorker();
 }
 
@@ -139,9 +138,7 @@ void DiskGuardService::reload(const DiskGuardConfig& config) {
     return;
   }
   install(config);
-  boost::asio::post(ctx_.io, [this, alive = alive_] {
-    if (*alive) check();
-  });
+  boost::asio::post(ctx_.io, life_.guard([this] { check(); }));
 }
 
 void DiskGuardService::install(const DiskGuardConfig& config) {
@@ -153,9 +150,9 @@ void DiskGuardService::install(const DiskGuardConfig& config) {
 
 void DiskGuardService::armTimer() {
   timer_.expires_after(std::chrono::seconds(config_.intervalSec));
-  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
-    if (!ec && *alive) check();
-  });
+  timer_.async_wait(life_.guard([this](const boost::system::error_code& ec) {
+    if (!ec) check();
+  }));
 }
 
 void DiskGuardService::check() {
@@ -308,11 +305,11 @@ void DiskGuardService::prune(std::size_t mount) {
   pruning_ = m.path + " since " + formatTime(ctx_.clock.wallSeconds(), "%H:%M:%S", Zone::Local);
   setStatus();
   cancel_.store(false);
-  worker_ =
-      std::thread([this, m, rules = std::move(rules), dry, mount, start, alive = alive_]() mutable {
+  worker_ = std::thread(
+      [this, m, rules = std::move(rules), dry, mount, start, alive = life_.watch()]() mutable {
         auto result = std::make_shared<PruneResult>(runPrune(m, rules, dry, cancel_, ctx_.clock));
         boost::asio::post(ctx_.io, [this, mount, start, alive, result] {
-          if (!*alive) return;  // stop() has joined the worker
+          if (!alive.alive()) return;  // stop() has joined the worker
           worker_.join();
           pruning_.clear();
           reportAction(mount, "prune", result->freed, result->removed, start, result->text);
@@ -328,8 +325,8 @@ void DiskGuardService::vacuumJournal(std::size_t mount) {
   argv.push_back(config_.dryRun ? "--disk-usage" : "--vacuum-size=" + config_.journalVacuumSize);
   command_ = runCommand(
       ctx_.io, argv, {}, kJournalTimeout,
-      [this, mount, start, before, alive = alive_](const CommandResult& r) {
-        if (!*alive) return;
+      [this, mount, start, before, alive = life_.watch()](const CommandResult& r) {
+        if (!alive.alive()) return;
         const auto after = diskUsage(config_.mounts[mount].path);
         std::uint64_t freed = 0;
         if (before && after && before->used > after->used) freed = before->used - after->used;
@@ -353,7 +350,7 @@ void DiskGuardService::vacuumJournal(std::size_t mount) {
                            formatBytes(freed) + " on " + config_.mounts[mount].path);
         }
         boost::asio::post(ctx_.io, [this, mount, alive] {
-          if (*alive) afterStep(mount, Step::Journal);
+          if (alive.alive()) afterStep(mount, Step::Journal);
         });
       });
 }
@@ -367,8 +364,8 @@ void DiskGuardService::pruneDocker(std::size_t mount) {
   const ContainerFilter filter = dockerFilter();
   surveyContainers(
       ctx_.io, config_.dockerSocket, filter, kDockerTimeout,
-      [this, mount, start, rest, filter, alive = alive_](ContainerSurvey survey) mutable {
-        if (!*alive) return;
+      [this, mount, start, rest, filter, alive = life_.watch()](ContainerSurvey survey) mutable {
+        if (!alive.alive()) return;
         if (!survey.error.empty()) {
           Log::warning("docker prune: the stopped containers cannot be listed: " + survey.error,
                        {{"OPENCLAW_EVENT", "docker-prune-failed"}});
@@ -381,7 +378,7 @@ void DiskGuardService::pruneDocker(std::size_t mount) {
         removeContainers(
             ctx_.io, config_.dockerSocket, std::move(doomed), kDockerTimeout,
             [this, mount, start, rest = std::move(rest), alive](ContainerRemoval removal) mutable {
-              if (!*alive) return;
+              if (!alive.alive()) return;
               std::uint64_t freed = 0;
               std::uint64_t named = 0;
               for (const auto& c : removal.removed) {
@@ -432,8 +429,8 @@ void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> ta
   docker_->request(
       "POST", target, kDockerTimeout,
       [this, mount, target, targets, reclaimed, removed, start,
-       alive = alive_](const Expected<DockerReply, std::string>& reply) mutable {
-        if (!*alive) return;
+       alive = life_.watch()](const Expected<DockerReply, std::string>& reply) mutable {
+        if (!alive.alive()) return;
         if (!reply) {
           Log::warning("docker prune " + target + ": " + reply.error(),
                        {{"OPENCLAW_EVENT", "docker-prune-failed"}});
@@ -462,8 +459,8 @@ void DiskGuardService::dockerDryRun(std::size_t mount) {
   const auto start = Clock::now();
   listDockerPrunable(
       ctx_.io, config_.dockerSocket, dockerFilter(), kDockerTimeout,
-      [this, mount, start, alive = alive_](const DockerPrunable& p) {
-        if (!*alive) return;
+      [this, mount, start, alive = life_.watch()](const DockerPrunable& p) {
+        if (!alive.alive()) return;
         for (const auto& c : p.containers) {
           Log::info("docker prune (dry run) would remove stopped container " + c.name + " (" +
                         formatBytes(c.bytes) + ")",
@@ -526,8 +523,8 @@ std::string DiskGuardService::status() const {
 }
 
 void DiskGuardService::stop() {
-  *alive_ = false;
-  endWorker();  // a prune stops at its next folder or file
+  life_.renew();  // nothing queued before the stop runs
+  endWorker();    // a prune stops at its next folder or file
   timer_.cancel();
   command_.reset();
   docker_.reset();

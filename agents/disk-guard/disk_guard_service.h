@@ -27,6 +27,7 @@
 #include "openclaw/daemon.h"
 #include "openclaw/docker_engine.h"
 #include "openclaw/handles.h"
+#include "openclaw/life_token.h"
 #include "openclaw/safe_path.h"
 
 namespace openclaw::diskguard {
@@ -85,7 +86,7 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   std::map<std::string, RefusalNotice> refusals_;  // prune root path -> what was said
   std::string lastAction_ = "none yet";
   std::string dockerNote_;  // the Docker prune's containers kept, for its action line
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;
   std::string pruning_;              // "/srv 12:00:01" while a prune runs
   std::thread worker_;               // the running prune, if any
   std::atomic<bool> cancel_{false};  // tells it to stop

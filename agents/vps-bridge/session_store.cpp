@@ -68,7 +68,7 @@ SessionStore::SessionStore(boost::asio::io_context& io, std::string folder, Sess
     : io_(io), folder_(std::move(folder)), limits_(limits), clock_(std::move(clock)) {}
 
 SessionStore::~SessionStore() {
-  alive_.reset();
+  life_.renew();  // what the writer posts while it winds down is dropped
   writer_.reset();
 }
 
@@ -85,9 +85,10 @@ std::vector<std::string> SessionStore::open() {
   durableJournalBytes_ = loaded.journalBytes;
   snapshotBytes_ = loaded.snapshotBytes;
   damagedLines_ = loaded.damagedLines;
-  auto report = [this, &io = io_, alive = std::weak_ptr<int>(alive_)](WriteReport r) {
+  // On the writer's thread: only the watch is read there, the check is on the loop.
+  auto report = [this, &io = io_, alive = life_.watch()](WriteReport r) {
     boost::asio::post(io, [this, alive, r = std::move(r)]() mutable {
-      if (!alive.expired()) onWritten(std::move(r));
+      if (alive.alive()) onWritten(std::move(r));
     });
   };
   writer_ = std::make_unique<JournalWriter>(std::move(*journal), loaded.journalBytes,
@@ -207,10 +208,9 @@ void SessionStore::onWritten(WriteReport report) {
 
 void SessionStore::fail(Done done, std::string error) {
   // Posted rather than called, so a caller never sees its done run inside append().
-  boost::asio::post(
-      io_, [done = std::move(done), error = std::move(error), alive = std::weak_ptr<int>(alive_)] {
-        if (!alive.expired() && done) done(error);
-      });
+  boost::asio::post(io_, life_.guard([done = std::move(done), error = std::move(error)] {
+    if (done) done(error);
+  }));
 }
 
 nlohmann::json SessionStore::describe(const std::string& id) const {

@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "openclaw/life_token.h"
 #include "session_journal.h"
 #include "session_table.h"
 #include "session_writer.h"
@@ -115,7 +116,7 @@ class SessionStore {
 
   std::size_t inFlight_ = 0;  // keeps io.run() going while the writer holds our work
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // reports check it after we are gone
+  LifeToken life_;  // the writer's reports, posted back, check it after we are gone
   std::unique_ptr<JournalWriter> writer_;
 };
 

@@ -70,13 +70,13 @@ AlertOutbox::AlertOutbox(boost::asio::io_context& io, std::string folder,
       label_((name_ == "telegram" ? std::string("Telegram") : name_) + " outbox"),
       tuning_(tuning),
       backoff_(tuning.firstRetry),
-      timer_(io),
-      alive_(std::make_shared<int>(0)) {
+      timer_(io) {
   tuning_.maxPending = std::max<std::size_t>(tuning_.maxPending, 1);
   courier_ = std::make_unique<PostCourier>(
-      [this, alive = std::weak_ptr<int>(alive_)](DeliveryReply reply) {
+      // On the courier's thread: only the watch is read there, the check is on the loop.
+      [this, alive = life_.watch()](DeliveryReply reply) {
         boost::asio::post(io_, [this, alive, reply = std::move(reply)] {
-          if (!alive.expired()) onReply(reply);
+          if (alive.alive()) onReply(reply);
         });
       });
   prepareFolder();
@@ -86,7 +86,7 @@ AlertOutbox::AlertOutbox(boost::asio::io_context& io, std::string folder,
 }
 
 AlertOutbox::~AlertOutbox() {
-  alive_.reset();
+  life_.renew();  // what the courier posts while it winds down is dropped
   courier_.reset();
 }
 
@@ -269,11 +269,11 @@ void AlertOutbox::retryLater(std::chrono::milliseconds delay, std::string shortE
   waiting_ = true;
   retryAt_ = tuning_.clock->steady() + delay;
   timer_.expires_after(delay);
-  timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-    if (ec || alive.expired()) return;
+  timer_.async_wait(life_.guard([this](boost::system::error_code ec) {
+    if (ec) return;
     waiting_ = false;
     pump();
-  });
+  }));
 }
 
 std::size_t pendingAlertMessages(const std::string& outboxFolder, std::size_t limit) {

@@ -37,6 +37,7 @@
 
 #include "openclaw/alert_channels.h"
 #include "openclaw/clock.h"
+#include "openclaw/life_token.h"
 
 namespace openclaw {
 
@@ -118,7 +119,7 @@ class AlertOutbox {
   std::chrono::milliseconds backoff_;
   boost::asio::steady_timer timer_;
 
-  std::shared_ptr<int> alive_;  // handlers posted back hold a weak_ptr to it
+  LifeToken life_;  // the courier's replies posted back hold a watch of it
   std::unique_ptr<PostCourier> courier_;
 };
 

@@ -77,8 +77,6 @@ AsioCurlMulti::AsioCurlMulti(asio::io_context& io, Finished finished)
 }
 
 AsioCurlMulti::~AsioCurlMulti() {
-  *alive_ = false;
-  alive_.reset();
   // Closes the cached connections through onCloseSocket, which still finds watches_ intact.
   curl_multi_cleanup(multi_);
   for (auto& [fd, watch] : watches_) watch->drop();
@@ -140,11 +138,10 @@ int AsioCurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
   if (timeoutMs == 0) {
     if (!multi->actPosted_) {
       multi->actPosted_ = true;
-      asio::post(multi->io_, [multi, alive = std::weak_ptr<bool>(multi->alive_)] {
-        if (alive.expired()) return;
+      asio::post(multi->io_, multi->life_.guard([multi] {
         multi->actPosted_ = false;
         multi->act(CURL_SOCKET_TIMEOUT, 0);
-      });
+      }));
     }
     return 0;
   }
@@ -152,12 +149,11 @@ int AsioCurlMulti::onTimer(CURLM*, long timeoutMs, void* self) {
   if (multi->armedFor_ && *multi->armedFor_ <= due) return 0;
   multi->armedFor_ = due;
   multi->timer_.expires_at(due);
-  multi->timer_.async_wait(
-      [multi, alive = std::weak_ptr<bool>(multi->alive_)](const boost::system::error_code& ec) {
-        if (alive.expired() || ec) return;
-        multi->armedFor_.reset();
-        multi->act(CURL_SOCKET_TIMEOUT, 0);
-      });
+  multi->timer_.async_wait(multi->life_.guard([multi](const boost::system::error_code& ec) {
+    if (ec) return;
+    multi->armedFor_.reset();
+    multi->act(CURL_SOCKET_TIMEOUT, 0);
+  }));
   return 0;
 }
 
@@ -215,17 +211,16 @@ void AsioCurlMulti::arm(const std::shared_ptr<Watch>& watch, bool write) {
   pending = true;
   const auto kind =
       write ? asio::posix::descriptor_base::wait_write : asio::posix::descriptor_base::wait_read;
-  watch->descriptor.async_wait(kind, [this, alive = std::weak_ptr<bool>(alive_), watch,
-                                      write](const boost::system::error_code& ec) {
-    if (alive.expired()) return;
-    (write ? watch->writePending : watch->readPending) = false;
-    const int want = write ? CURL_POLL_OUT : CURL_POLL_IN;
-    if (!watch->active || ec == asio::error::operation_aborted || !(watch->wanted & want)) {
-      return;
-    }
-    act(watch->fd, ec ? CURL_CSELECT_ERR : (write ? CURL_CSELECT_OUT : CURL_CSELECT_IN));
-    if (watch->active && (watch->wanted & want)) arm(watch, write);
-  });
+  watch->descriptor.async_wait(
+      kind, life_.guard([this, watch, write](const boost::system::error_code& ec) {
+        (write ? watch->writePending : watch->readPending) = false;
+        const int want = write ? CURL_POLL_OUT : CURL_POLL_IN;
+        if (!watch->active || ec == asio::error::operation_aborted || !(watch->wanted & want)) {
+          return;
+        }
+        act(watch->fd, ec ? CURL_CSELECT_ERR : (write ? CURL_CSELECT_OUT : CURL_CSELECT_IN));
+        if (watch->active && (watch->wanted & want)) arm(watch, write);
+      }));
 }
 
 // Lets curl work, then hands over what finished.  The message is copied before `finished_`

@@ -20,6 +20,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "openclaw/life_token.h"
+
 namespace openclaw {
 
 class AsioCurlMulti {
@@ -58,7 +60,7 @@ class AsioCurlMulti {
   std::size_t transfers_ = 0;  // easy handles added and not yet removed
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   CURLM* multi_ = nullptr;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // handlers hold a weak_ptr
+  LifeToken life_;  // handlers queued when the multi goes are dropped
 };
 
 }  // namespace openclaw

@@ -36,9 +36,7 @@ Heartbeat::Heartbeat(boost::asio::io_context& io, std::function<bool()> allHealt
                      std::function<void()> changed)
     : allHealthy_(std::move(allHealthy)), changed_(std::move(changed)), http_(io), timer_(io) {}
 
-Heartbeat::~Heartbeat() {
-  *alive_ = false;
-}
+Heartbeat::~Heartbeat() = default;
 
 void Heartbeat::configure(std::optional<HeartbeatConfig> config) {
   if (config == config_) return;
@@ -59,10 +57,9 @@ void Heartbeat::configure(std::optional<HeartbeatConfig> config) {
 
 void Heartbeat::arm(std::chrono::seconds after) {
   timer_.expires_after(after);
-  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
-    if (alive.expired() || ec) return;
-    tick();
-  });
+  timer_.async_wait(life_.guard([this](boost::system::error_code ec) {
+    if (!ec) tick();
+  }));
 }
 
 void Heartbeat::tick() {
@@ -78,11 +75,11 @@ void Heartbeat::tick() {
   request.url = config_->url;
   request.timeout = kRequestTimeout;
   request.maxResponseBytes = 4096;
-  http_.post(std::move(request), [this, alive = std::weak_ptr<bool>(alive_)](HttpClientResponse r) {
-    if (alive.expired() || r.transport == HttpTransport::Cancelled) return;
+  http_.post(std::move(request), life_.guard([this](const HttpClientResponse& r) {
+    if (r.transport == HttpTransport::Cancelled) return;
     pingInFlight_ = false;
     onPing(r);
-  });
+  }));
 }
 
 void Heartbeat::onPing(const HttpClientResponse& r) {
@@ -122,18 +119,17 @@ void Heartbeat::fail(const std::string& why) {
   request.headers = {"Content-Type: text/plain; charset=utf-8"};
   request.timeout = kRequestTimeout;
   request.maxResponseBytes = 4096;
-  http_.post(
-      std::move(request), [this, url, alive = std::weak_ptr<bool>(alive_)](HttpClientResponse r) {
-        if (alive.expired() || r.transport == HttpTransport::Cancelled) return;
-        --failsInFlight_;
-        if (succeeded(r)) {
-          Log::notice("heartbeat: told " + url + " that a bot was given up on",
-                      {{"OPENCLAW_EVENT", "heartbeat-fail-sent"}, {"OPENCLAW_TARGET", url}});
-        } else {
-          Log::warning("heartbeat: telling " + url + " of a give-up failed (" + outcome(r) + ")",
-                       {{"OPENCLAW_EVENT", "heartbeat-failed"}, {"OPENCLAW_TARGET", url}});
-        }
-      });
+  http_.post(std::move(request), life_.guard([this, url](const HttpClientResponse& r) {
+    if (r.transport == HttpTransport::Cancelled) return;
+    --failsInFlight_;
+    if (succeeded(r)) {
+      Log::notice("heartbeat: told " + url + " that a bot was given up on",
+                  {{"OPENCLAW_EVENT", "heartbeat-fail-sent"}, {"OPENCLAW_TARGET", url}});
+    } else {
+      Log::warning("heartbeat: telling " + url + " of a give-up failed (" + outcome(r) + ")",
+                   {{"OPENCLAW_EVENT", "heartbeat-failed"}, {"OPENCLAW_TARGET", url}});
+    }
+  }));
 }
 
 void Heartbeat::setState(std::string text, std::string_view kind) {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "openclaw/http_client.h"
+#include "openclaw/life_token.h"
 #include "openclaw/notify_config.h"
 
 namespace openclaw {
@@ -58,7 +59,7 @@ class Heartbeat {
   std::string failingSince_;  // local time of the first failure in a row
   std::string state_;         // for status()
   std::string_view kind_;     // what state_ says: "", "ok", "failing", "held"
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;
 };
 
 }  // namespace openclaw

@@ -185,7 +185,6 @@ HttpClient::HttpClient(boost::asio::io_context& io)
     : io_(io), multi_(io, [this](CURL* easy, CURLcode code) { onFinished(easy, code); }) {}
 
 HttpClient::~HttpClient() {
-  alive_.reset();  // Dones already posted are dropped
   for (auto& [id, transfer] : transfers_) multi_.remove(transfer->easy.get());
   transfers_.clear();
 }
@@ -274,11 +273,10 @@ void HttpClient::recycle(CurlPtr easy) {
 
 // Always through the loop: the caller of post/cancel, or curl's stack, is never re-entered.
 void HttpClient::deliver(Done done, HttpClientResponse response) {
-  boost::asio::post(io_, [alive = std::weak_ptr<bool>(alive_), done = std::move(done),
-                          response = std::move(response)]() mutable {
-    if (alive.expired() || !done) return;
-    done(std::move(response));
-  });
+  boost::asio::post(io_,
+                    life_.guard([done = std::move(done), response = std::move(response)]() mutable {
+                      if (done) done(std::move(response));
+                    }));
 }
 
 }  // namespace openclaw

@@ -31,6 +31,7 @@
 
 #include "openclaw/asio_curl_multi.h"
 #include "openclaw/handles.h"
+#include "openclaw/life_token.h"
 
 namespace openclaw {
 
@@ -87,7 +88,7 @@ class HttpClient {
   std::map<CallId, std::unique_ptr<Transfer>> transfers_;  // ordered: cancelAll goes by age
   CallId nextId_ = 1;
   std::vector<CurlPtr> idleEasy_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // posted Dones hold a weak_ptr
+  LifeToken life_;  // Dones posted but not yet run are dropped with the client
 };
 
 }  // namespace openclaw

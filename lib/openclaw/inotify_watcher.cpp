@@ -21,7 +21,6 @@ InotifyWatcher::InotifyWatcher(boost::asio::io_context& io, int fd, Handler hand
     : fd_(io, fd), handler_(std::move(handler)), buffer_(new char[kBufferSize]) {}
 
 InotifyWatcher::~InotifyWatcher() {
-  *alive_ = false;
   boost::system::error_code ignored;
   fd_.close(ignored);
 }
@@ -41,11 +40,10 @@ void InotifyWatcher::start() {
 }
 
 void InotifyWatcher::read() {
-  std::weak_ptr<bool> alive = alive_;
   fd_.async_wait(
       boost::asio::posix::stream_descriptor::wait_read,
-      [this, alive](const boost::system::error_code& ec) {
-        if (ec || alive.expired()) return;
+      life_.guard([this, alive = life_.watch()](const boost::system::error_code& ec) {
+        if (ec) return;
         // One buffer a wake, then back to the loop: a producer that keeps the queue
         // full must not keep timers (the watchdog's among them) from running.
         const ssize_t n = ::read(fd_.native_handle(), buffer_.get(), kBufferSize);
@@ -58,10 +56,10 @@ void InotifyWatcher::read() {
           if (off > static_cast<std::size_t>(n)) break;
           // The name is NUL-padded to ev.len.
           handler_(InotifyEvent{ev.wd, ev.mask, std::string(name, ::strnlen(name, ev.len))});
-          if (alive.expired()) return;
+          if (!alive.alive()) return;  // the handler destroyed the watcher
         }
         read();
-      });
+      }));
 }
 
 }  // namespace openclaw

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "openclaw/life_token.h"
 #include "openclaw/result.h"
 
 namespace openclaw {
@@ -43,7 +44,7 @@ class InotifyWatcher {
   boost::asio::posix::stream_descriptor fd_;
   Handler handler_;
   std::unique_ptr<char[]> buffer_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;
 };
 
 }  // namespace openclaw
