@@ -224,100 +224,100 @@ void FlagWatcherService::onEvent(const InotifyEvent& event) {
 void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   auto entry = inspectEntry(folder.fd.get(), name, folder.allow);
   if (!entry) return;  // already gone (handled, or removed by its writer)
-  const std::string uid = std::to_string(entry->owner);
-  if (!entry->isFlag()) {
-    auto removed = removeEntry(folder.fd.get(), *entry);
-    report_.metrics().add("openclaw_flags_rejected_total", {});
-    report_.changed();
-    if (!noise_.admit({"flag-rejected", folder.path, "",
-                       removed ? "removed" : "could not be removed", LOG_WARNING})) {
-      return;
-    }
-    Log::warning("ignored " + entry->type + " '" + name + "' in " + folder.path + " (owner uid " +
-                     uid + "): " + entry->reason +
-                     (removed ? "; removed" : "; could not remove: " + removed.error().message()),
-                 {{"OPENCLAW_EVENT", "flag-rejected"},
-                  {"OPENCLAW_FOLDER", folder.path},
-                  {"OPENCLAW_FLAG_NAME", name},
-                  {"OPENCLAW_FLAG_TYPE", entry->type},
-                  {"OPENCLAW_FLAG_UID", uid}});
-    return;
-  }
+  if (!entry->isFlag()) return rejectEntry(folder, *entry, name);
   const std::string& target = entry->target;
+  const std::string who = "uid " + std::to_string(entry->owner) + " in " + folder.path;
   // Paused for maintenance (`openclaw-agentctl pause`): the flag is absorbed, nothing is
   // restarted or counted.  Its log lines share the refusals' bound.
   if (const auto pause = pauseOf(kPauseDir, target, now())) {
-    (void)removeEntry(folder.fd.get(), *entry);
-    countRevive(target, "paused");
-    if (!noise_.admit({"revive-paused", folder.path, target, "paused", LOG_NOTICE})) return;
-    Log::notice("revive of " + target + " requested by uid " + uid + " in " + folder.path +
-                    " not done: " + target + " is paused " + pause->describe(),
-                {{"OPENCLAW_EVENT", "revive-paused"},
-                 {"OPENCLAW_TARGET", target},
-                 {"OPENCLAW_FOLDER", folder.path},
-                 {"OPENCLAW_FLAG_UID", uid}});
-    return;
+    return dropFlag(folder, *entry, {"revive-paused", "paused", "paused", LOG_NOTICE},
+                    "revive of " + target + " requested by " + who + " not done: " + target +
+                        " is paused " + pause->describe());
   }
   TargetLedger& ledger = ledgers_[target];
   const Seconds at = now();
   const ReviveDecision decision =
       policy_->decide(ledger, at, restarts_.byOthers(restartKeyOf(target), at));
+  if (decision == ReviveDecision::RefusedBudget) return refuseFlag(folder, *entry, who);
   if (decision != ReviveDecision::RestartNow) {
-    (void)removeEntry(folder.fd.get(), *entry);
-    const bool refused = decision == ReviveDecision::RefusedBudget;
-    countRevive(target, refused ? "refused-budget" : "coalesced");
-    if (refused) {
-      // Every refusal goes to the Alerter, which tells the first and counts the rest.
-      alerter_.raise({"warning",
-                      "",
-                      "revive-refused",
-                      target,
-                      "revive of " + target + " refused: hourly budget of " +
-                          std::to_string(config_.maxPerHour) + " restarts spent",
-                      {{"folder", folder.path}, {"uid", entry->owner}}});
-      if (lastAction_ != "refused " + target + " (budget)") {
-        lastAction_ = "refused " + target + " (budget)";
-        setStatus();
-      }
-    }
-    if (!noise_.admit({refused ? "revive-refused" : "revive-coalesced", folder.path, target,
-                       refused ? "refused" : "coalesced", refused ? LOG_WARNING : LOG_INFO})) {
-      return;
-    }
-    Log::write(refused ? LOG_WARNING : LOG_INFO,
-               std::string(refused ? "refused" : "coalesced") + " revive of " + target +
-                   " requested by uid " + uid + " in " + folder.path + ": " +
-                   (refused ? std::to_string(config_.maxPerHour) + " restarts in the last hour"
-                            : std::string(toString(decision))),
-               {{"OPENCLAW_EVENT", refused ? "revive-refused" : "revive-coalesced"},
-                {"OPENCLAW_TARGET", target},
-                {"OPENCLAW_FOLDER", folder.path},
-                {"OPENCLAW_FLAG_UID", uid}});
-    return;
+    return dropFlag(folder, *entry, {"revive-coalesced", "coalesced", "coalesced", LOG_INFO},
+                    "coalesced revive of " + target + " requested by " + who + ": " +
+                        std::string(toString(decision)));
   }
   // One restart owner per bot: while jack-supervisor repairs it, the repair is the restart
   // the flag asks for.
   if (const auto owner = claimRestart(target, "revive of " + target + " by flag", at)) {
-    (void)removeEntry(folder.fd.get(), *entry);
-    countRevive(target, "absorbed");
     lastAction_ = "absorbed a flag for " + target + " into " + owner->describe();
     setStatus();
-    if (!noise_.admit({"revive-absorbed", folder.path, target, "absorbed", LOG_NOTICE})) return;
-    Log::notice("revive of " + target + " requested by uid " + uid + " in " + folder.path +
-                    " absorbed by " + owner->describe() + ": one restart owner per bot",
-                {{"OPENCLAW_EVENT", "revive-absorbed"},
-                 {"OPENCLAW_TARGET", target},
-                 {"OPENCLAW_FOLDER", folder.path},
-                 {"OPENCLAW_FLAG_UID", uid}});
+    return dropFlag(folder, *entry, {"revive-absorbed", "absorbed", "absorbed", LOG_NOTICE},
+                    "revive of " + target + " requested by " + who + " absorbed by " +
+                        owner->describe() + ": one restart owner per bot");
+  }
+  restartForFlag(folder, *entry, at);
+}
+
+void FlagWatcherService::rejectEntry(Folder& folder, const FolderEntry& entry,
+                                     const std::string& name) {
+  auto removed = removeEntry(folder.fd.get(), entry);
+  report_.metrics().add("openclaw_flags_rejected_total", {});
+  report_.changed();
+  if (!noise_.admit({"flag-rejected", folder.path, "", removed ? "removed" : "could not be removed",
+                     LOG_WARNING})) {
     return;
   }
+  const std::string uid = std::to_string(entry.owner);
+  Log::warning("ignored " + entry.type + " '" + name + "' in " + folder.path + " (owner uid " +
+                   uid + "): " + entry.reason +
+                   (removed ? "; removed" : "; could not remove: " + removed.error().message()),
+               {{"OPENCLAW_EVENT", "flag-rejected"},
+                {"OPENCLAW_FOLDER", folder.path},
+                {"OPENCLAW_FLAG_NAME", name},
+                {"OPENCLAW_FLAG_TYPE", entry.type},
+                {"OPENCLAW_FLAG_UID", uid}});
+}
+
+void FlagWatcherService::dropFlag(Folder& folder, const FolderEntry& entry, const Dropped& why,
+                                  const std::string& message) {
+  (void)removeEntry(folder.fd.get(), entry);
+  countRevive(entry.target, why.result);
+  if (!noise_.admit({why.event, folder.path, entry.target, why.what, why.priority})) return;
+  Log::write(why.priority, message,
+             {{"OPENCLAW_EVENT", why.event},
+              {"OPENCLAW_TARGET", entry.target},
+              {"OPENCLAW_FOLDER", folder.path},
+              {"OPENCLAW_FLAG_UID", std::to_string(entry.owner)}});
+}
+
+void FlagWatcherService::refuseFlag(Folder& folder, const FolderEntry& entry,
+                                    const std::string& who) {
+  const std::string& target = entry.target;
+  // Every refusal goes to the Alerter, which tells the first and counts the rest.
+  alerter_.raise({"warning",
+                  "",
+                  "revive-refused",
+                  target,
+                  "revive of " + target + " refused: hourly budget of " +
+                      std::to_string(config_.maxPerHour) + " restarts spent",
+                  {{"folder", folder.path}, {"uid", entry.owner}}});
+  if (lastAction_ != "refused " + target + " (budget)") {
+    lastAction_ = "refused " + target + " (budget)";
+    setStatus();
+  }
+  dropFlag(folder, entry, {"revive-refused", "refused-budget", "refused", LOG_WARNING},
+           "refused revive of " + target + " requested by " + who + ": " +
+               std::to_string(config_.maxPerHour) + " restarts in the last hour");
+}
+
+void FlagWatcherService::restartForFlag(Folder& folder, const FolderEntry& entry, Seconds at) {
+  const std::string& target = entry.target;
+  TargetLedger& ledger = ledgers_[target];
   seenAt_[target] = ctx_.clock.steady();
   ledger.requester.folder = folder.path;
-  ledger.requester.uid = entry->owner;
+  ledger.requester.uid = entry.owner;
   beginRestart(target, /*countAgainstBudget=*/true);
   // Only now that the request is durable may the flag go: a crash before this line leaves
   // the flag (or the ledger entry) to be found at start-up.
-  (void)removeEntry(folder.fd.get(), *entry);
+  (void)removeEntry(folder.fd.get(), entry);
   sendRestart(target);
   // The shared ledger is the other agents' view of the budget: written once the restart is
   // on its way, off the flag's path; a kill -9 in between costs one uncounted restart.

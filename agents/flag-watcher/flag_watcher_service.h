@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "flag_folder.h"
 #include "flag_watcher_config.h"
 #include "folder_noise.h"
 #include "openclaw/agent_report.h"
@@ -60,6 +61,21 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void scanAll(const std::string& why);
   void onEvent(const InotifyEvent& event);
   void handleName(Folder& folder, const std::string& name);
+  // What a flag not acted on was: its journal event, its metric result, how loud.
+  struct Dropped {
+    const char* event;
+    const char* result;  // openclaw_revives_total's
+    const char* what;    // the noise summary's: "refused", "coalesced" ...
+    int priority;
+  };
+  // Anything in a flag folder that is not a flag: removed, counted, said within a bound.
+  void rejectEntry(Folder& folder, const FolderEntry& entry, const std::string& name);
+  // A flag not acted on (paused, coalesced, absorbed, refused): removed, counted, said
+  // within the folder's noise bound.
+  void dropFlag(Folder& folder, const FolderEntry& entry, const Dropped& why,
+                const std::string& message);
+  void refuseFlag(Folder& folder, const FolderEntry& entry, const std::string& who);
+  void restartForFlag(Folder& folder, const FolderEntry& entry, Seconds at);
   // The bot's restart ownership for `target` (bot_restarts.h): nullopt when this agent now
   // holds it, otherwise the agent that does.
   std::optional<RestartOwner> claimRestart(const std::string& target, const std::string& what,
