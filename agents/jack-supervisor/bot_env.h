@@ -14,6 +14,7 @@
 #include "openclaw/bot_pause.h"
 #include "openclaw/bot_restarts.h"
 #include "openclaw/clock.h"
+#include "openclaw/life_token.h"
 #include "openclaw/log.h"
 #include "openclaw/systemd_manager.h"
 #include "openclaw/systemd_scope.h"
@@ -90,16 +91,6 @@ inline void reportRepair(BotEnv& env, const std::string& bot, bool healed,
                            {{"bot", bot}, {"result", healed ? "healed" : "failed"}});
   if (healed) env.report.succeeded("repair");
   env.report.action({healed ? "repair" : "repair-failed", bot, message, 0});
-}
-
-// Wraps a callback so that it does nothing once its owner (a bot, rebuilt on reload) is
-// gone: loop callbacks may outlive the object that queued them.
-template <class F>
-auto whileAlive(const std::shared_ptr<bool>& alive, F f) {
-  return [alive = std::weak_ptr<bool>(alive), f = std::move(f)](auto&&... args) mutable {
-    if (alive.expired()) return;
-    f(std::forward<decltype(args)>(args)...);
-  };
 }
 
 // "14:03:27", local time, for STATUS lines.

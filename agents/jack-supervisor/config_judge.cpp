@@ -117,11 +117,11 @@ void ConfigJudge::startNext() {
                       false);
     }
     ++runs_;
-    std::weak_ptr<bool> alive = alive_;
+    auto alive = life_.watch();
     running_ = runCommand(io_, rules_.validator, {{"OPENCLAW_CONFIG_PATH", copy}},
                           rules_.validatorTimeout, [this, alive, copy](const CommandResult& r) {
                             ::unlink(copy.c_str());
-                            if (alive.expired()) return;
+                            if (!alive.alive()) return;
                             // A validator that timed out or could not start said nothing
                             // about the content: judge it again next time.
                             const bool verdictOnContent =
@@ -140,8 +140,8 @@ void ConfigJudge::finished(const ConfigVerdict& verdict, bool cacheable) {
   runningCopy_.clear();
   if (cacheable) cache_.store(done.content, verdict, VerdictCache::Clock::now());
   // The next run starts before anyone hears of this one, whose callbacks may queue more.
-  boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
-    if (!alive.expired()) startNext();
+  boost::asio::post(io_, [this, alive = life_.watch()] {
+    if (alive.alive()) startNext();
   });
   for (auto& w : done.waiting) w(verdict);
 }
@@ -159,7 +159,6 @@ void ConfigJudge::cancel() {
 }
 
 ConfigJudge::~ConfigJudge() {
-  *alive_ = false;
   cancel();
 }
 
@@ -204,7 +203,7 @@ void ConfigJudge::walk(const std::shared_ptr<Walk>& w) {
     }
     // 0: judging now; 1: answered before judge() returned; 2: the answer comes later.
     auto phase = std::make_shared<int>(0);
-    std::weak_ptr<bool> alive = alive_;
+    auto alive = life_.watch();
     judge(*content, w->urgency, [this, alive, w, phase, text = *content](const ConfigVerdict& v) {
       CandidateResult& mine = w->results[w->next];
       mine.verdict = v;
@@ -213,7 +212,7 @@ void ConfigJudge::walk(const std::shared_ptr<Walk>& w) {
       if (v.valid && w->stopAtFirstValid) w->results.resize(w->next);
       if (*phase == 0) {
         *phase = 1;
-      } else if (!alive.expired()) {
+      } else if (alive.alive()) {
         walk(w);
       }
     });

@@ -24,6 +24,7 @@
 
 #include "config_check.h"
 #include "openclaw/child_process.h"
+#include "openclaw/life_token.h"
 
 namespace openclaw::supervisor {
 
@@ -119,7 +120,7 @@ class ConfigJudge {
   std::unique_ptr<RunningCommand> running_;
   std::string runningCopy_;  // the copy the running validator reads
   std::uint64_t runs_ = 0;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;  // last: gone first, so no callback outlives what it touches
 };
 
 }  // namespace openclaw::supervisor

@@ -43,7 +43,7 @@ class ContainerBot {
   BotLedger& ledger() { return env_.ledger(config_.name); }
   template <class F>
   auto guarded(F f) {
-    return whileAlive(alive_, std::move(f));
+    return life_.guard(std::move(f));
   }
 
   BotEnv& env_;
@@ -61,7 +61,7 @@ class ContainerBot {
   RestartClaim claim_;  // the bot's restart ownership while a restart runs
   std::string ownerNoticed_;
   std::string lastAction_ = "nothing yet";
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;  // last: gone first, so no callback outlives what it touches
 };
 
 }  // namespace openclaw::supervisor

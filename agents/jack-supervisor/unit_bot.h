@@ -87,7 +87,7 @@ class UnitBot {
   ProbeSpec probeSpec() const;
   template <class F>
   auto guarded(F f) {
-    return whileAlive(alive_, std::move(f));
+    return life_.guard(std::move(f));
   }
 
   BotEnv& env_;
@@ -127,7 +127,7 @@ class UnitBot {
   std::string restartKey_ = restartKey(config_);
   RestartClaim claim_;
   std::string ownerNoticed_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  LifeToken life_;  // last: gone first, so no callback outlives what it touches
 };
 
 }  // namespace openclaw::supervisor
