@@ -21,7 +21,7 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DOP
 cmake --build "$build" -j"$(nproc)"
 done_phase build
 
-phase "clang-tidy on the files changed (scripts/tidy-changed.sh: since origin/main, else HEAD~1)"
+phase "clang-tidy on the files changed (scripts/tidy-changed.sh: a branch since origin/main, else the last commit)"
 bash scripts/tidy-changed.sh
 done_phase clang-tidy
 

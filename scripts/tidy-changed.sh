@@ -4,10 +4,10 @@
 # when nothing changed, 2 when it cannot run.
 #   scripts/tidy-changed.sh [BASE]
 # BASE, when not given:
-#   - the merge-base of HEAD and origin/main, when that branch is known (a developer's clone:
-#     everything the branch changed, committed or not);
-#   - else HEAD~1 (a CI clone, which may have no remote at all: the last commit's files, and
-#     for a merge commit everything it brought in);
+#   - the merge-base of HEAD and origin/main, when that branch is known and HEAD is ahead of
+#     it (a developer's branch: everything it changed, committed or not);
+#   - else HEAD~1 (a CI clone, whose origin/main is HEAD itself, or which has no remote at
+#     all: the last commit's files, and for a merge commit everything it brought in);
 #   - else nothing is checked (a repository of one commit).
 # Files not in the build (e.g. fuzz/, built only by clang in fuzz/run.sh) are skipped.
 # OPENCLAW_BUILD_DIR: the configured build folder (default build/).
@@ -23,7 +23,8 @@ command -v clang-tidy >/dev/null ||
 
 if [ $# -ge 1 ]; then
   base=$1
-elif git rev-parse -q --verify origin/main >/dev/null; then
+elif git rev-parse -q --verify origin/main >/dev/null &&
+  [ "$(git merge-base origin/main HEAD)" != "$(git rev-parse HEAD)" ]; then
   base=$(git merge-base origin/main HEAD)
 elif git rev-parse -q --verify HEAD~1 >/dev/null; then
   base=HEAD~1
