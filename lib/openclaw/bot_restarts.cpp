@@ -76,6 +76,17 @@ std::optional<RestartOwner> ownerFromText(const std::string& text) {
   return owner;
 }
 
+// Who holds the claim file open on `fd`, if anyone holds it.
+std::optional<RestartOwner> heldBy(int fd) {
+  struct flock probe = wholeFile(F_WRLCK);
+  if (::fcntl(fd, F_OFD_GETLK, &probe) != 0 || probe.l_type == F_UNLCK) return std::nullopt;
+  std::string text(kMaxClaimBytes, '\0');
+  const ssize_t n = ::pread(fd, text.data(), text.size(), 0);
+  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  auto parsed = ownerFromText(text);
+  return parsed ? parsed : std::optional<RestartOwner>(RestartOwner{});
+}
+
 }  // namespace
 
 std::string RestartOwner::describe() const {
@@ -114,15 +125,21 @@ Expected<RestartClaim, RestartOwner> BotRestarts::claim(const std::string& key,
     return RestartClaim(key, UniqueFd());
   };
   if (!usableKey(key)) return alone("the name is too long for a claim file");
-  if (auto made = makeFolders(folders_.claims); !made) return alone(made.error().message());
-  UniqueFd fd(::open(claimPath(key).c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (!fd) return alone(claimPath(key) + ": " + errnoCode(errno).message());
+  const std::string path = claimPath(key);
+  constexpr int kFlags = O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+  UniqueFd fd(::open(path.c_str(), kFlags, 0600));
+  // The folder is made at the first claim only (tmpfiles makes it at boot): no mkdir on
+  // every restart's path.
+  if (!fd && errno == ENOENT) {
+    if (auto made = makeFolders(folders_.claims); !made) return alone(made.error().message());
+    fd = UniqueFd(::open(path.c_str(), kFlags, 0600));
+  }
+  if (!fd) return alone(path + ": " + errnoCode(errno).message());
   struct flock lock = wholeFile(F_WRLCK);
   if (::fcntl(fd.get(), F_OFD_SETLK, &lock) != 0) {
-    if (errno != EAGAIN && errno != EACCES) {
-      return alone(claimPath(key) + ": " + errnoCode(errno).message());
-    }
-    auto holder = owner(key);
+    if (errno != EAGAIN && errno != EACCES) return alone(path + ": " + errnoCode(errno).message());
+    // Held: who holds it is read through the descriptor already open.
+    auto holder = heldBy(fd.get());
     return Unexpected<RestartOwner>{holder ? *holder : RestartOwner{}};
   }
   const std::string text =
@@ -138,13 +155,7 @@ std::optional<RestartOwner> BotRestarts::owner(const std::string& key) const {
   if (!usableKey(key)) return std::nullopt;
   UniqueFd fd(::open(claimPath(key).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd) return std::nullopt;
-  struct flock probe = wholeFile(F_WRLCK);
-  if (::fcntl(fd.get(), F_OFD_GETLK, &probe) != 0 || probe.l_type == F_UNLCK) return std::nullopt;
-  std::string text(kMaxClaimBytes, '\0');
-  const ssize_t n = ::pread(fd.get(), text.data(), text.size(), 0);
-  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  auto parsed = ownerFromText(text);
-  return parsed ? parsed : std::optional<RestartOwner>(RestartOwner{});
+  return heldBy(fd.get());
 }
 
 std::deque<RestartRecord> BotRestarts::records(const std::string& key, WallSeconds now) const {
@@ -190,10 +201,13 @@ Result<Ok> BotRestarts::count(const RestartClaim& claim, WallSeconds now) {
   while (kept.size() > RestartBudget::kMaxKept) kept.pop_front();
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : kept) list.push_back({{"at", r.at}, {"by", r.by}});
+  const std::string text =
+      nlohmann::json{{"version", 1}, {"restarts", std::move(list)}}.dump() + "\n";
+  auto written = atomicWriteFile(ledgerPath(claim.key()), text, 0600);
+  if (written || written.error() != std::errc::no_such_file_or_directory) return written;
+  // The first count ever (tmpfiles makes the folder at boot): make it, then write.
   if (auto made = makeFolders(folders_.ledgers); !made) return made;
-  return atomicWriteFile(
-      ledgerPath(claim.key()),
-      nlohmann::json{{"version", 1}, {"restarts", std::move(list)}}.dump() + "\n", 0600);
+  return atomicWriteFile(ledgerPath(claim.key()), text, 0600);
 }
 
 }  // namespace openclaw
