@@ -44,6 +44,21 @@ std::string humanTime(const Clock& clock) {
   return buf;
 }
 
+std::map<std::string, TargetLedger> loadReporting(const StateFile& file) {
+  LedgerRead loaded = loadLedgers(file);
+  for (const auto& problem : loaded.problems) {
+    Log::warning("state " + file.path() + " damaged: " + problem,
+                 {{"OPENCLAW_EVENT", "state-reset"}});
+  }
+  return std::move(loaded.ledgers);
+}
+
+std::uint64_t monotonicUsec(const Clock& clock) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(clock.steady().time_since_epoch())
+          .count());
+}
+
 void logSummary(const NoiseSummary& s) {
   Log::write(s.kind.priority, summaryText(s),
              {{"OPENCLAW_EVENT", s.kind.event},
@@ -61,6 +76,7 @@ FlagWatcherService::FlagWatcherService(DaemonContext& ctx, SystemdManagers::Fact
       report_(ctx.io, ctx.name, ctx.stateDir),
       noise_(ctx.io, logSummary),
       state_(ctx.stateDir + "/state.json"),
+      inFlight_(runtimeDirectory() + "/in-flight.json", Survives::Kill),
       bootId_(currentBootToken()) {
   publishOutboxDepth(report_, alerter_);
 }
@@ -95,12 +111,12 @@ void FlagWatcherService::serve(const std::string& why) {
 void FlagWatcherService::startOnce() {
   // Whatever the damage, start: losing history only loosens the hourly budget (and redoes
   // an interrupted restart), while refusing to start would leave every bot without revives.
-  LedgerRead loaded = loadLedgers(state_);
-  ledgers_ = std::move(loaded.ledgers);
-  for (const auto& problem : loaded.problems) {
-    Log::warning("state " + state_.path() + " damaged: " + problem,
-                 {{"OPENCLAW_EVENT", "state-reset"}});
-  }
+  ledgers_ = loadReporting(state_);
+  // The history first, then what was in flight when the daemon last stopped (a state.json
+  // of an older version may hold some too): both files are rewritten in today's split.
+  mergeInFlight(ledgers_, loadReporting(inFlight_));
+  persistHistory();
+  persistInFlight();
   auto inotify = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onEvent(e); });
   if (!inotify) {
     Log::error("cannot create an inotify instance: " + inotify.error().message());
@@ -315,13 +331,16 @@ void FlagWatcherService::restartForFlag(Folder& folder, const FolderEntry& entry
   ledger.requester.folder = folder.path;
   ledger.requester.uid = entry.owner;
   beginRestart(target, /*countAgainstBudget=*/true);
-  // Only now that the request is durable may the flag go: a crash before this line leaves
-  // the flag (or the ledger entry) to be found at start-up.
+  // Only now that the request is recorded may the flag go: a crash before this line leaves
+  // the flag (or the in-flight record) to be found at start-up.
   (void)removeEntry(folder.fd.get(), entry);
   sendRestart(target);
-  // The shared ledger is the other agents' view of the budget: written once the restart is
-  // on its way, off the flag's path; a kill -9 in between costs one uncounted restart.
+  // Off the flag's path, once the restart is on its way: the fsync'd history (a crash
+  // before it is healed from the in-flight record), then the shared ledger, the other
+  // agents' view of the budget (a kill -9 before it costs one uncounted restart there).
+  persistHistory();
   countShared(target, at);
+  reportBudgets();
 }
 
 std::string FlagWatcherService::restartKeyOf(const std::string& target) const {
@@ -353,12 +372,17 @@ void FlagWatcherService::beginRestart(const std::string& target, bool countAgain
   ledger.pendingSince = at;
   ledger.inFlightSince = at;
   ledger.bootId = bootId_;
+  ledger.beganUsec = monotonicUsec(ctx_.clock);
   ledger.startStampBefore = 0;
-  if (countAgainstBudget) ledger.restarts.push_back(at);
-  // Durable before anything is asked of systemd or Docker: after a crash from here on,
-  // the restart is resumed (or found done), never lost and never charged twice.
-  persist();
-  reportBudgets();
+  ledger.countedAt.reset();
+  if (countAgainstBudget) {
+    ledger.restarts.push_back(at);
+    ledger.countedAt = at;
+  }
+  // Recorded before anything is asked of systemd or Docker: after a kill -9 from here on,
+  // the restart is resumed (or found done), never lost and never charged twice.  /run is
+  // enough for that, and costs no fsync on the flag's path.
+  persistInFlight();
 }
 
 void FlagWatcherService::countRevive(const std::string& target, const char* result) {
@@ -393,27 +417,13 @@ void FlagWatcherService::sendRestart(const std::string& target) {
 }
 
 void FlagWatcherService::restartUnit(const std::string& target, const FlagTarget& t) {
+  // Straight to RestartUnit, with no round trip before it: a failed unit restarts like any
+  // other, and one latched in start-limit-hit fails the job, which retryIfLatched resets
+  // and retries once.
   SystemdManager& systemd = managers_->get(t.scope);
-  const std::string unit = t.unit;
-  systemd.getUnitState(unit, life_.guard([this, &systemd, target, t](const auto& state) {
-    if (state.ok()) {
-      ledgers_[target].startStampBefore = state->execMainStartTimestampMonotonic;
-      persist();
-    }
-    auto restart = [this, &systemd, target, t] {
-      systemd.restartUnit(t.unit, life_.guard([this, target, t](const JobOutcome& o) {
-        if (o.result == JobResult::Failed) return retryIfLatched(target, t);
-        finish(target, o.error.failed() ? o.error.text() : std::string(toString(o.result)), o.ok());
-      }));
-    };
-    // A failed unit (notably start-limit-hit) stays latched until reset.
-    if (state.ok() && state->activeState == "failed") {
-      Log::info(t.unit + " is failed (" + state->result + "): resetting it first",
-                {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
-      systemd.resetFailedUnit(t.unit, life_.guard([restart](const BusCallError&) { restart(); }));
-    } else {
-      restart();
-    }
+  systemd.restartUnit(t.unit, life_.guard([this, target, t](const JobOutcome& o) {
+    if (o.result == JobResult::Failed) return retryIfLatched(target, t);
+    finish(target, o.error.failed() ? o.error.text() : std::string(toString(o.result)), o.ok());
   }));
 }
 
@@ -456,9 +466,8 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
   claims_.erase(target);  // the bot's restarts are anyone's again
   TargetLedger& ledger = ledgers_[target];
   const Requester by = ledger.requester;
-  ledger.inFlightSince.reset();
-  ledger.pendingSince.reset();
-  persist();
+  clearInFlight(ledger);
+  persistInFlight();
   std::string latency;
   if (auto it = seenAt_.find(target); it != seenAt_.end()) {
     latency = std::to_string(
@@ -539,6 +548,7 @@ void FlagWatcherService::resumeRestart(const std::string& target) {
   if (owner) return finish(target, "absorbed by " + owner->describe(), true);
   beginRestart(target, /*countAgainstBudget=*/false);
   sendRestart(target);
+  reportBudgets();
 }
 
 void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget& t,
@@ -583,9 +593,17 @@ void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget&
   systemd.getUnitState(t.unit, onState);
 }
 
-void FlagWatcherService::persist() {
-  if (auto r = state_.save(toJson(ledgers_)); !r) {
-    Log::error("cannot save state to " + state_.path() + ": " + r.error().message(),
+void FlagWatcherService::persistHistory() {
+  save(state_, LedgerPart::History);
+}
+
+void FlagWatcherService::persistInFlight() {
+  save(inFlight_, LedgerPart::InFlight);
+}
+
+void FlagWatcherService::save(const StateFile& file, LedgerPart part) {
+  if (auto r = file.save(toJson(ledgers_, part)); !r) {
+    Log::error("cannot save state to " + file.path() + ": " + r.error().message(),
                {{"OPENCLAW_EVENT", "state-write-failed"}});
   }
 }

@@ -1,7 +1,7 @@
 // The flag-watcher daemon's work: inotify on each flag folder, every name checked through
 // the folder's fd, restarts through systemd (units) or the Docker Engine API (containers),
-// under the coalescing and hourly rules of RevivePolicy, with the ledger persisted before
-// each restart is issued so that a kill -9 neither loses a request nor repeats a restart.
+// under the coalescing and hourly rules of RevivePolicy, with the restart in flight recorded
+// before it is issued so that a kill -9 neither loses a request nor repeats a restart.
 // Alerts go through the lib's Alerter like every agent's; what containers put in the flag
 // folders costs a bounded number of journal lines (FolderNoise).
 #pragma once
@@ -17,6 +17,7 @@
 #include "flag_folder.h"
 #include "flag_watcher_config.h"
 #include "folder_noise.h"
+#include "ledger_file.h"
 #include "openclaw/agent_report.h"
 #include "openclaw/alerter.h"
 #include "openclaw/asio_bus.h"
@@ -93,7 +94,9 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void resumeInterrupted();
   void resumeUnit(const std::string& target, const FlagTarget& unit, const TargetLedger& before);
   void retainManagers();
-  void persist();
+  void persistHistory();   // state.json, fsync'd: the budget's history
+  void persistInFlight();  // /run: the restarts in flight, for a kill -9 only
+  void save(const StateFile& file, LedgerPart part);
   // Metrics: one revive outcome of a configured target; every target's budget left.
   void countRevive(const std::string& target, const char* result);
   void reportBudgets();
@@ -112,7 +115,8 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   BotRestarts restarts_{"flag-watcher", ctx_.restarts};  // one owner and budget per bot, shared
   std::map<std::string, RestartClaim> claims_;           // targets this agent is restarting now
   std::map<std::string, Clock::SteadyPoint> seenAt_;     // first flag of the current request
-  StateFile state_;
+  StateFile state_;                                      // the history (ledger_file.h)
+  StateFile inFlight_;                                   // the restarts in flight
   std::string bootId_;  // this boot's token (boot_token.h); "" when it cannot be had
   std::unique_ptr<InotifyWatcher> inotify_;
   std::unique_ptr<boost::asio::steady_timer> reopenTimer_;

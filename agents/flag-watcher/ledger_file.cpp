@@ -101,11 +101,21 @@ void readInFlight(const json& j, const std::string& where, TargetLedger& l, Prob
   const auto t = asSeconds(*since);
   if (!t) return problems.add(where + ".in_flight_since", "not a time; nothing in flight");
   l.inFlightSince = *t;
-  // Without a stamp or a boot, the restart cannot be proven done: it is issued again.
-  if (const json* stamp = member(j, "start_stamp_before"); stamp && asStamp(*stamp)) {
+  // Without a mark or a boot, the restart cannot be proven done: it is issued again.
+  const json* began = member(j, "began_usec");
+  const json* stamp = member(j, "start_stamp_before");  // older versions' mark
+  if (began && asStamp(*began)) {
+    l.beganUsec = *asStamp(*began);
+  } else if (stamp && asStamp(*stamp)) {
     l.startStampBefore = *asStamp(*stamp);
   } else {
-    problems.add(where + ".start_stamp_before", "missing or not a stamp; the restart is redone");
+    problems.add(where + (stamp && !began ? ".start_stamp_before" : ".began_usec"),
+                 "missing or not a stamp; the restart is redone");
+  }
+  if (const json* counted = member(j, "counted_at"); counted && asSeconds(*counted)) {
+    l.countedAt = *asSeconds(*counted);
+  } else if (counted) {
+    problems.add(where + ".counted_at", "not a time; left out");
   }
   if (const json* boot = member(j, "boot_id"); boot && boot->is_string()) {
     l.bootId = boot->get<std::string>();
@@ -116,22 +126,58 @@ void readInFlight(const json& j, const std::string& where, TargetLedger& l, Prob
 
 }  // namespace
 
-nlohmann::json toJson(const std::map<std::string, TargetLedger>& ledgers) {
+nlohmann::json toJson(const std::map<std::string, TargetLedger>& ledgers, LedgerPart part) {
+  const bool history = part != LedgerPart::InFlight;
+  const bool inFlight = part != LedgerPart::History;
   json doc = json::object();
   for (const auto& [name, l] : ledgers) {
-    json j = {{"restarts", l.restarts}};
-    if (l.pendingSince) {
+    json j = json::object();
+    if (history) j["restarts"] = l.restarts;
+    if (inFlight && l.pendingSince) {
       j["pending_since"] = *l.pendingSince;
       j["requested_by"] = {{"folder", l.requester.folder}, {"uid", l.requester.uid}};
     }
-    if (l.inFlightSince) {
+    if (inFlight && l.inFlightSince) {
       j["in_flight_since"] = *l.inFlightSince;
-      j["start_stamp_before"] = l.startStampBefore;
       j["boot_id"] = l.bootId;
+      if (l.beganUsec != 0) j["began_usec"] = l.beganUsec;
+      if (l.startStampBefore != 0) j["start_stamp_before"] = l.startStampBefore;
+      if (l.countedAt) j["counted_at"] = *l.countedAt;
     }
-    doc[name] = j;
+    if (!j.empty()) doc[name] = j;
   }
   return {{"version", 1}, {"targets", doc}};
+}
+
+bool mergeInFlight(std::map<std::string, TargetLedger>& history,
+                   const std::map<std::string, TargetLedger>& inFlight) {
+  bool gained = false;
+  for (const auto& [name, f] : inFlight) {
+    if (!f.inFlightSince && !f.pendingSince) continue;
+    TargetLedger& l = history[name];
+    l.pendingSince = f.pendingSince;
+    l.requester = f.requester;
+    l.inFlightSince = f.inFlightSince;
+    l.beganUsec = f.beganUsec;
+    l.bootId = f.bootId;
+    l.startStampBefore = f.startStampBefore;
+    l.countedAt = f.countedAt;
+    if (f.countedAt &&
+        std::find(l.restarts.begin(), l.restarts.end(), *f.countedAt) == l.restarts.end()) {
+      l.restarts.insert(std::upper_bound(l.restarts.begin(), l.restarts.end(), *f.countedAt),
+                        *f.countedAt);
+      gained = true;
+    }
+  }
+  return gained;
+}
+
+void clearInFlight(TargetLedger& ledger) {
+  ledger.pendingSince.reset();
+  ledger.inFlightSince.reset();
+  ledger.beganUsec = 0;
+  ledger.startStampBefore = 0;
+  ledger.countedAt.reset();
 }
 
 LedgerRead readLedgers(const nlohmann::json& doc) {

@@ -38,9 +38,10 @@ ResumeDecision decideResume(const TargetLedger& ledger, const std::string& curre
   if (known && ledger.bootId != currentBoot) {
     return unit.active ? ResumeDecision::DoneByReboot : ResumeDecision::RestartAgain;
   }
-  if (!known || ledger.startStampBefore == 0) return ResumeDecision::RestartAgain;
-  return unit.startStamp > ledger.startStampBefore ? ResumeDecision::DoneBeforeRestart
-                                                   : ResumeDecision::RestartAgain;
+  // The restart was sent after beganUsec was taken, so a start it caused is stamped later.
+  const std::uint64_t mark = ledger.beganUsec != 0 ? ledger.beganUsec : ledger.startStampBefore;
+  if (!known || mark == 0) return ResumeDecision::RestartAgain;
+  return unit.startStamp > mark ? ResumeDecision::DoneBeforeRestart : ResumeDecision::RestartAgain;
 }
 
 void forgetOld(TargetLedger& ledger, Seconds now) {

@@ -32,11 +32,18 @@ struct TargetLedger {
   std::optional<Seconds> pendingSince;   // a request not yet acted on
   Requester requester;                   // who asked, for the log
   std::optional<Seconds> inFlightSince;  // a restart issued, result not yet seen
-  // For a unit: its ExecMainStartTimestampMonotonic before the restart was issued, and the
-  // boot it was read in (a token, see boot_token.h), so that after a crash we can tell
-  // whether the restart happened.
-  std::uint64_t startStampBefore = 0;
+  // When the restart in flight was decided, in CLOCK_MONOTONIC microseconds (the clock of
+  // systemd's ExecMainStartTimestampMonotonic), and the boot that clock belongs to (a
+  // token, see boot_token.h): after a crash, a unit that started later has been restarted.
+  std::uint64_t beganUsec = 0;
   std::string bootId;
+  // Written by versions that read the unit's start stamp before restarting: the same test
+  // against that stamp.  Read, never written any more.
+  std::uint64_t startStampBefore = 0;
+  // The hourly-budget entry the restart in flight added.  The in-flight record reaches its
+  // file before the restart is issued, the budget's history only after; a crash in between
+  // is healed at start-up by adding this entry to the history.
+  std::optional<Seconds> countedAt;
 };
 
 enum class ReviveDecision {
@@ -67,12 +74,12 @@ class RevivePolicy {
 };
 
 // What a unit restart interrupted by a crash of the daemon comes to, decided once the unit
-// has settled (no job running on it).  A monotonic start stamp only compares within one boot:
+// has settled (no job running on it).  A monotonic stamp only compares within one boot:
 // across a reboot it means nothing, but then every process of the unit is new, so an active
 // unit has started since the request.  When the boot cannot be told (no token then or now),
 // the restart is redone: the bot may start twice, a request is never lost.
 enum class ResumeDecision {
-  DoneBeforeRestart,  // same boot, and the unit started after the stamp saved before the restart
+  DoneBeforeRestart,  // same boot, and the unit started after the restart was decided
   DoneByReboot,       // another boot, and the unit is active
   RestartAgain,
 };

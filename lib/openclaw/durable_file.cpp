@@ -102,7 +102,9 @@ Expected<std::string, std::string> readSmallFile(const std::string& path, std::s
   return content;
 }
 
-Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mode_t mode) {
+Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mode_t mode,
+                           Survives survives) {
+  const bool sync = survives == Survives::PowerLoss;
   static std::atomic<unsigned> counter{0};
   const auto [dir, name] = splitPath(path);
   UniqueFd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -121,13 +123,13 @@ Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mo
   if (auto w = writeAll(fd.get(), content); !w) return cleanup(w.error().value());
   // The umask may have narrowed the creation mode; the caller's mode is the contract.
   if (::fchmod(fd.get(), mode) != 0) return cleanup(errno);
-  if (::fsync(fd.get()) != 0) return cleanup(errno);
+  if (sync && ::fsync(fd.get()) != 0) return cleanup(errno);
   fd.reset();
   if (::renameat(dirFd.get(), tmpName.c_str(), dirFd.get(), name.c_str()) != 0) {
     return cleanup(errno);
   }
   // Without this the rename itself may be lost on power failure.
-  if (::fsync(dirFd.get()) != 0) return fromErrno();
+  if (sync && ::fsync(dirFd.get()) != 0) return fromErrno();
   return Ok{};
 }
 
@@ -148,7 +150,7 @@ Expected<nlohmann::json, std::string> StateFile::load() const {
 
 Result<Ok> StateFile::save(const nlohmann::json& document) const {
   // Reasons and paths in a state document may carry any bytes a bot put in a name.
-  return atomicWriteFile(path_, toJsonText(document, 2) + "\n", 0600);
+  return atomicWriteFile(path_, toJsonText(document, 2) + "\n", 0600, survives_);
 }
 
 }  // namespace openclaw

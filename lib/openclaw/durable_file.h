@@ -34,12 +34,21 @@ Result<Ok> writeAll(int fd, std::string_view data);
 // "/a/b/c.json" -> {"/a/b", "c.json"}; "/c" -> {"/", "c"}; "c" -> {".", "c"}.
 std::pair<std::string, std::string> splitPath(const std::string& path);
 
-// Replaces `path` with `content` atomically and durably; the new file gets `mode`.
-Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mode_t mode = 0644);
+// What a write must survive.  Both are atomic (a reader sees the old content or the new
+// one); `PowerLoss` also fsyncs the file and its folder, which costs milliseconds on a real
+// disk.  `Kill` is for files under /run, which a reboot empties anyway: they survive the
+// writer's kill -9, and on tmpfs there is nothing to sync.
+enum class Survives { PowerLoss, Kill };
+
+// Replaces `path` with `content` atomically (and, for PowerLoss, durably); the new file
+// gets `mode`.
+Result<Ok> atomicWriteFile(const std::string& path, std::string_view content, mode_t mode = 0644,
+                           Survives survives = Survives::PowerLoss);
 
 class StateFile {
  public:
-  explicit StateFile(std::string path) : path_(std::move(path)) {}
+  explicit StateFile(std::string path, Survives survives = Survives::PowerLoss)
+      : path_(std::move(path)), survives_(survives) {}
 
   // The stored document; an empty object when the file does not exist yet.  A file that
   // exists but does not parse is an error: the caller decides whether to start afresh.
@@ -49,6 +58,7 @@ class StateFile {
 
  private:
   std::string path_;
+  Survives survives_;
 };
 
 }  // namespace openclaw

@@ -40,7 +40,7 @@ stamp() { unit_prop $u ExecMainStartTimestampMonotonic; }
 starts() { wc -l < /root/oc-flood.starts; }
 gone() { [ ! -e "$flags/$1" ] && [ ! -L "$flags/$1" ]; }
 stamp_changed() { [ "$(stamp)" != "$1" ] && is_state $u active; }
-nothing_in_flight() { ! grep -q in_flight_since /var/lib/openclaw-agents/flag-watcher/state.json; }
+nothing_in_flight() { ! grep -qs in_flight_since /run/openclaw-agents/flag-watcher/in-flight.json; }
 interval_passed() { [ "$(date +%s)" -ge $(( $1 + 2 )) ]; }
 fw_lines() { jr "$@" | wc -l; }
 alert_lines() { cat $alerts $alerts.* 2>/dev/null | grep -c "$1" || true; }

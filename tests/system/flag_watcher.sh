@@ -104,14 +104,14 @@ wait_until 15 "the gateway is active again" is_state $u active
 pass "$(journalctl -u $fw --no-pager -o cat OPENCLAW_EVENT=reset-failed | tail -n 1)"
 
 step "kill -9 between a flag and its restart: the restart happens exactly once"
-settled_fw() { is_state $fw active && ! grep -q in_flight_since /var/lib/openclaw-agents/flag-watcher/state.json; }
+settled_fw() { is_state $fw active && ! grep -qs in_flight_since /run/openclaw-agents/flag-watcher/in-flight.json; }
 wait_until 15 "nothing in flight" settled_fw
 last=$(date +%s)
 wait_until 10 "the coalescing interval passed" interval_passed "$last"
 pid=$(unit_prop $fw MainPID)
 n0=$(starts)
 touch $flags/revive-jack.flag
-in_flight() { grep -q in_flight_since /var/lib/openclaw-agents/flag-watcher/state.json; }
+in_flight() { grep -qs in_flight_since /run/openclaw-agents/flag-watcher/in-flight.json; }
 wait_until 5 "the revive is recorded as in flight" in_flight
 kill -9 "$pid"
 pass "killed $fw (pid $pid) while the gateway was being restarted"

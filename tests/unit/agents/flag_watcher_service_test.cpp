@@ -73,8 +73,9 @@ class FlagWatcherServiceTest : public ::testing::Test {
 
   void start(std::int64_t minIntervalSec = 10, std::int64_t maxPerHour = 6) {
     // The fake outlives the service: the factory hands out a forwarder to it.
-    service_ = std::make_unique<FlagWatcherService>(
-        ctx_, [this](const ManagerScope&) { return std::make_unique<Forwarder>(fake_); });
+    service_ = std::make_unique<FlagWatcherService>(ctx_, [this](const ManagerScope&) {
+      return std::make_unique<Forwarder>(fake_, stateReads_);
+    });
     service_->start(config(minIntervalSec, maxPerHour));
   }
 
@@ -104,25 +105,42 @@ class FlagWatcherServiceTest : public ::testing::Test {
     return static_cast<int>(
         std::count(fake_.calls.begin(), fake_.calls.end(), "RestartUnit " + kUnit));
   }
-  TargetLedger ledgerOnDisk() const {
-    auto read = loadLedgers(StateFile((root_ / "state" / "state.json").string()));
+  // The history (state.json) and the restart in flight (the runtime folder's file).
+  TargetLedger ledgerOnDisk() const { return onDisk(root_ / "state" / "state.json"); }
+  TargetLedger inFlightOnDisk() const { return onDisk(root_ / "run" / "in-flight.json"); }
+  static TargetLedger onDisk(const fs::path& file) {
+    auto read = loadLedgers(StateFile(file.string()));
     return read.ledgers["bot"];
   }
-  void writeInFlightLedger(std::uint64_t stampBefore) {
-    auto token = bootToken((root_ / "run").string());
-    ASSERT_TRUE(token.ok()) << token.error();
-    TargetLedger l;
+  // As a kill -9 leaves it between the in-flight record and the history's write: the
+  // restart decided at `beganUsec` and charged in the record only.
+  void writeInFlightRecord(std::uint64_t beganUsec) {
+    TargetLedger l = interrupted();
+    l.beganUsec = beganUsec;
+    l.countedAt = clock_.wallSeconds() - 5;
+    ASSERT_TRUE(StateFile((root_ / "run" / "in-flight.json").string())
+                    .save(toJson({{"bot", l}}, LedgerPart::InFlight)));
+  }
+  // As an older version left it: all in state.json, marked with the unit's start stamp.
+  void writeOlderInFlightLedger(std::uint64_t stampBefore) {
+    TargetLedger l = interrupted();
     l.restarts.push_back(clock_.wallSeconds() - 5);
+    l.startStampBefore = stampBefore;
+    ASSERT_TRUE(StateFile((root_ / "state" / "state.json").string()).save(toJson({{"bot", l}})));
+  }
+  TargetLedger interrupted() {
+    auto token = bootToken((root_ / "run").string());
+    EXPECT_TRUE(token.ok()) << token.error();
+    TargetLedger l;
     l.pendingSince = clock_.wallSeconds() - 5;
     l.inFlightSince = clock_.wallSeconds() - 5;
-    l.startStampBefore = stampBefore;
-    l.bootId = *token;
-    ASSERT_TRUE(StateFile((root_ / "state" / "state.json").string()).save(toJson({{"bot", l}})));
+    l.bootId = token ? *token : "";
+    return l;
   }
 
   // Passes every call to the test's fake, which stays in place across the service's life.
   struct Forwarder : SystemdManager {
-    explicit Forwarder(FakeSystemdManager& f) : fake(f) {}
+    Forwarder(FakeSystemdManager& f, int& reads) : fake(f), stateReads(reads) {}
     void restartUnit(const std::string& u, JobCallback d) override { fake.restartUnit(u, d); }
     void startUnit(const std::string& u, JobCallback d) override { fake.startUnit(u, d); }
     void stopUnit(const std::string& u, JobCallback d) override { fake.stopUnit(u, d); }
@@ -130,11 +148,15 @@ class FlagWatcherServiceTest : public ::testing::Test {
       fake.resetFailedUnit(u, d);
     }
     void daemonReload(ErrorCallback d) override { fake.daemonReload(d); }
-    void getUnitState(const std::string& u, StateCallback d) override { fake.getUnitState(u, d); }
+    void getUnitState(const std::string& u, StateCallback d) override {
+      ++stateReads;
+      fake.getUnitState(u, d);
+    }
     std::unique_ptr<UnitWatch> watchUnit(const std::string& u, StateCallback c) override {
       return fake.watchUnit(u, c);
     }
     FakeSystemdManager& fake;
+    int& stateReads;
   };
 
   boost::asio::io_context io_;
@@ -143,16 +165,44 @@ class FlagWatcherServiceTest : public ::testing::Test {
   fs::path root_;
   DaemonContext ctx_{io_, notifier_, "flag-watcher", "", clock_};
   FakeSystemdManager fake_;
+  int stateReads_ = 0;  // GetUnitState calls: each is a round trip to systemd
   std::unique_ptr<FlagWatcherService> service_;
 };
 
 TEST_F(FlagWatcherServiceTest, AFlagRestartsItsUnitOnce) {
   start();
   ASSERT_TRUE(restartRequested());
+  EXPECT_TRUE(inFlightOnDisk().inFlightSince);
+  EXPECT_NE(inFlightOnDisk().beganUsec, 0U);
+  EXPECT_FALSE(ledgerOnDisk().inFlightSince);  // the history holds no restart in flight
+  EXPECT_EQ(ledgerOnDisk().restarts.size(), 1U);
   EXPECT_TRUE(fake_.completeJob(JobResult::Done));
   EXPECT_EQ(restarts(), 1);
-  EXPECT_FALSE(ledgerOnDisk().inFlightSince);
+  EXPECT_FALSE(inFlightOnDisk().inFlightSince);
   EXPECT_EQ(ledgerOnDisk().restarts.size(), 1U);
+}
+
+// The flag's path to RestartUnit has no round trip to systemd before it: the restart is
+// the first and only call.
+TEST_F(FlagWatcherServiceTest, AFlagGoesStraightToRestartUnit) {
+  start();
+  ASSERT_TRUE(restartRequested());
+  EXPECT_EQ(stateReads_, 0);
+  EXPECT_EQ(fake_.calls, std::vector<std::string>{"RestartUnit " + kUnit});
+}
+
+// A failed unit is restarted like any other: no reset first (only a latched start limit,
+// seen when the restart fails, is reset).
+TEST_F(FlagWatcherServiceTest, AFailedUnitIsRestartedWithoutAResetFirst) {
+  UnitState failed = activeSince(100);
+  failed.activeState = "failed";
+  failed.result = "exit-code";
+  fake_.states[kUnit] = failed;
+  start();
+  ASSERT_TRUE(restartRequested());
+  fake_.states[kUnit] = activeSince(200);
+  EXPECT_TRUE(fake_.completeJob(JobResult::Done));
+  EXPECT_EQ(fake_.calls, std::vector<std::string>{"RestartUnit " + kUnit});
 }
 
 TEST_F(FlagWatcherServiceTest, FlagsWithinTheMinimumIntervalAreCoalesced) {
@@ -184,35 +234,52 @@ TEST_F(FlagWatcherServiceTest, TheHourlyBudgetRefusesAndRecoversAfterAnHour) {
 }
 
 TEST_F(FlagWatcherServiceTest, AResumedRestartThatHappenedIsNotRepeated) {
-  writeInFlightLedger(/*stampBefore=*/100);
-  fake_.states[kUnit] = activeSince(200);  // started after the stamp saved before the restart
+  writeInFlightRecord(/*beganUsec=*/150);
+  fake_.states[kUnit] = activeSince(200);  // started after the restart was decided
   start();
-  ASSERT_TRUE(runUntil([this] { return !ledgerOnDisk().inFlightSince; }));
+  // Killed before the history was written: the restart is charged once, at start-up.
+  EXPECT_EQ(ledgerOnDisk().restarts.size(), 1U);
+  ASSERT_TRUE(runUntil([this] { return !inFlightOnDisk().inFlightSince; }));
   EXPECT_EQ(restarts(), 0);
   EXPECT_EQ(ledgerOnDisk().restarts.size(), 1U);
 }
 
 TEST_F(FlagWatcherServiceTest, AResumedRestartThatDidNotHappenIsIssuedWithoutBeingChargedTwice) {
-  writeInFlightLedger(/*stampBefore=*/100);
-  fake_.states[kUnit] = activeSince(100);  // the same start as before: no restart yet
+  writeInFlightRecord(/*beganUsec=*/150);
+  fake_.states[kUnit] = activeSince(100);  // started before the restart was decided
   start();
   ASSERT_TRUE(runUntil([this] { return fake_.pendingJobs() == 1; }));
   EXPECT_EQ(restarts(), 1);
   EXPECT_TRUE(fake_.completeJob(JobResult::Done));
-  EXPECT_FALSE(ledgerOnDisk().inFlightSince);
+  EXPECT_FALSE(inFlightOnDisk().inFlightSince);
   EXPECT_EQ(ledgerOnDisk().restarts.size(), 1U);
 }
 
 TEST_F(FlagWatcherServiceTest, AResumedRestartWaitsForTheUnitToSettle) {
-  writeInFlightLedger(/*stampBefore=*/100);
+  writeInFlightRecord(/*beganUsec=*/150);
   UnitState activating = activeSince(100);
   activating.activeState = "activating";
   fake_.states[kUnit] = activating;
   start();
   EXPECT_EQ(restarts(), 0);
   fake_.setState(kUnit, activeSince(300));
-  ASSERT_TRUE(runUntil([this] { return !ledgerOnDisk().inFlightSince; }));
+  ASSERT_TRUE(runUntil([this] { return !inFlightOnDisk().inFlightSince; }));
   EXPECT_EQ(restarts(), 0);
+}
+
+// A package upgrade over a daemon killed mid-revive: the older state.json's restart in
+// flight is resumed by its start stamp, and moves to the runtime file meanwhile.
+TEST_F(FlagWatcherServiceTest, ARestartInFlightFromAnOlderVersionIsResumed) {
+  writeOlderInFlightLedger(/*stampBefore=*/100);
+  fake_.states[kUnit] = activeSince(100);  // not restarted yet
+  start();
+  EXPECT_FALSE(ledgerOnDisk().inFlightSince);
+  ASSERT_TRUE(runUntil([this] { return fake_.pendingJobs() == 1; }));
+  EXPECT_TRUE(inFlightOnDisk().inFlightSince);
+  EXPECT_TRUE(fake_.completeJob(JobResult::Done));
+  EXPECT_EQ(restarts(), 1);
+  EXPECT_FALSE(inFlightOnDisk().inFlightSince);
+  EXPECT_EQ(ledgerOnDisk().restarts.size(), 1U);
 }
 
 TEST_F(FlagWatcherServiceTest, ARestartThatHitsTheStartLimitIsResetAndRetriedOnce) {
@@ -228,7 +295,7 @@ TEST_F(FlagWatcherServiceTest, ARestartThatHitsTheStartLimitIsResetAndRetriedOnc
                                       "RestartUnit " + kUnit}));
   fake_.states[kUnit] = activeSince(400);
   EXPECT_TRUE(fake_.completeJob(JobResult::Done));
-  EXPECT_FALSE(ledgerOnDisk().inFlightSince);
+  EXPECT_FALSE(inFlightOnDisk().inFlightSince);
 }
 
 TEST_F(FlagWatcherServiceTest, AFailureOtherThanTheStartLimitIsNotRetried) {
@@ -237,7 +304,7 @@ TEST_F(FlagWatcherServiceTest, AFailureOtherThanTheStartLimitIsNotRetried) {
   EXPECT_TRUE(fake_.completeJob(JobResult::Failed));
   EXPECT_EQ(restarts(), 1);
   EXPECT_EQ(fake_.pendingJobs(), 0U);
-  EXPECT_FALSE(ledgerOnDisk().inFlightSince);
+  EXPECT_FALSE(inFlightOnDisk().inFlightSince);
 }
 
 TEST_F(FlagWatcherServiceTest, ACallbackAfterTheServiceIsGoneDoesNothing) {
@@ -246,7 +313,7 @@ TEST_F(FlagWatcherServiceTest, ACallbackAfterTheServiceIsGoneDoesNothing) {
   service_->stop();
   service_.reset();
   EXPECT_TRUE(fake_.completeJob(JobResult::Done));  // would touch the service if unguarded
-  EXPECT_TRUE(ledgerOnDisk().inFlightSince);
+  EXPECT_TRUE(inFlightOnDisk().inFlightSince);
 }
 
 }  // namespace

@@ -72,6 +72,11 @@ TEST(Ledgers, RoundTripThroughJsonAndSurviveDamage) {
   EXPECT_EQ(out["jack"].requester.uid, 101000u);
   EXPECT_EQ(out["jack"].inFlightSince, 20);
   EXPECT_EQ(out["jack"].startStampBefore, 123u);
+  in["jack"].beganUsec = 456;
+  in["jack"].countedAt = 20;
+  out = ledgersFromJson(toJson(in));
+  EXPECT_EQ(out["jack"].beganUsec, 456u);
+  EXPECT_EQ(out["jack"].countedAt, 20);
   EXPECT_TRUE(ledgersFromJson(nlohmann::json::parse(R"({"targets": {"x": 3}})")).empty());
   EXPECT_TRUE(ledgersFromJson(nlohmann::json::array()).empty());
 }
@@ -90,6 +95,8 @@ TEST(Ledgers, AFieldOfTheWrongTypeIsLeftOutNeverThrown) {
       R"({"targets": {"jack": {"in_flight_since": 5, "start_stamp_before": -7}}})",
       R"({"targets": {"jack": {"in_flight_since": 5, "start_stamp_before": 1, "boot_id": 3}}})",
       R"({"targets": {"jack": {"in_flight_since": "5"}}})",
+      R"({"targets": {"jack": {"in_flight_since": 5, "began_usec": -1, "boot_id": "b"}}})",
+      R"({"targets": {"jack": {"in_flight_since": 5, "began_usec": 1, "counted_at": "5"}}})",
       R"({"targets": {"jack": {"pending_since": 18446744073709551615}}})",
       R"({"targets": {"jack": {"restarts": [1, "2", 1e23, null, 18446744073709551615]}}})",
       R"({"targets": {"jack": {"restarts": {"0": 1}}}})",
@@ -108,6 +115,51 @@ TEST(Ledgers, AFieldOfTheWrongTypeIsLeftOutNeverThrown) {
     }
     EXPECT_FALSE(readLedgers(doc).problems.empty()) << text;
   }
+}
+
+// The history goes to the fsync'd state file, the restart in flight to /run: each file holds
+// its part alone, and the two laid together give the ledger back.
+TEST(Ledgers, HistoryAndInFlightAreWrittenApartAndMergeBack) {
+  std::map<std::string, TargetLedger> in;
+  in["jack"].restarts = {10, 20};
+  in["jack"].pendingSince = 20;
+  in["jack"].requester = {"/flags", 101000};
+  in["jack"].inFlightSince = 20;
+  in["jack"].beganUsec = 456;
+  in["jack"].countedAt = 20;
+  in["idle"].restarts = {5};
+  const nlohmann::json history = toJson(in, LedgerPart::History);
+  const nlohmann::json inFlight = toJson(in, LedgerPart::InFlight);
+  EXPECT_EQ(history.dump().find("in_flight_since"), std::string::npos) << history.dump();
+  EXPECT_EQ(history.dump().find("requested_by"), std::string::npos) << history.dump();
+  EXPECT_EQ(inFlight.dump().find("restarts"), std::string::npos) << inFlight.dump();
+  EXPECT_FALSE(inFlight["targets"].contains("idle")) << inFlight.dump();
+
+  auto merged = ledgersFromJson(history);
+  EXPECT_FALSE(mergeInFlight(merged, ledgersFromJson(inFlight)));  // nothing to add
+  EXPECT_EQ(merged["jack"].restarts, (std::deque<Seconds>{10, 20}));
+  EXPECT_EQ(merged["jack"].inFlightSince, 20);
+  EXPECT_EQ(merged["jack"].beganUsec, 456u);
+  EXPECT_EQ(merged["jack"].requester.folder, "/flags");
+  EXPECT_EQ(merged["idle"].restarts, (std::deque<Seconds>{5}));
+}
+
+// Killed after the in-flight record was written and before the history was: the restart
+// is charged at start-up, once, in time order.
+TEST(Ledgers, ARestartCountedOnlyInFlightJoinsTheHistory) {
+  std::map<std::string, TargetLedger> history;
+  history["jack"].restarts = {10, 30};
+  std::map<std::string, TargetLedger> inFlight;
+  inFlight["jack"].inFlightSince = 20;
+  inFlight["jack"].countedAt = 20;
+  EXPECT_TRUE(mergeInFlight(history, inFlight));
+  EXPECT_EQ(history["jack"].restarts, (std::deque<Seconds>{10, 20, 30}));
+  EXPECT_FALSE(mergeInFlight(history, inFlight));
+  EXPECT_EQ(history["jack"].restarts.size(), 3u);
+  clearInFlight(history["jack"]);
+  EXPECT_FALSE(history["jack"].inFlightSince);
+  EXPECT_FALSE(history["jack"].countedAt);
+  EXPECT_EQ(history["jack"].restarts.size(), 3u);
 }
 
 TEST(Ledgers, RestartsAreReadOldestFirstAndNegativeUidsAreNotWrapped) {
@@ -153,8 +205,15 @@ TEST_F(AFlagWatcherStateFile, ThatIsMissingIsNoHistoryAndNoProblem) {
 }
 
 TEST_F(AFlagWatcherStateFile, ThatDoesNotParseIsNoHistoryWithAProblemNamed) {
-  const std::string valid =
-      toJson({{"jack", TargetLedger{{10, 20}, 20, {"/f", 1}, 20, 5, "b"}}}).dump();
+  const std::string valid = toJson({{"jack", TargetLedger{.restarts = {10, 20},
+                                                          .pendingSince = 20,
+                                                          .requester = {"/f", 1},
+                                                          .inFlightSince = 20,
+                                                          .beganUsec = 5,
+                                                          .bootId = "b",
+                                                          .startStampBefore = 0,
+                                                          .countedAt = {}}}})
+                                .dump();
   const std::string damaged[] = {
       valid.substr(0, valid.size() / 2),                                // truncated
       R"({"version": 1, "targets": {"jack": {"restarts": [1e999]}}})",  // out of range
@@ -199,6 +258,16 @@ TEST(ResumeDecisions, InOneBootTheStartStampSaysWhetherTheRestartHappened) {
   EXPECT_EQ(decideResume(l, kThisBoot, {5000, true}), ResumeDecision::RestartAgain);
   EXPECT_EQ(decideResume(interrupted(kThisBoot, 0), kThisBoot, {9000, true}),
             ResumeDecision::RestartAgain);
+}
+
+// The mark taken when the restart was decided, before RestartUnit was sent: a start stamped
+// after it is the restart's (or a later one's), one before it means the restart never ran.
+TEST(ResumeDecisions, AStartAfterTheRestartWasDecidedMeansItHappened) {
+  auto l = interrupted(kThisBoot, 0);
+  l.beganUsec = 7000;
+  EXPECT_EQ(decideResume(l, kThisBoot, {9000, true}), ResumeDecision::DoneBeforeRestart);
+  EXPECT_EQ(decideResume(l, kThisBoot, {6000, true}), ResumeDecision::RestartAgain);
+  EXPECT_EQ(decideResume(l, kThisBoot, {7000, true}), ResumeDecision::RestartAgain);
 }
 
 // The unit ran with ProcSubset=pid, so both boot ids were read as "" and the stamps of two
