@@ -195,7 +195,7 @@ std::deque<WallSeconds> BotRestarts::byOthers(const std::string& key, WallSecond
 }
 
 Result<Ok> BotRestarts::count(const RestartClaim& claim, WallSeconds now) {
-  if (!claim.held()) return Ok{};  // acting alone: the agent's own ledger counts it
+  if (!claim.shared()) return Ok{};  // acting alone: the agent's own ledger counts it
   auto kept = records(claim.key(), now);
   kept.push_back({now, agent_});
   while (kept.size() > RestartBudget::kMaxKept) kept.pop_front();

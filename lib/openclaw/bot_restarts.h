@@ -29,12 +29,16 @@ namespace openclaw {
 
 struct ManagerScope;
 
-// A bot's restart ownership, held until destroyed (or the process dies).
+// A bot's restart ownership, held until destroyed (or the process dies).  `claim()` has
+// three answers: a shared claim (this agent is the bot's one restart owner, and `count()`
+// writes the shared ledger); another agent's ownership (its error); or an unshared claim,
+// when the claim folder cannot be used: the agent then acts alone, as before ownership was
+// shared, its own ledger is all that counts the restart, and `count()` writes nothing.
 class RestartClaim {
  public:
   RestartClaim() = default;
   const std::string& key() const { return key_; }
-  bool held() const { return fd_.valid(); }
+  bool shared() const { return fd_.valid(); }
 
  private:
   friend class BotRestarts;
@@ -69,8 +73,8 @@ class BotRestarts {
   static std::string unitKey(const ManagerScope& scope, const std::string& unit);
   static std::string containerKey(const std::string& container);
 
-  // Makes this agent the bot's restart owner, or says who is; an error when the claim
-  // folder cannot be used (the caller then acts alone, as before shared ownership).
+  // Makes this agent the bot's restart owner, or says who is; an unshared claim when the
+  // claim folder cannot be used (said in the journal, once per claim).
   Expected<RestartClaim, RestartOwner> claim(const std::string& key, const std::string& what,
                                              WallSeconds now);
   // Who owns the bot's restarts now, if anyone.
@@ -82,7 +86,8 @@ class BotRestarts {
   // The same, without this agent's own (which its own ledger counts): what RestartBudget
   // merges with them.
   std::deque<WallSeconds> byOthers(const std::string& key, WallSeconds now) const;
-  // Counts one restart of the claimed bot, durably.
+  // Counts one restart of the claimed bot in its shared ledger, durably (nothing for an
+  // unshared claim).
   Result<Ok> count(const RestartClaim& claim, WallSeconds now);
 
  private:

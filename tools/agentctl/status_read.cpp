@@ -64,13 +64,16 @@ void addLedgers(HostStatus& host, const std::string& configDir, const std::strin
     auto doc = StateFile(stateRoot + "/" + agent + "/state.json").load();
     return doc ? *doc : nlohmann::json::object();
   };
+  // Each agent's view of the shared ledgers: every restart of a bot but its own.
+  const BotRestarts supervisorView("jack-supervisor");
+  const BotRestarts watcherView("flag-watcher");
   if (auto js = supervisor::loadSupervisorConfig(configDir + "/jack-supervisor.json")) {
     auto ledgers = supervisor::ledgersFromJson(ledgerDoc("jack-supervisor"));
     for (auto& b : host.bots) {
       for (const auto& c : js->bots) {
         if (c.name != b.view.name) continue;
         supervisor::BotLedger& l = ledgers[c.name];
-        const auto others = BotRestarts("jack-supervisor").byOthers(supervisor::restartKey(c), now);
+        const auto others = supervisorView.byOthers(supervisor::restartKey(c), now);
         b.budgets.push_back(
             {"jack-supervisor", c.maxRestoresPerHour,
              supervisor::RepairPolicy(c.maxRestoresPerHour).remaining(l, now, others)});
@@ -85,8 +88,7 @@ void addLedgers(HostStatus& host, const std::string& configDir, const std::strin
     for (auto& b : host.bots) {
       const auto target = fw->targets.find(b.view.name);
       if (target == fw->targets.end()) continue;
-      const auto others =
-          BotRestarts("flag-watcher").byOthers(flagwatcher::restartKey(target->second), now);
+      const auto others = watcherView.byOthers(flagwatcher::restartKey(target->second), now);
       b.budgets.push_back(
           {"flag-watcher", fw->maxPerHour, policy.remaining(ledgers[b.view.name], now, others)});
     }

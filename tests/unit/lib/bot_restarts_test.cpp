@@ -36,7 +36,7 @@ TEST_F(BotRestartsTest, OneAgentOwnsABotsRestartsUntilItLetsGo) {
   {
     auto repair = supervisor.claim(key, "repairing: config invalid", now_);
     ASSERT_TRUE(repair.ok());
-    EXPECT_TRUE(repair->held());
+    EXPECT_TRUE(repair->shared());
     auto revive = watcher.claim(key, "revive by flag", now_ + 1);
     ASSERT_FALSE(revive.ok());
     EXPECT_EQ(revive.error().agent, "jack-supervisor");
@@ -47,7 +47,7 @@ TEST_F(BotRestartsTest, OneAgentOwnsABotsRestartsUntilItLetsGo) {
   EXPECT_FALSE(watcher.owner(key).has_value());
   auto revive = watcher.claim(key, "revive by flag", now_ + 2);
   ASSERT_TRUE(revive.ok());
-  EXPECT_TRUE(revive->held());
+  EXPECT_TRUE(revive->shared());
 }
 
 TEST_F(BotRestartsTest, AClaimDiesWithItsProcess) {
@@ -58,7 +58,7 @@ TEST_F(BotRestartsTest, AClaimDiesWithItsProcess) {
     BotRestarts other("jack-supervisor", folders_);
     auto held = other.claim(key, "repairing", now_);
     // Killed while holding the claim, as kill -9 would.
-    if (held.ok() && held->held()) ::_exit(::pause());
+    if (held.ok() && held->shared()) ::_exit(::pause());
     ::_exit(1);
   }
   BotRestarts watcher("flag-watcher", folders_);
@@ -75,7 +75,7 @@ TEST_F(BotRestartsTest, AClaimDiesWithItsProcess) {
   EXPECT_FALSE(watcher.owner(key).has_value());
   auto claim = watcher.claim(key, "revive by flag", now_);
   ASSERT_TRUE(claim.ok());
-  EXPECT_TRUE(claim->held());
+  EXPECT_TRUE(claim->shared());
 }
 
 TEST_F(BotRestartsTest, EveryAgentsRestartsCountAgainstOneLedger) {
@@ -130,6 +130,20 @@ TEST_F(BotRestartsTest, AHostileOrBrokenLedgerCountsOnlyWhatItCanHold) {
   fs::remove(folders_.ledgers + "/" + key + ".json");
   fs::create_symlink("/etc/passwd", folders_.ledgers + "/" + key + ".json");
   EXPECT_TRUE(watcher.lastHour(key, now_).empty());
+}
+
+// A claim folder that cannot be made (here a file sits where a parent folder should be)
+// leaves the agent acting alone: it may restart, and nothing is written in common.
+TEST_F(BotRestartsTest, AnUnusableClaimFolderGivesAnUnsharedClaimThatCountsNothing) {
+  std::ofstream(root_ + "/blocked") << "x";
+  BotRestarts alone("flag-watcher", {root_ + "/blocked/restarts", folders_.ledgers});
+  const std::string key = BotRestarts::containerKey("bot1");
+  auto claim = alone.claim(key, "revive", now_);
+  ASSERT_TRUE(claim.ok());
+  EXPECT_FALSE(claim->shared());
+  EXPECT_TRUE(alone.count(*claim, now_).ok());
+  EXPECT_FALSE(fs::exists(folders_.ledgers));
+  EXPECT_TRUE(alone.records(key, now_).empty());
 }
 
 }  // namespace
