@@ -353,7 +353,7 @@ class AFlagFolder : public ::testing::Test {
 };
 
 TEST_F(AFlagFolder, AcceptsARegularFlagForAnAllowedTarget) {
-  std::ofstream(at("revive-jack.flag"));
+  ASSERT_TRUE(std::ofstream(at("revive-jack.flag")).good());
   auto e = look("revive-jack.flag");
   ASSERT_TRUE(e.has_value());
   EXPECT_TRUE(e->isFlag());
@@ -365,7 +365,7 @@ TEST_F(AFlagFolder, RejectsSymlinksFifosFoldersAndStrangersWithoutFollowingThem)
   ASSERT_EQ(::symlink("/etc/passwd", at("revive-jack.flag").c_str()), 0);
   ASSERT_EQ(::mkfifo(at("fifo").c_str(), 0600), 0);
   ASSERT_EQ(::mkdir(at("revive-dir.flag").c_str(), 0700), 0);
-  std::ofstream(at("revive-ross.flag"));
+  ASSERT_TRUE(std::ofstream(at("revive-ross.flag")).good());
   const std::map<std::string, std::string> expected = {{"revive-jack.flag", "symlink"},
                                                        {"fifo", "fifo"},
                                                        {"revive-dir.flag", "folder"},
