@@ -19,15 +19,6 @@ std::string join(const std::string& rel, const std::string& name) {
   return rel.empty() ? name : rel + '/' + name;
 }
 
-dev_t devOf(const struct statx& st) {
-  return makedev(st.stx_dev_major, st.stx_dev_minor);
-}
-
-bool isMountRoot(const struct statx& st) {
-  return (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-         (st.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-}
-
 }  // namespace
 
 const char* skipName(Skip why) {
@@ -113,7 +104,7 @@ PathResult<Ok> AclTree::openRoot() {
   if (!statFd(fd->get(), st)) {
     return Unexpected{PathRefused{PathProblem::Unreadable, rule_.path, errnoCode(errno)}};
   }
-  rootDev_ = devOf(st);
+  rootDev_ = deviceOf(st);
   root_ = std::move(*fd);
   ++counts_.folders;
   const auto fixed = counts_.fixed;
@@ -128,7 +119,7 @@ bool AclTree::sameFilesystem(int fd, const std::string& rel) {
     skip(rel, Skip::Error, std::string("statx: ") + std::strerror(errno));
     return false;
   }
-  if (devOf(st) != rootDev_ || isMountRoot(st)) {
+  if (deviceOf(st) != rootDev_ || isMountRoot(st)) {
     skip(rel, Skip::OtherFilesystem, "a mount point; not entered");
     return false;
   }
@@ -301,7 +292,7 @@ EntryResult::Kind AclTree::slowFile(int dirFd, const std::string& name, const st
          std::to_string(st.stx_nlink) + " links; the others may be outside the tree");
     return EntryResult::Skipped;
   }
-  if (devOf(st) != rootDev_ || isMountRoot(st)) {
+  if (deviceOf(st) != rootDev_ || isMountRoot(st)) {
     skip(rel, Skip::OtherFilesystem, "a mount point; not entered");
     return EntryResult::Skipped;
   }

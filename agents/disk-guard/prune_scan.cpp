@@ -44,7 +44,7 @@ bool matches(const std::vector<std::string>& patterns, const std::string& name) 
 bool sameTreeFolder(int fd, dev_t device, std::uint64_t& ino) {
   struct statx st;
   if (::statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &st) != 0 || !S_ISDIR(st.stx_mode) ||
-      devOf(st) != device || isMountRoot(st)) {
+      deviceOf(st) != device || isMountRoot(st)) {
     return false;
   }
   ino = st.stx_ino;
@@ -61,7 +61,7 @@ class StatxWorker {
   ~StatxWorker() = default;
   void run(std::function<void()> job) {
     if (!thread_.joinable()) {
-      thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+      thread_ = std::jthread([this](const std::stop_token& stop) { loop(stop); });
     }
     {
       std::lock_guard guard(lock_);
@@ -214,7 +214,7 @@ class Scanner {
       if (::statx(folders_[f.folder].fd, f.name.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
                   kPruneStatxMask, &st) != 0) {
         f.kind = PendingFile::Kind::Gone;  // since the listing
-      } else if (!S_ISREG(st.stx_mode) || st.stx_nlink != 1 || devOf(st) != plan_.device ||
+      } else if (!S_ISREG(st.stx_mode) || st.stx_nlink != 1 || deviceOf(st) != plan_.device ||
                  isMountRoot(st)) {
         // A hard-linked file frees nothing and may be someone's on purpose; the others are
         // not files this rule is about (a folder here became one after the listing).
@@ -317,7 +317,7 @@ Result<PrunePlan> scanPrune(const PruneRule& rule, UniqueFd root, std::int64_t n
   if (::statx(root.get(), "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &st) != 0) {
     return fromErrno();
   }
-  plan.device = devOf(st);
+  plan.device = deviceOf(st);
   plan.folders.push_back({"", 0, st.stx_ino, 0, false, {}});
   if (use == ScanFor::Removal) {
     // Without an instance (the kernel's limit) every candidate is checked with statx.

@@ -57,6 +57,19 @@ struct Where {
   bool mountRoot = false;
 };
 
+}  // namespace
+
+dev_t deviceOf(const struct statx& st) {
+  return makedev(st.stx_dev_major, st.stx_dev_minor);
+}
+
+bool isMountRoot(const struct statx& st) {
+  return (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+         (st.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+namespace {
+
 Where whereIs(int fd) {
   struct statx st;
   Where w;
@@ -65,9 +78,8 @@ Where whereIs(int fd) {
   w.folder = S_ISDIR(st.stx_mode);
   w.hasMountId = (st.stx_mask & STATX_MNT_ID) != 0;
   w.mountId = st.stx_mnt_id;
-  w.device = makedev(st.stx_dev_major, st.stx_dev_minor);
-  w.mountRoot = (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-                (st.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+  w.device = deviceOf(st);
+  w.mountRoot = isMountRoot(st);
   return w;
 }
 

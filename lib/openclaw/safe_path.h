@@ -18,6 +18,9 @@
 // follows the inode), which is the point of working by descriptor.
 #pragma once
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -72,6 +75,11 @@ PathResult<UniqueFd> openFolderPath(std::string_view path, PathRules rules = {})
 // The same below an open folder: `relative` ("a/b", "" for the folder itself) never leaves
 // it (no "..", no leading "/").  `at` in a refusal is relative too.
 PathResult<UniqueFd> openFolderBelow(int folderFd, std::string_view relative, PathRules rules = {});
+
+// The device of a statx record, and whether it is the root of a mount: what every walk
+// that must stay on one filesystem tests each folder for before it enters.
+dev_t deviceOf(const struct statx& st);
+bool isMountRoot(const struct statx& st);
 
 // Whether openat2() was found to work in this process (false until it was tried, and after
 // the kernel or a seccomp filter refused it).
