@@ -13,12 +13,19 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace openclaw {
 
 struct LogField {
-  std::string_view name;  // upper-case journal field name, e.g. "OPENCLAW_EVENT"
+  // One constructor per kind of value, so `{journal_key::kEvent, event::kRevive}` (events.h),
+  // a literal and a std::string all read the same at the call site.
+  LogField(std::string_view n, std::string v) : name(n), value(std::move(v)) {}
+  LogField(std::string_view n, std::string_view v) : name(n), value(v) {}
+  LogField(std::string_view n, const char* v) : name(n), value(v) {}
+
+  std::string_view name;  // upper-case journal field name, journal_key:: in events.h
   std::string value;
 };
 
