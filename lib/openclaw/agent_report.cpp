@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "openclaw/durable_file.h"
+#include "openclaw/events.h"
 #include "openclaw/json_text.h"
 #include "openclaw/log.h"
 
@@ -206,7 +207,7 @@ void AgentReport::logFailureOnce(const std::string& what, const std::string& why
   if (seen == why) return;
   seen = why;
   Log::warning("cannot write " + what + ": " + why,
-               {{"OPENCLAW_EVENT", "report-write-failed"}, {"OPENCLAW_TARGET", what}});
+               {{journal_key::kEvent, event::kReportWriteFailed}, {journal_key::kTarget, what}});
 }
 
 }  // namespace openclaw

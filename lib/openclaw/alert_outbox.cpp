@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "openclaw/durable_file.h"
+#include "openclaw/events.h"
 #include "openclaw/handles.h"
 #include "openclaw/log.h"
 
@@ -166,8 +167,9 @@ void AlertOutbox::loadMessages() {
     auto doc = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
     if (!doc.is_object() || !doc.contains("text") || !doc["text"].is_string()) {
       // Set aside rather than deleted: the operator may still want to read it.
-      Log::warning(label_ + ": setting aside an unreadable message file",
-                   {{"OPENCLAW_EVENT", name_ + "-outbox-unreadable"}, {"OPENCLAW_TARGET", path}});
+      Log::warning(
+          label_ + ": setting aside an unreadable message file",
+          {{journal_key::kEvent, name_ + "-outbox-unreadable"}, {journal_key::kTarget, path}});
       ::rename(path.c_str(), (path + ".unreadable").c_str());
       continue;
     }
@@ -203,8 +205,8 @@ void AlertOutbox::trimToBound() {
   while (queue_.size() > tuning_.maxPending) {
     const std::size_t oldest = inFlight_ && queue_.front().seq == inFlightSeq_ ? 1 : 0;
     Log::warning(label_ + " full: dropping the oldest message",
-                 {{"OPENCLAW_EVENT", name_ + "-outbox-full"},
-                  {"OPENCLAW_TARGET", std::to_string(queue_[oldest].seq)}});
+                 {{journal_key::kEvent, name_ + "-outbox-full"},
+                  {journal_key::kTarget, std::to_string(queue_[oldest].seq)}});
     forget(oldest);
   }
 }
@@ -234,8 +236,8 @@ void AlertOutbox::onReply(const DeliveryReply& reply) {
   inFlight_ = false;
   work_.reset();
   const DeliveryDecision d = channel_->judge(reply);
-  Log::debug(label_ + ": delivery attempt",
-             {{"OPENCLAW_EVENT", name_ + "-send"}, {"OPENCLAW_VERDICT", toString(d.verdict)}});
+  Log::debug(label_ + ": delivery attempt", {{journal_key::kEvent, name_ + "-send"},
+                                             {journal_key::kVerdict, toString(d.verdict)}});
   if (d.verdict == DeliveryVerdict::Delivered) {
     const auto it = std::find_if(queue_.begin(), queue_.end(),
                                  [&](const Message& m) { return m.seq == inFlightSeq_; });

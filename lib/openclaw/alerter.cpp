@@ -6,6 +6,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "openclaw/events.h"
 #include "openclaw/json_text.h"
 #include "openclaw/log.h"
 
@@ -197,7 +198,7 @@ void Alerter::configureChannels(const NotifyConfig& notify,
                                 OutboxTuning tuning) {
   if (notify.telegram && agentTelegram && *notify.telegram != *agentTelegram) {
     Log::warning("notify.json configures Telegram: the agent's own \"telegram\" key is ignored",
-                 {{"OPENCLAW_EVENT", "telegram-key-ignored"}});
+                 {{journal_key::kEvent, event::kTelegramKeyIgnored}});
   }
   configureTelegram(notify.telegram ? notify.telegram : agentTelegram, tuning);
   configureWebhook(notify.webhook, tuning);
@@ -228,19 +229,20 @@ void Alerter::raise(const Alert& input) {
 }
 
 void Alerter::deliver(const Alert& alert, std::uint64_t repeats) {
-  std::vector<LogField> fields = {{"OPENCLAW_EVENT", alert.event},
-                                  {"OPENCLAW_TARGET", alert.target},
-                                  {"OPENCLAW_ALERT_LEVEL", alert.level}};
-  if (repeats > 0) fields.push_back({"OPENCLAW_REPEATS", std::to_string(repeats)});
+  std::vector<LogField> fields = {{journal_key::kEvent, alert.event},
+                                  {journal_key::kTarget, alert.target},
+                                  {journal_key::kAlertLevel, alert.level}};
+  if (repeats > 0) fields.push_back({journal_key::kRepeats, std::to_string(repeats)});
   fields.insert(fields.end(), alert.journal.begin(), alert.journal.end());
   Log::write(priorityOf(alert.level), alert.message, fields);
   // Every failed append is reported: a missing line in alerts.jsonl must be explainable.
   if (auto written = appendAlert(alert, alertLog_, alerterTuning_.log); !written) {
     Log::error("cannot append to the alert log: " + written.error().message(),
-               {{"OPENCLAW_EVENT", "alert-log-failed"}, {"OPENCLAW_TARGET", alertLog_}});
+               {{journal_key::kEvent, event::kAlertLogFailed}, {journal_key::kTarget, alertLog_}});
   } else if (written->rotateError) {
-    Log::warning("cannot rotate the alert log: " + written->rotateError.message(),
-                 {{"OPENCLAW_EVENT", "alert-log-failed"}, {"OPENCLAW_TARGET", alertLog_}});
+    Log::warning(
+        "cannot rotate the alert log: " + written->rotateError.message(),
+        {{journal_key::kEvent, event::kAlertLogFailed}, {journal_key::kTarget, alertLog_}});
   }
   // The message is part of the key: a repeat of the same words is noise, but two
   // recoveries of one bot, each with its own cause and timing, are two things to know.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "openclaw/durable_file.h"
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "openclaw/systemd_scope.h"
 #include "openclaw/time_text.h"
@@ -121,7 +122,7 @@ Expected<RestartClaim, RestartOwner> BotRestarts::claim(const std::string& key,
                                                         const std::string& what, WallSeconds now) {
   auto alone = [&](const std::string& why) -> Expected<RestartClaim, RestartOwner> {
     Log::warning("cannot share the restarts of " + key + " with other agents: " + why,
-                 {{"OPENCLAW_EVENT", "restart-claim-failed"}});
+                 {{journal_key::kEvent, event::kRestartClaimFailed}});
     return RestartClaim(key, UniqueFd());
   };
   if (!usableKey(key)) return alone("the name is too long for a claim file");

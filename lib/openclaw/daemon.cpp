@@ -6,6 +6,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "openclaw/paths.h"
 
@@ -13,12 +14,12 @@ namespace openclaw {
 namespace {
 
 void logIssues(int priority, const std::string& message, const ConfigIssues& issues,
-               const char* event) {
+               std::string_view event) {
   Log::write(priority, message + ": " + (issues.empty() ? "" : issues.front().text()),
-             {{"OPENCLAW_EVENT", event}, {"OPENCLAW_CONFIG_ISSUES", formatIssues(issues)}});
+             {{journal_key::kEvent, event}, {journal_key::kConfigIssues, formatIssues(issues)}});
   // Every issue on its own line too, so `journalctl` shows all of them without -o verbose.
   for (std::size_t i = 1; i < issues.size(); ++i) {
-    Log::write(priority, issues[i].text(), {{"OPENCLAW_EVENT", event}});
+    Log::write(priority, issues[i].text(), {{journal_key::kEvent, event}});
   }
 }
 
@@ -61,10 +62,10 @@ void DaemonLoop::reload() {
   const ConfigIssues issues = hooks_.loadAndReload(configPath_);
   if (issues.empty()) {
     Log::info("configuration reloaded from " + configPath_,
-              {{"OPENCLAW_EVENT", "reload"}, {"OPENCLAW_CONFIG", configPath_}});
+              {{journal_key::kEvent, event::kReload}, {journal_key::kConfig, configPath_}});
   } else {
     logIssues(LOG_ERR, "reload refused, keeping the previous configuration", issues,
-              "reload-refused");
+              event::kReloadRefused);
   }
   ctx_.notifier.ready(hooks_.status());
 }
@@ -72,7 +73,7 @@ void DaemonLoop::reload() {
 void DaemonLoop::stop(const std::string& why) {
   if (stopping_) return;
   stopping_ = true;
-  Log::info("stopping on " + why, {{"OPENCLAW_EVENT", "stop"}});
+  Log::info("stopping on " + why, {{journal_key::kEvent, event::kStop}});
   ctx_.notifier.stopping();
   ctx_.notifier.stopWatchdog();
   boost::system::error_code ignored;
@@ -91,7 +92,7 @@ void DaemonLoop::stop(const std::string& why) {
     forced_ = true;
     Log::warning("work still pending " + std::to_string(stopBound_.count()) +
                      " ms after the stop: ending the loop anyway",
-                 {{"OPENCLAW_EVENT", "stop-forced"}});
+                 {{journal_key::kEvent, event::kStopForced}});
     ctx_.io.stop();
   });
 }
@@ -184,7 +185,8 @@ int runDaemonErased(const DaemonSetup& setup, int argc, const char* const* argv)
   DaemonHooks hooks = setup.build(ctx);
   const ConfigIssues issues = hooks.loadAndStart(opts->configPath);
   if (!issues.empty()) {
-    logIssues(LOG_ERR, "cannot start: the configuration is not valid", issues, "config-invalid");
+    logIssues(LOG_ERR, "cannot start: the configuration is not valid", issues,
+              event::kConfigInvalid);
     return kExitConfig;
   }
   DaemonLoop loop(ctx, hooks, opts->configPath);
@@ -193,10 +195,10 @@ int runDaemonErased(const DaemonSetup& setup, int argc, const char* const* argv)
   const std::string status = hooks.status();
   notifier.ready(status);
   Log::info("started " OPENCLAW_VERSION ": " + status,
-            {{"OPENCLAW_EVENT", "start"}, {"OPENCLAW_CONFIG", opts->configPath}});
+            {{journal_key::kEvent, event::kStart}, {journal_key::kConfig, opts->configPath}});
   io.run();
   if (!loop.forced())
-    Log::info("stopped: every piece of work ended", {{"OPENCLAW_EVENT", "stopped"}});
+    Log::info("stopped: every piece of work ended", {{journal_key::kEvent, event::kStopped}});
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 
 namespace openclaw {
@@ -132,8 +133,8 @@ void DockerEngine::restartContainer(const std::string& name, int stopTimeoutSec,
                            if (started && started->status == 204) {
                              Log::warning("restart of container " + name + " failed (" + why +
                                               "); it was stopped, so it was started",
-                                          {{"OPENCLAW_EVENT", "docker-restart-started"},
-                                           {"OPENCLAW_TARGET", name}});
+                                          {{journal_key::kEvent, event::kDockerRestartStarted},
+                                           {journal_key::kTarget, name}});
                              return done(Ok{});
                            }
                            done(Unexpected<std::string>{why});

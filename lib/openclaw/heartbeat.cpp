@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "openclaw/time_text.h"
 
@@ -49,9 +50,10 @@ void Heartbeat::configure(std::optional<HeartbeatConfig> config) {
     return;
   }
   state_ = "heartbeat every " + std::to_string(config_->intervalSec) + " s, no ping yet";
-  Log::info("heartbeat: pinging " + config_->url + " every " +
-                std::to_string(config_->intervalSec) + " s while every bot is healthy",
-            {{"OPENCLAW_EVENT", "heartbeat-configured"}, {"OPENCLAW_TARGET", config_->url}});
+  Log::info(
+      "heartbeat: pinging " + config_->url + " every " + std::to_string(config_->intervalSec) +
+          " s while every bot is healthy",
+      {{journal_key::kEvent, event::kHeartbeatConfigured}, {journal_key::kTarget, config_->url}});
   arm(kFirstTick);
 }
 
@@ -87,8 +89,9 @@ void Heartbeat::onPing(const HttpClientResponse& r) {
   if (succeeded(r)) {
     setState("heartbeat ok since " + now(), "ok");
     if (failing_) {
-      Log::notice("heartbeat: pings to " + config_->url + " work again",
-                  {{"OPENCLAW_EVENT", "heartbeat-ok"}, {"OPENCLAW_TARGET", config_->url}});
+      Log::notice(
+          "heartbeat: pings to " + config_->url + " work again",
+          {{journal_key::kEvent, event::kHeartbeatOk}, {journal_key::kTarget, config_->url}});
     }
     failing_ = false;
     return;
@@ -96,9 +99,10 @@ void Heartbeat::onPing(const HttpClientResponse& r) {
   if (!failing_) failingSince_ = now();
   setState("heartbeat FAILING since " + failingSince_ + " (" + outcome(r) + ")", "failing");
   if (!failing_) {
-    Log::warning("heartbeat: a ping to " + config_->url + " failed (" + outcome(r) +
-                     "); the receiver will report this host as down if it goes on",
-                 {{"OPENCLAW_EVENT", "heartbeat-failed"}, {"OPENCLAW_TARGET", config_->url}});
+    Log::warning(
+        "heartbeat: a ping to " + config_->url + " failed (" + outcome(r) +
+            "); the receiver will report this host as down if it goes on",
+        {{journal_key::kEvent, event::kHeartbeatFailed}, {journal_key::kTarget, config_->url}});
   }
   failing_ = true;
 }
@@ -109,7 +113,7 @@ void Heartbeat::fail(const std::string& why) {
   if (failsInFlight_ >= kMaxFailsInFlight) {
     Log::warning("heartbeat: not sending " + url + " for \"" + why +
                      "\": " + std::to_string(kMaxFailsInFlight) + " are still in flight",
-                 {{"OPENCLAW_EVENT", "heartbeat-failed"}, {"OPENCLAW_TARGET", url}});
+                 {{journal_key::kEvent, event::kHeartbeatFailed}, {journal_key::kTarget, url}});
     return;
   }
   ++failsInFlight_;
@@ -124,10 +128,10 @@ void Heartbeat::fail(const std::string& why) {
     --failsInFlight_;
     if (succeeded(r)) {
       Log::notice("heartbeat: told " + url + " that a bot was given up on",
-                  {{"OPENCLAW_EVENT", "heartbeat-fail-sent"}, {"OPENCLAW_TARGET", url}});
+                  {{journal_key::kEvent, event::kHeartbeatFailSent}, {journal_key::kTarget, url}});
     } else {
       Log::warning("heartbeat: telling " + url + " of a give-up failed (" + outcome(r) + ")",
-                   {{"OPENCLAW_EVENT", "heartbeat-failed"}, {"OPENCLAW_TARGET", url}});
+                   {{journal_key::kEvent, event::kHeartbeatFailed}, {journal_key::kTarget, url}});
     }
   }));
 }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "openclaw/events.h"
 #include "openclaw/journal_catalog.h"
 
 namespace openclaw {
@@ -58,8 +59,8 @@ void writeJournal(const LogState& s, int priority, std::string_view message,
   for (const auto& f : fields) {
     parts.push_back(std::string(f.name) + "=" + f.value);
     hasId = hasId || f.name == "MESSAGE_ID";
-    isAlert = isAlert || f.name == "OPENCLAW_ALERT_LEVEL";
-    if (f.name == "OPENCLAW_EVENT") event = f.value;
+    isAlert = isAlert || f.name == journal_key::kAlertLevel;
+    if (f.name == journal_key::kEvent) event = f.value;
   }
   // An event the catalog explains carries its id, so `journalctl -x` shows the text; an
   // alert (the Alerter's entry) whose event has none carries the alerts' own.

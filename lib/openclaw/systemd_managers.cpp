@@ -1,5 +1,6 @@
 #include "openclaw/systemd_managers.h"
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 
 namespace openclaw {
@@ -16,12 +17,13 @@ SystemdManager& SystemdManagers::get(const ManagerScope& scope) {
     const std::string who = scope.describe();
     const std::string user = scope.isSystem() ? "" : scope.user;
     if (reachable) {
-      Log::info("connected to " + who + " " + detail,
-                {{"OPENCLAW_EVENT", "manager-connected"}, {"OPENCLAW_MANAGER_USER", user}});
+      Log::info(
+          "connected to " + who + " " + detail,
+          {{journal_key::kEvent, event::kManagerConnected}, {journal_key::kManagerUser, user}});
     } else {
       Log::warning("cannot reach " + who + ": " + detail +
                        "; retrying, and requests for its units wait for it",
-                   {{"OPENCLAW_EVENT", "manager-lost"}, {"OPENCLAW_MANAGER_USER", user}});
+                   {{journal_key::kEvent, event::kManagerLost}, {journal_key::kManagerUser, user}});
     }
     if (reachabilityChanged_) reachabilityChanged_();
   });
