@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "openclaw/time_text.h"
 
@@ -77,7 +78,7 @@ void AclKeeperService::configure(const AclKeeperConfig& config, const std::strin
   }
   auto watcher = InotifyWatcher::create(ctx_.io, [this](const InotifyEvent& e) { onEvent(e); });
   if (!watcher) {
-    alerter_.raise({"critical", "", "inotify-failed", "",
+    alerter_.raise({"critical", "", std::string(event::kInotifyFailed), "",
                     "cannot use inotify: " + watcher.error().message() + "; only the sweep every " +
                         std::to_string(config_.sweepIntervalSec) + " s keeps the ACLs"});
   } else {
@@ -112,19 +113,19 @@ void AclKeeperService::startSweep(const std::string& why) {
       if (t.refusal.refused(r.error())) {
         alerter_.raise({"warning",
                         "",
-                        "path-refused",
+                        std::string(event::kPathRefused),
                         path,
                         "tree " + path + " is refused: " + r.error().message() +
                             "; nothing in it is touched, the next sweep tries again",
                         {{"component", r.error().at}, {"reason", problemName(r.error().problem)}},
-                        {{"OPENCLAW_COMPONENT", r.error().at},
-                         {"OPENCLAW_REASON", problemName(r.error().problem)}}});
+                        {{journal_key::kComponent, r.error().at},
+                         {journal_key::kReason, problemName(r.error().problem)}}});
       }
       continue;
     }
     if (t.refusal.resolved()) {
       Log::notice("tree " + path + " resolves again: kept as configured",
-                  {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_TARGET", path}});
+                  {{journal_key::kEvent, event::kPathResolved}, {journal_key::kTarget, path}});
     }
     t.folders.setFresh(FolderIndex::kRoot, t.tree->rootFresh());
     tally(i, true);
@@ -225,14 +226,14 @@ void AclKeeperService::finishSweep() {
     text += "; the first " + std::to_string(kFixLogsPerSweep) + " fixes are logged";
   }
   Log::write(c.fixed > 0 || missing > 0 ? LOG_NOTICE : LOG_INFO, text,
-             {{"OPENCLAW_EVENT", "acl-sweep"},
-              {"OPENCLAW_CHECKED", std::to_string(c.checked)},
-              {"OPENCLAW_FIXED", std::to_string(c.fixed)},
-              {"OPENCLAW_SKIPPED", std::to_string(c.skippedTotal())},
-              {"OPENCLAW_SWEEP_MS", std::to_string(ms)}});
+             {{journal_key::kEvent, event::kAclSweep},
+              {journal_key::kChecked, std::to_string(c.checked)},
+              {journal_key::kFixed, std::to_string(c.fixed)},
+              {journal_key::kSkipped, std::to_string(c.skippedTotal())},
+              {journal_key::kSweepMs, std::to_string(ms)}});
   report_.metrics().set("openclaw_acl_drift", {}, static_cast<double>(c.fixed));
-  report_.succeeded("acl-sweep");
-  if (c.fixed > 0) report_.action({"acl-sweep", "", text, 0});
+  report_.succeeded(event::kAclSweep);
+  if (c.fixed > 0) report_.action({std::string(event::kAclSweep), "", text, 0});
   lastSweep_ = formatTime(std::time(nullptr), "%H:%M:%S", Zone::Local) + " (" + sweepWhy_ +
                "): " + std::to_string(c.checked) + " checked, " + std::to_string(c.fixed) +
                " fixed, " + std::to_string(c.skippedTotal()) + " skipped";
@@ -301,7 +302,7 @@ void AclKeeperService::unwatched(std::size_t tree, Folder folder, const std::str
   // Once per config: a tree that keeps growing past the cap must not say it at every sweep.
   toldWatchLimit_ = true;
   const std::string path = trees_[tree].tree->absolute(trees_[tree].folders.path(folder));
-  alerter_.raise({"warning", "", "watch-limit", path,
+  alerter_.raise({"warning", "", std::string(event::kWatchLimit), path,
                   why + " at " + path +
                       ": the folders already watched stay watched, the rest are kept by the "
                       "sweep every " +
@@ -340,7 +341,7 @@ void AclKeeperService::onEvent(const InotifyEvent& event) {
   }
   if (event.mask & IN_Q_OVERFLOW) {
     Log::warning("inotify queue overflowed: events were lost; sweeping every tree now",
-                 {{"OPENCLAW_EVENT", "inotify-overflow"}});
+                 {{journal_key::kEvent, event::kInotifyOverflow}});
     startSweep("overflow");
     return;
   }
@@ -459,7 +460,7 @@ void AclKeeperService::onFixed(const Drift& drift) {
       if (fixLogsSuppressed_ > 0) {
         Log::notice(std::to_string(fixLogsSuppressed_) +
                         " more ACL fixes in the last minute were not logged one by one",
-                    {{"OPENCLAW_EVENT", "acl-fix"}});
+                    {{journal_key::kEvent, event::kAclFix}});
       }
       fixLogWindow_ = now;
       fixLogsInWindow_ = 0;
@@ -472,11 +473,12 @@ void AclKeeperService::onFixed(const Drift& drift) {
   }
   const std::string path = drift.path();
   Log::info("ACL fixed on " + path + ": was " + drift.haveText() + ", now " + drift.wantText(),
-            {{"OPENCLAW_EVENT", "acl-fix"}, {"OPENCLAW_TARGET", path}});
+            {{journal_key::kEvent, event::kAclFix}, {journal_key::kTarget, path}});
   // A fix outside a sweep (a new file) is an action of its own; a sweep's are summed up when it
   // ends.  Both are bounded like the log lines above.
   if (!inSweepWork_) {
-    report_.action({"acl-fix", path, "ACL set on " + path + " (was " + drift.haveText() + ")", 0});
+    report_.action({std::string(event::kAclFix), path,
+                    "ACL set on " + path + " (was " + drift.haveText() + ")", 0});
   }
 }
 
@@ -487,7 +489,7 @@ void AclKeeperService::onSkipped(const std::string& path, Skip why, const std::s
   }
   Log::write(why == Skip::Error ? LOG_WARNING : LOG_INFO,
              "skipped " + path + ": " + skipName(why) + ", " + detail,
-             {{"OPENCLAW_EVENT", "acl-skip"}, {"OPENCLAW_TARGET", path}});
+             {{journal_key::kEvent, event::kAclSkip}, {journal_key::kTarget, path}});
 }
 
 void AclKeeperService::setStatus() {

@@ -10,6 +10,7 @@
 
 #include "docker_containers.h"
 #include "docker_prunable.h"
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "openclaw/time_text.h"
 #include "prune.h"
@@ -67,7 +68,7 @@ PruneResult runPrune(const MountRule& m, std::vector<RootedRule>& rules, bool dr
                           dry ? ScanFor::Report : ScanFor::Removal, &cancel);
     if (!plan) {
       Log::warning("prune folder " + rule.path + " cannot be read: " + plan.error().message(),
-                   {{"OPENCLAW_EVENT", "prune-failed"}, {"OPENCLAW_TARGET", rule.path}});
+                   {{journal_key::kEvent, event::kPruneFailed}, {journal_key::kTarget, rule.path}});
       continue;
     }
     kept += plan->keptNewest;
@@ -84,10 +85,10 @@ PruneResult runPrune(const MountRule& m, std::vector<RootedRule>& rules, bool dr
         if (++named > toName) return;
         const std::string path = displayPath(plan, c.folder, c.name);
         const auto days = (nowSec - c.mtimeNs / 1000000000LL) / 86400;
-        Log::info(
-            (dry ? "would remove " : "removed ") + path + " (" + std::to_string(days) +
-                " days old, " + std::to_string(c.bytes) + " bytes)",
-            {{"OPENCLAW_EVENT", dry ? "prune-would-remove" : "pruned"}, {"OPENCLAW_TARGET", path}});
+        Log::info((dry ? "would remove " : "removed ") + path + " (" + std::to_string(days) +
+                      " days old, " + std::to_string(c.bytes) + " bytes)",
+                  {{journal_key::kEvent, dry ? event::kPruneWouldRemove : event::kPruned},
+                   {journal_key::kTarget, path}});
       },
       &cancel, clock);
   PruneResult r{out.freedBytes, out.removed, {}};
@@ -173,17 +174,18 @@ void DiskGuardService::resolveRoots() {
       root.fd = std::move(*fd);
       root.device = st.st_dev;
       if (notice.resolved()) {
-        Log::notice("prune folder " + rule.path + " resolves again: pruned as configured",
-                    {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_TARGET", rule.path}});
+        Log::notice(
+            "prune folder " + rule.path + " resolves again: pruned as configured",
+            {{journal_key::kEvent, event::kPathResolved}, {journal_key::kTarget, rule.path}});
       }
     } else if (!fd && notice.refused(fd.error())) {
       Log::warning("prune folder " + rule.path + " is refused: " + fd.error().message() +
                        "; nothing in it is pruned, tried again every " +
                        std::to_string(config_.intervalSec) + " s",
-                   {{"OPENCLAW_EVENT", "path-refused"},
-                    {"OPENCLAW_TARGET", rule.path},
-                    {"OPENCLAW_COMPONENT", fd.error().at},
-                    {"OPENCLAW_REASON", problemName(fd.error().problem)}});
+                   {{journal_key::kEvent, event::kPathRefused},
+                    {journal_key::kTarget, rule.path},
+                    {journal_key::kComponent, fd.error().at},
+                    {journal_key::kReason, problemName(fd.error().problem)}});
     }
     roots_.push_back(std::move(root));
   }
@@ -208,12 +210,12 @@ void DiskGuardService::nextMount(std::size_t index) {
                      std::to_string(m.actPercent) + "%, target " + std::to_string(m.targetPercent) +
                      "%): " + formatBytes(u->bytesAbove(m.targetPercent)) + " to free" +
                      (config_.dryRun ? " (dry run: nothing is removed)" : ""),
-                 {{"OPENCLAW_EVENT", "disk-high"}, {"OPENCLAW_TARGET", m.path}});
+                 {{journal_key::kEvent, event::kDiskHigh}, {journal_key::kTarget, m.path}});
     runStep(index, Step::Prune);
     return;
   }
   checking_ = false;
-  report_.succeeded("disk-check");
+  report_.succeeded(event::kDiskCheck);
   roots_.clear();  // resolved again at the next check: a path may lead elsewhere by then
   if (pending_) {
     install(*pending_);
@@ -262,18 +264,19 @@ void DiskGuardService::afterStep(std::size_t mount, Step step) {
   runStep(mount, next);
 }
 
-void DiskGuardService::reportAction(std::size_t mount, const std::string& event,
-                                    std::uint64_t freed, std::uint64_t removed,
-                                    Clock::time_point start, const std::string& text) {
+void DiskGuardService::reportAction(std::size_t mount, std::string_view what, std::uint64_t freed,
+                                    std::uint64_t removed, Clock::time_point start,
+                                    const std::string& text) {
+  const std::string event(what);
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   const std::string& path = config_.mounts[mount].path;
-  std::vector<LogField> fields{{"OPENCLAW_EVENT", event},
-                               {"OPENCLAW_TARGET", path},
-                               {"OPENCLAW_FREED_BYTES", std::to_string(freed)},
-                               {"OPENCLAW_REMOVED", std::to_string(removed)},
-                               {"OPENCLAW_ACTION_MS", std::to_string(ms)}};
-  if (config_.dryRun) fields.push_back({"OPENCLAW_DRY_RUN", "1"});
+  std::vector<LogField> fields{{journal_key::kEvent, event},
+                               {journal_key::kTarget, path},
+                               {journal_key::kFreedBytes, std::to_string(freed)},
+                               {journal_key::kRemoved, std::to_string(removed)},
+                               {journal_key::kActionMs, std::to_string(ms)}};
+  if (config_.dryRun) fields.push_back({journal_key::kDryRun, "1"});
   Log::write(LOG_NOTICE, text + " in " + std::to_string(ms) + " ms", fields);
   lastAction_ = formatTime(ctx_.clock.wallSeconds(), "%H:%M:%S", Zone::Local) + " " + event +
                 " on " + path + ": " + (config_.dryRun ? "would free " : "freed ") +
@@ -312,7 +315,7 @@ void DiskGuardService::prune(std::size_t mount) {
           if (!alive.alive()) return;  // stop() has joined the worker
           worker_.join();
           pruning_.clear();
-          reportAction(mount, "prune", result->freed, result->removed, start, result->text);
+          reportAction(mount, event::kPrune, result->freed, result->removed, start, result->text);
           afterStep(mount, Step::Prune);
         });
       });
@@ -332,20 +335,20 @@ void DiskGuardService::vacuumJournal(std::size_t mount) {
         if (before && after && before->used > after->used) freed = before->used - after->used;
         std::string first = r.output.substr(0, r.output.find('\n'));
         if (config_.dryRun) {
-          reportAction(mount, "journal-vacuum", 0, 0, start,
+          reportAction(mount, event::kJournalVacuum, 0, 0, start,
                        "journal (dry run): would vacuum to " + config_.journalVacuumSize + "; " +
                            (r.ok() ? first : r.describe()));
         } else if (!r.ok()) {
           Log::warning("journalctl --vacuum-size failed: " + r.describe(),
-                       {{"OPENCLAW_EVENT", "journal-vacuum-failed"}});
-          reportAction(mount, "journal-vacuum", freed, 0, start, "journal vacuum failed");
+                       {{journal_key::kEvent, event::kJournalVacuumFailed}});
+          reportAction(mount, event::kJournalVacuum, freed, 0, start, "journal vacuum failed");
         } else {
           std::uint64_t files = 0;
           for (std::size_t at = r.output.find("Deleted archived journal"); at != std::string::npos;
                at = r.output.find("Deleted archived journal", at + 1)) {
             ++files;
           }
-          reportAction(mount, "journal-vacuum", freed, files, start,
+          reportAction(mount, event::kJournalVacuum, freed, files, start,
                        "journal vacuumed to " + config_.journalVacuumSize + ": freed " +
                            formatBytes(freed) + " on " + config_.mounts[mount].path);
         }
@@ -368,7 +371,7 @@ void DiskGuardService::pruneDocker(std::size_t mount) {
         if (!alive.alive()) return;
         if (!survey.error.empty()) {
           Log::warning("docker prune: the stopped containers cannot be listed: " + survey.error,
-                       {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+                       {{journal_key::kEvent, event::kDockerPruneFailed}});
         }
         dockerNote_ = survey.keptText(filter);
         std::vector<StoppedContainer> doomed;
@@ -386,11 +389,11 @@ void DiskGuardService::pruneDocker(std::size_t mount) {
                 if (++named > kNamedPerAction) continue;
                 Log::info("docker prune removed stopped container " + c.name + " (" +
                               formatBytes(c.bytes) + ")",
-                          {{"OPENCLAW_EVENT", "pruned"}, {"OPENCLAW_TARGET", c.name}});
+                          {{journal_key::kEvent, event::kPruned}, {journal_key::kTarget, c.name}});
               }
               for (const auto& failure : removal.failures) {
                 Log::warning("docker prune: a stopped container stays: " + failure,
-                             {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+                             {{journal_key::kEvent, event::kDockerPruneFailed}});
               }
               dockerCall(mount, std::move(rest), freed, removal.removed.size(), start);
             });
@@ -405,7 +408,7 @@ ContainerFilter DiskGuardService::dockerFilter() {
         "docker prune removes no container: which containers the agents' configs "
         "name cannot be told: " +
             named.error(),
-        {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+        {{journal_key::kEvent, event::kDockerPruneFailed}});
     ContainerFilter none = containerFilter(config_.dockerContainers, {});
     none.namesUnknown = true;
     return none;
@@ -417,7 +420,7 @@ void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> ta
                                   std::uint64_t reclaimed, std::uint64_t removed,
                                   Clock::time_point start) {
   if (targets.empty()) {
-    reportAction(mount, "docker-prune", reclaimed, removed, start,
+    reportAction(mount, event::kDockerPrune, reclaimed, removed, start,
                  "docker prune: " + std::to_string(removed) +
                      " stopped container(s) and dangling image(s) removed, " +
                      formatBytes(reclaimed) + " reclaimed (containers' SizeRw, SpaceReclaimed)" +
@@ -433,13 +436,13 @@ void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> ta
         if (!alive.alive()) return;
         if (!reply) {
           Log::warning("docker prune " + target + ": " + reply.error(),
-                       {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+                       {{journal_key::kEvent, event::kDockerPruneFailed}});
         } else if (reply->status == 404 && target == "/build/prune") {
           // An engine without a build cache (Podman's API): nothing to prune there.
         } else if (reply->status / 100 != 2) {
           Log::warning("docker prune " + target + ": HTTP " + std::to_string(reply->status) + ": " +
                            reply->body.substr(0, 200),
-                       {{"OPENCLAW_EVENT", "docker-prune-failed"}});
+                       {{journal_key::kEvent, event::kDockerPruneFailed}});
         } else {
           auto body = nlohmann::json::parse(reply->body, nullptr, false);
           if (body.is_object()) {
@@ -462,17 +465,19 @@ void DiskGuardService::dockerDryRun(std::size_t mount) {
       [this, mount, start, alive = life_.watch()](const DockerPrunable& p) {
         if (!alive.alive()) return;
         for (const auto& c : p.containers) {
-          Log::info("docker prune (dry run) would remove stopped container " + c.name + " (" +
-                        formatBytes(c.bytes) + ")",
-                    {{"OPENCLAW_EVENT", "prune-would-remove"}, {"OPENCLAW_TARGET", c.name}});
+          Log::info(
+              "docker prune (dry run) would remove stopped container " + c.name + " (" +
+                  formatBytes(c.bytes) + ")",
+              {{journal_key::kEvent, event::kPruneWouldRemove}, {journal_key::kTarget, c.name}});
         }
         for (const auto& i : p.images) {
-          Log::info("docker prune (dry run) would remove dangling image " + i.name + " (" +
-                        formatBytes(i.bytes) + ")",
-                    {{"OPENCLAW_EVENT", "prune-would-remove"}, {"OPENCLAW_TARGET", i.name}});
+          Log::info(
+              "docker prune (dry run) would remove dangling image " + i.name + " (" +
+                  formatBytes(i.bytes) + ")",
+              {{journal_key::kEvent, event::kPruneWouldRemove}, {journal_key::kTarget, i.name}});
         }
         reportAction(
-            mount, "docker-prune", p.bytes(), p.containers.size() + p.images.size(), start,
+            mount, event::kDockerPrune, p.bytes(), p.containers.size() + p.images.size(), start,
             p.containers.empty() && p.images.empty() && !p.error.empty()
                 ? "docker prune (dry run): " + p.summary()
                 : "docker prune (dry run): would remove " + p.summary() + ", and the build cache");
@@ -488,7 +493,7 @@ void DiskGuardService::finishMount(std::size_t mount) {
       critical_[m.path] = true;
       Alert a;
       a.level = "critical";
-      a.event = "disk-critical";
+      a.event = event::kDiskCritical;
       a.target = m.path;
       a.message = m.path + " is at " + percentText(u->percent()) +
                   " after every action (critical " + std::to_string(m.criticalPercent) +
@@ -497,7 +502,7 @@ void DiskGuardService::finishMount(std::size_t mount) {
     } else if (u->percent() >= static_cast<double>(m.targetPercent)) {
       Log::warning(m.path + " is still at " + percentText(u->percent()) +
                        " after every action (target " + std::to_string(m.targetPercent) + "%)",
-                   {{"OPENCLAW_EVENT", "disk-still-high"}, {"OPENCLAW_TARGET", m.path}});
+                   {{journal_key::kEvent, event::kDiskStillHigh}, {journal_key::kTarget, m.path}});
     }
   }
   nextMount(mount + 1);

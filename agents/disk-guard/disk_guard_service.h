@@ -65,7 +65,7 @@ class DiskGuardService : public AgentService<DiskGuardConfig> {
   // (and a warning) when an agent's config does not load.
   ContainerFilter dockerFilter();
   void finishMount(std::size_t mount);
-  void reportAction(std::size_t mount, const std::string& event, std::uint64_t freed,
+  void reportAction(std::size_t mount, std::string_view what, std::uint64_t freed,
                     std::uint64_t removed, std::chrono::steady_clock::time_point start,
                     const std::string& text);
   void armTimer();

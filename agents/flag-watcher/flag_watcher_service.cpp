@@ -12,6 +12,7 @@
 #include "flag_folder.h"
 #include "ledger_file.h"
 #include "openclaw/bot_pause.h"
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 
 namespace openclaw::flagwatcher {
@@ -33,7 +34,7 @@ std::string currentBootToken() {
   if (token) return *token;
   Log::warning("no boot token (" + token.error() +
                    "): a restart interrupted by a crash will be redone, not checked",
-               {{"OPENCLAW_EVENT", "boot-token-missing"}});
+               {{journal_key::kEvent, event::kBootTokenMissing}});
   return "";
 }
 
@@ -48,7 +49,7 @@ std::map<std::string, TargetLedger> loadReporting(const StateFile& file) {
   LedgerRead loaded = loadLedgers(file);
   for (const auto& problem : loaded.problems) {
     Log::warning("state " + file.path() + " damaged: " + problem,
-                 {{"OPENCLAW_EVENT", "state-reset"}});
+                 {{journal_key::kEvent, event::kStateReset}});
   }
   return std::move(loaded.ledgers);
 }
@@ -61,10 +62,10 @@ std::uint64_t monotonicUsec(const Clock& clock) {
 
 void logSummary(const NoiseSummary& s) {
   Log::write(s.kind.priority, summaryText(s),
-             {{"OPENCLAW_EVENT", s.kind.event},
-              {"OPENCLAW_FOLDER", s.kind.folder},
-              {"OPENCLAW_TARGET", s.kind.target},
-              {"OPENCLAW_SUPPRESSED", std::to_string(s.suppressed)}});
+             {{journal_key::kEvent, s.kind.event},
+              {journal_key::kFolder, s.kind.folder},
+              {journal_key::kTarget, s.kind.target},
+              {journal_key::kSuppressed, std::to_string(s.suppressed)}});
 }
 
 }  // namespace
@@ -153,16 +154,16 @@ bool FlagWatcherService::openFolder(Folder& folder) {
       Log::error((missing ? "cannot open flag folder " : "flag folder ") + folder.path +
                      (missing ? ": " : " is refused: ") + why.message() + "; tried again every " +
                      std::to_string(kReopenEvery.count()) + " s",
-                 {{"OPENCLAW_EVENT", missing ? "folder-missing" : "path-refused"},
-                  {"OPENCLAW_FOLDER", folder.path},
-                  {"OPENCLAW_COMPONENT", why.at},
-                  {"OPENCLAW_REASON", problemName(why.problem)}});
+                 {{journal_key::kEvent, missing ? event::kFolderMissing : event::kPathRefused},
+                  {journal_key::kFolder, folder.path},
+                  {journal_key::kComponent, why.at},
+                  {journal_key::kReason, problemName(why.problem)}});
     }
     return false;
   }
   if (folder.notice.resolved()) {
     Log::notice("flag folder " + folder.path + " opens again: watched",
-                {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_FOLDER", folder.path}});
+                {{journal_key::kEvent, event::kPathResolved}, {journal_key::kFolder, folder.path}});
   }
   folder.fd = std::move(fd).value();
   if (inotify_) {
@@ -170,9 +171,10 @@ bool FlagWatcherService::openFolder(Folder& folder) {
     if (wd) {
       folder.watch = *wd;
     } else {
-      Log::warning("cannot watch flag folder " + folder.path + ": " + wd.error().message() +
-                       "; its flags are seen at the next start or reload",
-                   {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_FOLDER", folder.path}});
+      Log::warning(
+          "cannot watch flag folder " + folder.path + ": " + wd.error().message() +
+              "; its flags are seen at the next start or reload",
+          {{journal_key::kEvent, event::kWatchFailed}, {journal_key::kFolder, folder.path}});
     }
   }
   return true;
@@ -208,7 +210,7 @@ void FlagWatcherService::scanAll(const std::string& why) {
     if (!names->empty()) {
       Log::info("scanning " + folder.path + " (" + why + "): " + std::to_string(names->size()) +
                     " entr(ies)",
-                {{"OPENCLAW_EVENT", "scan"}, {"OPENCLAW_FOLDER", folder.path}});
+                {{journal_key::kEvent, event::kScan}, {journal_key::kFolder, folder.path}});
     }
     for (const auto& name : *names) handleName(folder, name);
   }
@@ -217,16 +219,17 @@ void FlagWatcherService::scanAll(const std::string& why) {
 void FlagWatcherService::onEvent(const InotifyEvent& event) {
   if (event.mask & IN_Q_OVERFLOW) {
     Log::warning("inotify queue overflowed: rescanning every folder",
-                 {{"OPENCLAW_EVENT", "overflow"}});
+                 {{journal_key::kEvent, event::kOverflow}});
     scanAll("overflow");
     return;
   }
   for (auto& folder : folders_) {
     if (folder.watch != event.watch) continue;
     if (event.mask & (IN_IGNORED | IN_DELETE_SELF | IN_UNMOUNT)) {
-      Log::error("flag folder " + folder.path + " went away; tried again every " +
-                     std::to_string(kReopenEvery.count()) + " s",
-                 {{"OPENCLAW_EVENT", "folder-missing"}, {"OPENCLAW_FOLDER", folder.path}});
+      Log::error(
+          "flag folder " + folder.path + " went away; tried again every " +
+              std::to_string(kReopenEvery.count()) + " s",
+          {{journal_key::kEvent, event::kFolderMissing}, {journal_key::kFolder, folder.path}});
       folder.watch = -1;
       folder.fd.reset();
       reopenLater();
@@ -246,7 +249,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   // Paused for maintenance (`openclaw-agentctl pause`): the flag is absorbed, nothing is
   // restarted or counted.  Its log lines share the refusals' bound.
   if (const auto pause = pauseOf(kPauseDir, target, now())) {
-    return dropFlag(folder, *entry, {"revive-paused", "paused", "paused", LOG_NOTICE},
+    return dropFlag(folder, *entry, {event::kRevivePaused, "paused", "paused", LOG_NOTICE},
                     "revive of " + target + " requested by " + who + " not done: " + target +
                         " is paused " + pause->describe());
   }
@@ -256,7 +259,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
       policy_->decide(ledger, at, restarts_.byOthers(restartKeyOf(target), at));
   if (decision == ReviveDecision::RefusedBudget) return refuseFlag(folder, *entry, who);
   if (decision != ReviveDecision::RestartNow) {
-    return dropFlag(folder, *entry, {"revive-coalesced", "coalesced", "coalesced", LOG_INFO},
+    return dropFlag(folder, *entry, {event::kReviveCoalesced, "coalesced", "coalesced", LOG_INFO},
                     "coalesced revive of " + target + " requested by " + who + ": " +
                         std::string(toString(decision)));
   }
@@ -265,7 +268,7 @@ void FlagWatcherService::handleName(Folder& folder, const std::string& name) {
   if (const auto owner = claimRestart(target, "revive of " + target + " by flag", at)) {
     lastAction_ = "absorbed a flag for " + target + " into " + owner->describe();
     setStatus();
-    return dropFlag(folder, *entry, {"revive-absorbed", "absorbed", "absorbed", LOG_NOTICE},
+    return dropFlag(folder, *entry, {event::kReviveAbsorbed, "absorbed", "absorbed", LOG_NOTICE},
                     "revive of " + target + " requested by " + who + " absorbed by " +
                         owner->describe() + ": one restart owner per bot");
   }
@@ -277,31 +280,32 @@ void FlagWatcherService::rejectEntry(Folder& folder, const FolderEntry& entry,
   auto removed = removeEntry(folder.fd.get(), entry);
   report_.metrics().add("openclaw_flags_rejected_total", {});
   report_.changed();
-  if (!noise_.admit({"flag-rejected", folder.path, "", removed ? "removed" : "could not be removed",
-                     LOG_WARNING})) {
+  if (!noise_.admit({std::string(event::kFlagRejected), folder.path, "",
+                     removed ? "removed" : "could not be removed", LOG_WARNING})) {
     return;
   }
   const std::string uid = std::to_string(entry.owner);
   Log::warning("ignored " + entry.type + " '" + name + "' in " + folder.path + " (owner uid " +
                    uid + "): " + entry.reason +
                    (removed ? "; removed" : "; could not remove: " + removed.error().message()),
-               {{"OPENCLAW_EVENT", "flag-rejected"},
-                {"OPENCLAW_FOLDER", folder.path},
-                {"OPENCLAW_FLAG_NAME", name},
-                {"OPENCLAW_FLAG_TYPE", entry.type},
-                {"OPENCLAW_FLAG_UID", uid}});
+               {{journal_key::kEvent, event::kFlagRejected},
+                {journal_key::kFolder, folder.path},
+                {journal_key::kFlagName, name},
+                {journal_key::kFlagType, entry.type},
+                {journal_key::kFlagUid, uid}});
 }
 
 void FlagWatcherService::dropFlag(Folder& folder, const FolderEntry& entry, const Dropped& why,
                                   const std::string& message) {
   (void)removeEntry(folder.fd.get(), entry);
   countRevive(entry.target, why.result);
-  if (!noise_.admit({why.event, folder.path, entry.target, why.what, why.priority})) return;
+  if (!noise_.admit({std::string(why.event), folder.path, entry.target, why.what, why.priority}))
+    return;
   Log::write(why.priority, message,
-             {{"OPENCLAW_EVENT", why.event},
-              {"OPENCLAW_TARGET", entry.target},
-              {"OPENCLAW_FOLDER", folder.path},
-              {"OPENCLAW_FLAG_UID", std::to_string(entry.owner)}});
+             {{journal_key::kEvent, why.event},
+              {journal_key::kTarget, entry.target},
+              {journal_key::kFolder, folder.path},
+              {journal_key::kFlagUid, std::to_string(entry.owner)}});
 }
 
 void FlagWatcherService::refuseFlag(Folder& folder, const FolderEntry& entry,
@@ -310,7 +314,7 @@ void FlagWatcherService::refuseFlag(Folder& folder, const FolderEntry& entry,
   // Every refusal goes to the Alerter, which tells the first and counts the rest.
   alerter_.raise({"warning",
                   "",
-                  "revive-refused",
+                  std::string(event::kReviveRefused),
                   target,
                   "revive of " + target + " refused: hourly budget of " +
                       std::to_string(config_.maxPerHour) + " restarts spent",
@@ -319,7 +323,7 @@ void FlagWatcherService::refuseFlag(Folder& folder, const FolderEntry& entry,
     lastAction_ = "refused " + target + " (budget)";
     setStatus();
   }
-  dropFlag(folder, entry, {"revive-refused", "refused-budget", "refused", LOG_WARNING},
+  dropFlag(folder, entry, {event::kReviveRefused, "refused-budget", "refused", LOG_WARNING},
            "refused revive of " + target + " requested by " + who + ": " +
                std::to_string(config_.maxPerHour) + " restarts in the last hour");
 }
@@ -360,9 +364,10 @@ void FlagWatcherService::countShared(const std::string& target, Seconds at) {
   const auto claim = claims_.find(target);
   if (claim == claims_.end()) return;
   if (auto r = restarts_.count(claim->second, at); !r) {
-    Log::warning("cannot count the revive of " + target +
-                     " in the shared restart ledger: " + r.error().message(),
-                 {{"OPENCLAW_EVENT", "restart-ledger-failed"}, {"OPENCLAW_TARGET", target}});
+    Log::warning(
+        "cannot count the revive of " + target +
+            " in the shared restart ledger: " + r.error().message(),
+        {{journal_key::kEvent, event::kRestartLedgerFailed}, {journal_key::kTarget, target}});
   }
 }
 
@@ -434,7 +439,7 @@ void FlagWatcherService::retryIfLatched(const std::string& target, const FlagTar
   systemd.getUnitState(t.unit, life_.guard([this, &systemd, target, t](const auto& state) {
     if (!state.ok() || state->result != "start-limit-hit") return finish(target, "failed", false);
     Log::info(t.unit + " hit its start limit on this restart: resetting it and retrying once",
-              {{"OPENCLAW_EVENT", "reset-failed"}, {"OPENCLAW_TARGET", target}});
+              {{journal_key::kEvent, event::kResetFailed}, {journal_key::kTarget, target}});
     systemd.resetFailedUnit(t.unit, life_.guard([this, &systemd, target, t](const BusCallError&) {
       systemd.restartUnit(t.unit, life_.guard([this, target](const JobOutcome& o) {
         finish(target, o.error.failed() ? o.error.text() : std::string(toString(o.result)), o.ok());
@@ -456,10 +461,10 @@ void FlagWatcherService::retainManagers() {
 
 void FlagWatcherService::restartContainer(const std::string& target, const std::string& container) {
   DockerEngine engine(ctx_.io, config_.dockerSocket);
-  engine.restartContainer(container, kContainerStopSec,
-                          life_.guard([this, target](const Expected<Ok, std::string>& r) {
-                            finish(target, r ? "done" : r.error(), r.ok());
-                          }));
+  engine.restartContainer(
+      container, kContainerStopSec, life_.guard([this, target](const Expected<Ok, std::string>& r) {
+        finish(target, r ? std::string(revive_result::kDone) : r.error(), r.ok());
+      }));
 }
 
 void FlagWatcherService::finish(const std::string& target, const std::string& result, bool ok) {
@@ -481,16 +486,16 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
   Log::write(ok ? LOG_NOTICE : LOG_ERR,
              std::string(ok ? "revived " : "revive failed for ") + target + " (" + result +
                  "), requested by " + who + (latency.empty() ? "" : ", " + latency + " ms"),
-             {{"OPENCLAW_EVENT", "revive"},
-              {"OPENCLAW_TARGET", target},
-              {"OPENCLAW_RESULT", result},
-              {"OPENCLAW_FOLDER", by.folder},
-              {"OPENCLAW_FLAG_UID", std::to_string(by.uid)},
-              {"OPENCLAW_LATENCY_MS", latency}});
+             {{journal_key::kEvent, event::kRevive},
+              {journal_key::kTarget, target},
+              {journal_key::kResult, result},
+              {journal_key::kFolder, by.folder},
+              {journal_key::kFlagUid, std::to_string(by.uid)},
+              {journal_key::kLatencyMs, latency}});
   if (!ok) {
     alerter_.raise({"critical",
                     "",
-                    "revive-failed",
+                    std::string(event::kReviveFailed),
                     target,
                     "revive of " + target + " failed: " + result,
                     {{"folder", by.folder}}});
@@ -504,9 +509,9 @@ void FlagWatcherService::finish(const std::string& target, const std::string& re
                 humanTime(ctx_.clock) + (latency.empty() ? "" : " in " + latency + " ms");
   // Counts and budgets first: the action writes them with it, at once.
   countRevive(target, ok ? "restarted" : "failed");
-  if (ok) report_.succeeded("revive");
+  if (ok) report_.succeeded(event::kRevive);
   reportBudgets();
-  report_.action({"revive", target,
+  report_.action({std::string(event::kRevive), target,
                   std::string(ok ? "revived " : "failed to revive ") + target + " (" + result +
                       ") on a request from " + who,
                   0});
@@ -521,7 +526,7 @@ void FlagWatcherService::appendHumanLog(const std::string& line) {
   struct stat st {};
   if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     Log::warning("not writing to " + config_.logFile + ": not a regular file we can open",
-                 {{"OPENCLAW_EVENT", "log-file-refused"}});
+                 {{journal_key::kEvent, event::kLogFileRefused}});
     return;
   }
   if (::write(fd.get(), line.data(), line.size()) < 0) {
@@ -538,7 +543,7 @@ void FlagWatcherService::resumeInterrupted() {
       continue;
     }
     Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
-              {{"OPENCLAW_EVENT", "revive-resumed"}, {"OPENCLAW_TARGET", target}});
+              {{journal_key::kEvent, event::kReviveResumed}, {journal_key::kTarget, target}});
     resumeRestart(target);
   }
 }
@@ -570,18 +575,18 @@ void FlagWatcherService::resumeUnit(const std::string& target, const FlagTarget&
         decideResume(before, bootId_, {s.execMainStartTimestampMonotonic, active});
     if (d == ResumeDecision::RestartAgain) {
       Log::info("resuming the revive of " + target + " interrupted by a daemon restart",
-                {{"OPENCLAW_EVENT", "revive-resumed"},
-                 {"OPENCLAW_TARGET", target},
-                 {"OPENCLAW_RESULT", std::string(toString(d))}});
+                {{journal_key::kEvent, event::kReviveResumed},
+                 {journal_key::kTarget, target},
+                 {journal_key::kResult, std::string(toString(d))}});
       resumeRestart(target);
       return true;
     }
     const bool reboot = d == ResumeDecision::DoneByReboot;
     Log::info("the restart of " + target + " issued before this daemon restarted has happened" +
                   (reboot ? " (the host rebooted since and the unit is active)" : ""),
-              {{"OPENCLAW_EVENT", "revive-resumed"},
-               {"OPENCLAW_TARGET", target},
-               {"OPENCLAW_RESULT", std::string(toString(d))}});
+              {{journal_key::kEvent, event::kReviveResumed},
+               {journal_key::kTarget, target},
+               {journal_key::kResult, std::string(toString(d))}});
     finish(target, reboot ? "done by a reboot" : "done before the daemon restarted", active);
     return true;
   };
@@ -604,7 +609,7 @@ void FlagWatcherService::persistInFlight() {
 void FlagWatcherService::save(const StateFile& file, LedgerPart part) {
   if (auto r = file.save(toJson(ledgers_, part)); !r) {
     Log::error("cannot save state to " + file.path() + ": " + r.error().message(),
-               {{"OPENCLAW_EVENT", "state-write-failed"}});
+               {{journal_key::kEvent, event::kStateWriteFailed}});
   }
 }
 

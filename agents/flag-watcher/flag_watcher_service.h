@@ -64,7 +64,7 @@ class FlagWatcherService : public AgentService<FlagWatcherConfig> {
   void handleName(Folder& folder, const std::string& name);
   // What a flag not acted on was: its journal event, its metric result, how loud.
   struct Dropped {
-    const char* event;
+    std::string_view event;
     const char* result;  // openclaw_revives_total's
     const char* what;    // the noise summary's: "refused", "coalesced" ...
     int priority;

@@ -14,6 +14,7 @@
 #include "openclaw/bot_pause.h"
 #include "openclaw/bot_restarts.h"
 #include "openclaw/clock.h"
+#include "openclaw/events.h"
 #include "openclaw/life_token.h"
 #include "openclaw/log.h"
 #include "openclaw/systemd_manager.h"
@@ -59,7 +60,7 @@ inline Expected<RestartClaim, RestartOwner> beginRepair(BotEnv& env, const std::
   if (auto shared = env.restarts.count(*claim, now); !shared) {
     Log::warning("cannot count the repair of " + bot +
                      " in the shared restart ledger: " + shared.error().message(),
-                 {{"OPENCLAW_EVENT", "restart-ledger-failed"}, {"OPENCLAW_TARGET", bot}});
+                 {{journal_key::kEvent, event::kRestartLedgerFailed}, {journal_key::kTarget, bot}});
   }
   return claim;
 }
@@ -72,7 +73,7 @@ inline void noticeOwner(std::string& noticed, const std::string& bot, const Rest
   noticed = said;
   Log::notice("not repairing " + bot + " now: its restart is owned by " + said +
                   "; looked at again when that ends (trouble: " + why + ")",
-              {{"OPENCLAW_EVENT", "repair-deferred"}, {"OPENCLAW_TARGET", bot}});
+              {{journal_key::kEvent, event::kRepairDeferred}, {journal_key::kTarget, bot}});
 }
 
 // Says once per pause that `bot` is left alone although `why`; `noticed` remembers it.
@@ -81,7 +82,7 @@ inline void noticePaused(bool& noticed, const std::string& bot, const BotPause& 
   if (noticed) return;
   noticed = true;
   Log::notice(bot + " is paused " + pause.describe() + ": left alone although " + why,
-              {{"OPENCLAW_EVENT", "paused"}, {"OPENCLAW_TARGET", bot}});
+              {{journal_key::kEvent, event::kPaused}, {journal_key::kTarget, bot}});
 }
 
 // What a bot's repair came to, for `openclaw-agentctl status` and the metrics.
@@ -89,8 +90,8 @@ inline void reportRepair(BotEnv& env, const std::string& bot, bool healed,
                          const std::string& message) {
   env.report.metrics().add("openclaw_repairs_total",
                            {{"bot", bot}, {"result", healed ? "healed" : "failed"}});
-  if (healed) env.report.succeeded("repair");
-  env.report.action({healed ? "repair" : "repair-failed", bot, message, 0});
+  if (healed) env.report.succeeded(event::kRepair);
+  env.report.action({std::string(healed ? event::kRepair : event::kRepairFailed), bot, message, 0});
 }
 
 // "14:03:27", local time, for STATUS lines.

@@ -1,6 +1,7 @@
 #include "container_bot.h"
 
 #include "openclaw/docker_engine.h"
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 
 namespace openclaw::supervisor {
@@ -81,7 +82,7 @@ void ContainerBot::onHealth(const std::string& health) {
       lastAction_ = "healthy again by itself; supervision resumed";
       env_.alerter.raise({"recovered",
                           "jack-supervisor",
-                          "recovered",
+                          std::string(event::kRecovered),
                           config_.name,
                           config_.name + " is healthy again; supervision resumed",
                           {{"container", config_.container}}});
@@ -95,7 +96,7 @@ void ContainerBot::onHealth(const std::string& health) {
       warnedUnhealthy_ = true;
       env_.alerter.raise({"warning",
                           "jack-supervisor",
-                          "unhealthy",
+                          std::string(event::kUnhealthy),
                           config_.name,
                           config_.name + " is unhealthy; restart_unhealthy is off",
                           {{"container", config_.container}}});
@@ -136,7 +137,7 @@ void ContainerBot::restart(const std::string& why, bool counted) {
   repairStarted_ = env_.clock.steady();
   repairWhy_ = why;
   Log::notice("restarting container " + config_.container + " of " + config_.name + ": " + why,
-              {{"OPENCLAW_EVENT", "repair"}, {"OPENCLAW_TARGET", config_.name}});
+              {{journal_key::kEvent, event::kRepair}, {journal_key::kTarget, config_.name}});
   DockerEngine(env_.io, env_.dockerSocket)
       .restartContainer(config_.container, kStopTimeoutSec,
                         guarded([this](const Expected<Ok, std::string>& r) {
@@ -180,12 +181,12 @@ void ContainerBot::finishRepair(bool ok, const std::string& detail) {
                   : "restarting container " + config_.container + " did not heal it: " + detail);
   if (!ok) {
     Log::error(config_.name + " repair failed (" + std::to_string(took) + " ms): " + detail,
-               {{"OPENCLAW_EVENT", "repair-failed"}, {"OPENCLAW_TARGET", config_.name}});
+               {{journal_key::kEvent, event::kRepairFailed}, {journal_key::kTarget, config_.name}});
   } else {
     env_.alerter.raise(
         {"recovered",
          "jack-supervisor",
-         "recovered",
+         std::string(event::kRecovered),
          config_.name,
          config_.name + " is healthy again after a container restart (" + std::to_string(took) +
              " ms)",
@@ -213,13 +214,13 @@ void ContainerBot::giveUp(const std::string& why) {
   env_.alerter.raise(
       {"critical",
        "jack-supervisor",
-       "gave-up",
+       std::string(event::kGaveUp),
        config_.name,
        config_.name + ": stopped restarting, " + why,
        {{"container", config_.container},
         {"repairs_last_hour", l.repairs},
         {"resume", "restart it by hand once fixed: docker restart " + config_.container}}});
-  env_.report.action({"gave-up", config_.name, "stopped restarting, " + why, 0});
+  env_.report.action({std::string(event::kGaveUp), config_.name, "stopped restarting, " + why, 0});
   env_.gaveUp(config_.name + ": stopped restarting, " + why);
   env_.statusChanged();
 }

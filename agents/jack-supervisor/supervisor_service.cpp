@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "openclaw/safe_path.h"
 
@@ -72,7 +73,7 @@ void SupervisorService::startOnce() {
     // An unreadable ledger only loosens the budget for an hour; refusing to start would
     // leave every bot unsupervised.
     Log::error("state unreadable, starting with empty ledgers: " + loaded.error(),
-               {{"OPENCLAW_EVENT", "state-reset"}});
+               {{journal_key::kEvent, event::kStateReset}});
   }
   ::mkdir((ctx_.stateDir + "/snapshots").c_str(), 0700);
   managers_ =
@@ -108,10 +109,10 @@ void SupervisorService::watchConfigFolders() {
       auto fd = openFolderPath(folder);
       if (!fd) {
         if (fd.error().problem == PathProblem::Missing) {
-          Log::warning(
-              "cannot watch " + folder + ": " + fd.error().message() +
-                  "; changes there are noticed when a repair needs them",
-              {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", bot->config().name}});
+          Log::warning("cannot watch " + folder + ": " + fd.error().message() +
+                           "; changes there are noticed when a repair needs them",
+                       {{journal_key::kEvent, event::kWatchFailed},
+                        {journal_key::kTarget, bot->config().name}});
         }
         continue;
       }
@@ -119,7 +120,8 @@ void SupervisorService::watchConfigFolders() {
       if (!wd) {
         Log::warning("cannot watch " + folder + ": " + wd.error().message() +
                          "; changes there are noticed when a repair needs them",
-                     {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", bot->config().name}});
+                     {{journal_key::kEvent, event::kWatchFailed},
+                      {journal_key::kTarget, bot->config().name}});
         continue;
       }
       folderOfWatch_[*wd] = folder;
@@ -181,7 +183,7 @@ void SupervisorService::statusChanged() {
 void SupervisorService::persist() {
   if (auto r = state_.save(toJson(ledgers_)); !r) {
     Log::error("cannot save state to " + state_.path() + ": " + r.error().message(),
-               {{"OPENCLAW_EVENT", "state-write-failed"}});
+               {{journal_key::kEvent, event::kStateWriteFailed}});
   }
 }
 

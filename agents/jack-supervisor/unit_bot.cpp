@@ -1,6 +1,7 @@
 #include "unit_bot.h"
 
 #include "openclaw/durable_file.h"
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 
 namespace openclaw::supervisor {
@@ -60,8 +61,9 @@ void UnitBot::start() {
         if (s.ok()) return onUnitState(*s);
         // The manager went away (its STATUS says so) or refused the watch; the watch comes
         // back with the unit's fresh state when the manager does.
-        Log::warning("lost sight of " + config_.unit + ": " + s.error(),
-                     {{"OPENCLAW_EVENT", "watch-failed"}, {"OPENCLAW_TARGET", config_.name}});
+        Log::warning(
+            "lost sight of " + config_.unit + ": " + s.error(),
+            {{journal_key::kEvent, event::kWatchFailed}, {journal_key::kTarget, config_.name}});
       }));
   if (phase_ == Phase::GivenUp) tryResume("the supervisor started");
   if (config_.health) scheduleProbe(seconds(config_.health->intervalSec));
@@ -78,7 +80,7 @@ void UnitBot::onUnitState(const UnitState& s) {
   if (resumeRepair_) {
     resumeRepair_ = false;
     Log::info("resuming the repair of " + config_.name + " interrupted by a supervisor restart",
-              {{"OPENCLAW_EVENT", "repair-resumed"}, {"OPENCLAW_TARGET", config_.name}});
+              {{journal_key::kEvent, event::kRepairResumed}, {journal_key::kTarget, config_.name}});
     if (s.activeState == "active") {
       // The restart may well have happened: confirm health rather than restart again.
       phase_ = Phase::Repairing;
@@ -120,7 +122,7 @@ void UnitBot::onAutoRestart() {
           crashLoopWarned_ = true;
           env_.alerter.raise({"warning",
                               "jack-supervisor",
-                              "crash-loop",
+                              std::string(event::kCrashLoop),
                               config_.name,
                               config_.name + " is in a crash loop (" +
                                   std::to_string(autoRestarts_.size()) +
@@ -137,8 +139,9 @@ bool UnitBot::configFolderRefused() {
   auto fd = openFolderPath(folder);
   if (fd || fd.error().problem == PathProblem::Missing) {
     if (folderNotice_.resolved()) {
-      Log::notice(config_.name + "'s config folder " + folder + " resolves again: supervised",
-                  {{"OPENCLAW_EVENT", "path-resolved"}, {"OPENCLAW_TARGET", config_.name}});
+      Log::notice(
+          config_.name + "'s config folder " + folder + " resolves again: supervised",
+          {{journal_key::kEvent, event::kPathResolved}, {journal_key::kTarget, config_.name}});
     }
     return false;
   }
@@ -147,10 +150,10 @@ bool UnitBot::configFolderRefused() {
                      " is refused: " + fd.error().message() +
                      "; no config is read, restored or kept there, tried again every " +
                      std::to_string(kRefusedRetry.count()) + " s",
-                 {{"OPENCLAW_EVENT", "path-refused"},
-                  {"OPENCLAW_TARGET", config_.name},
-                  {"OPENCLAW_COMPONENT", fd.error().at},
-                  {"OPENCLAW_REASON", problemName(fd.error().problem)}});
+                 {{journal_key::kEvent, event::kPathRefused},
+                  {journal_key::kTarget, config_.name},
+                  {journal_key::kComponent, fd.error().at},
+                  {journal_key::kReason, problemName(fd.error().problem)}});
   }
   lastAction_ = "left alone at " + clockTime(env_.clock) + ": " + fd.error().message();
   env_.statusChanged();
@@ -177,9 +180,10 @@ void UnitBot::trouble(const std::string& why) {
     case RepairDecision::RepairNow:
       return repair(why, /*counted=*/true);
     case RepairDecision::Backoff:
-      Log::info("not repairing " + config_.name + " yet (backoff after " +
-                    std::to_string(ledger().failedRepairs) + " failed repair(s)): " + why,
-                {{"OPENCLAW_EVENT", "repair-backoff"}, {"OPENCLAW_TARGET", config_.name}});
+      Log::info(
+          "not repairing " + config_.name + " yet (backoff after " +
+              std::to_string(ledger().failedRepairs) + " failed repair(s)): " + why,
+          {{journal_key::kEvent, event::kRepairBackoff}, {journal_key::kTarget, config_.name}});
       return recheckLater(v.notBefore);
     case RepairDecision::RefusedBudget:
       // A config that cannot start would leave systemd's Restart= storming: stop it then.
@@ -217,9 +221,10 @@ void UnitBot::tryResume(const std::string& why, bool alreadyHealthy) {
               l.failedRepairs = 0;
               env_.persist();
               phase_ = Phase::Watching;
-              Log::notice("resuming supervision of " + config_.name + ": " + why +
-                              " and the config is " + v.reason,
-                          {{"OPENCLAW_EVENT", "resumed"}, {"OPENCLAW_TARGET", config_.name}});
+              Log::notice(
+                  "resuming supervision of " + config_.name + ": " + why + " and the config is " +
+                      v.reason,
+                  {{journal_key::kEvent, event::kResumed}, {journal_key::kTarget, config_.name}});
               // The operator's fix is not a repair of ours: it does not spend the budget.
               if (alreadyHealthy || (state_.activeState == "active" && !config_.health)) {
                 repairStarted_ = env_.clock.steady();
@@ -361,11 +366,12 @@ void UnitBot::snapshotIfStable() {
   if (!content || !checkConfigText(*content, config_.required).valid) return;
   auto saved = snapshots_.save(*content, env_.clock.wallSeconds());
   if (!saved) {
-    Log::warning("cannot snapshot the config of " + config_.name + ": " + saved.error(),
-                 {{"OPENCLAW_EVENT", "snapshot-failed"}, {"OPENCLAW_TARGET", config_.name}});
+    Log::warning(
+        "cannot snapshot the config of " + config_.name + ": " + saved.error(),
+        {{journal_key::kEvent, event::kSnapshotFailed}, {journal_key::kTarget, config_.name}});
   } else if (!saved->empty()) {
     Log::info("saved the last-known-good config of " + config_.name + " as " + *saved,
-              {{"OPENCLAW_EVENT", "snapshot"}, {"OPENCLAW_TARGET", config_.name}});
+              {{journal_key::kEvent, event::kSnapshot}, {journal_key::kTarget, config_.name}});
   }
 }
 

@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 
 #include "openclaw/durable_file.h"
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "unit_bot.h"
 
@@ -79,10 +80,11 @@ void UnitBot::judgeAheadNow() {
       warnedInvalid_ = text;
       // OpenClaw reads its config only at start: the bot runs on, and its next
       // start fails.
-      Log::warning(config_.name + "'s config " + config_.config + " is invalid (" + v.reason +
-                       "); the next start of " + config_.unit + " would fail" +
-                       (ready_.empty() ? "" : "; " + ready_ + " is ready to restore"),
-                   {{"OPENCLAW_EVENT", "config-invalid"}, {"OPENCLAW_TARGET", config_.name}});
+      Log::warning(
+          config_.name + "'s config " + config_.config + " is invalid (" + v.reason +
+              "); the next start of " + config_.unit + " would fail" +
+              (ready_.empty() ? "" : "; " + ready_ + " is ready to restore"),
+          {{journal_key::kEvent, event::kConfigInvalid}, {journal_key::kTarget, config_.name}});
     }));
   }
   judge_->judgeCandidates(candidates(), /*stopAtFirstValid=*/true, Urgency::Background,
@@ -129,9 +131,9 @@ void UnitBot::logRunningConfig() {
            (from.empty() ? ", matching no backup" : ", now the content of " + from);
   }
   Log::notice(config_.name + " runs on " + config_.config + ": " + what,
-              {{"OPENCLAW_EVENT", "running-config"},
-               {"OPENCLAW_TARGET", config_.name},
-               {"OPENCLAW_RUNNING_CONFIG", from}});
+              {{journal_key::kEvent, event::kRunningConfig},
+               {journal_key::kTarget, config_.name},
+               {journal_key::kRunningConfig, from}});
 }
 
 }  // namespace openclaw::supervisor

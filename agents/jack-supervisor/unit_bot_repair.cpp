@@ -2,6 +2,7 @@
 // restart, and wait for health; then recovered, failed (with backoff) or given up.
 #include <ctime>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "unit_bot.h"
 
@@ -41,7 +42,7 @@ void UnitBot::repair(const std::string& why, bool counted) {
   repairWhy_ = why;
   ledger().healthySince.reset();
   Log::notice("repairing " + config_.name + ": " + why,
-              {{"OPENCLAW_EVENT", "repair"}, {"OPENCLAW_TARGET", config_.name}});
+              {{journal_key::kEvent, event::kRepair}, {journal_key::kTarget, config_.name}});
   installedFrom_.clear();
   installed_.clear();
   judgeLive(Urgency::Now, guarded([this](const ConfigVerdict& v) {
@@ -78,12 +79,12 @@ void UnitBot::installAndRestart(const CandidateResult& chosen, const std::string
   Log::notice("restored " + config_.config + " from " + chosen.candidate.path + " (" +
                   chosen.candidate.source + "); the invalid config (" + liveWhy + ") is kept as " +
                   (kept->empty() ? std::string("nothing: there was none") : *kept),
-              {{"OPENCLAW_EVENT", "restore"},
-               {"OPENCLAW_TARGET", config_.name},
-               {"OPENCLAW_RESTORED_FROM", chosen.candidate.path},
-               {"OPENCLAW_BROKEN_KEPT_AS", *kept}});
+              {{journal_key::kEvent, event::kRestore},
+               {journal_key::kTarget, config_.name},
+               {journal_key::kRestoredFrom, chosen.candidate.path},
+               {journal_key::kBrokenKeptAs, *kept}});
   env_.report.metrics().add("openclaw_restores_total", {{"bot", config_.name}});
-  env_.report.action({"restore", config_.name,
+  env_.report.action({std::string(event::kRestore), config_.name,
                       "restored " + config_.config + " from " + chosen.candidate.path + " (" +
                           chosen.candidate.source + ")",
                       0});
@@ -163,7 +164,7 @@ void UnitBot::recovered(const std::string& what) {
   // The alerter writes the journal entry too: logged once.
   env_.alerter.raise({"recovered",
                       "jack-supervisor",
-                      "recovered",
+                      std::string(event::kRecovered),
                       config_.name,
                       config_.name + " is healthy again (" + std::to_string(took) + " ms): " + what,
                       {{"cause", repairWhy_}, {"recovery_ms", took}, {"unit", config_.unit}}});
@@ -183,7 +184,7 @@ void UnitBot::repairFailed(const std::string& why) {
   lastAction_ = "repair failed at " + clockTime(env_.clock) + ": " + why;
   reportRepair(env_, config_.name, false, "the repair failed: " + why);
   Log::error("the repair of " + config_.name + " failed: " + why,
-             {{"OPENCLAW_EVENT", "repair-failed"}, {"OPENCLAW_TARGET", config_.name}});
+             {{journal_key::kEvent, event::kRepairFailed}, {journal_key::kTarget, config_.name}});
   recheckLater(env_.clock.wallSeconds() + RepairPolicy::backoff(l.failedRepairs));
   if (config_.health) scheduleProbe(seconds(config_.health->intervalSec));
   env_.statusChanged();
@@ -202,9 +203,9 @@ void UnitBot::giveUp(const std::string& why, nlohmann::json details, bool stopUn
   details["unit"] = config_.unit;
   details["resume"] = "fix " + (config_.config.empty() ? config_.unit : config_.config) +
                       " or run: openclaw-agentctl restore " + config_.name;
-  env_.alerter.raise({"critical", "jack-supervisor", "gave-up", config_.name,
+  env_.alerter.raise({"critical", "jack-supervisor", std::string(event::kGaveUp), config_.name,
                       config_.name + ": stopped acting, " + why, std::move(details)});
-  env_.report.action({"gave-up", config_.name, "stopped acting, " + why, 0});
+  env_.report.action({std::string(event::kGaveUp), config_.name, "stopped acting, " + why, 0});
   env_.gaveUp(config_.name + ": stopped acting, " + why);
   // A config that cannot start makes systemd's own Restart= a storm: stop the unit until a
   // valid config appears (tryResume starts it again).

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "openclaw/paths.h"
 
@@ -58,10 +59,10 @@ void BridgeService::start(const BridgeConfig& config) {
   started_ = true;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& p : core_.agents.load(now, std::chrono::system_clock::now())) {
-    Log::warning(p, {{"OPENCLAW_EVENT", "state-damaged"}});
+    Log::warning(p, {{journal_key::kEvent, event::kStateDamaged}});
   }
   for (const auto& p : core_.sessions.open()) {
-    Log::warning("sessions: " + p, {{"OPENCLAW_EVENT", "state-damaged"}});
+    Log::warning("sessions: " + p, {{journal_key::kEvent, event::kStateDamaged}});
   }
   core_.parts.started = now;
   configure(config);
@@ -99,12 +100,13 @@ void BridgeService::configure(const BridgeConfig& config) {
         "no token: every request will be refused until the vps-bridge-token credential "
         "exists (" +
             kTokenFile + ")",
-        {{"OPENCLAW_EVENT", "no-token"}});
+        {{journal_key::kEvent, event::kNoToken}});
   }
   for (const auto& slot : core_.agents.all()) {
     if (!slot->tokenProblem.empty()) {
-      Log::warning(slot->agent.name + ": no token: " + slot->tokenProblem,
-                   {{"OPENCLAW_EVENT", "no-token"}, {"OPENCLAW_TARGET", slot->agent.name}});
+      Log::warning(
+          slot->agent.name + ": no token: " + slot->tokenProblem,
+          {{journal_key::kEvent, event::kNoToken}, {journal_key::kTarget, slot->agent.name}});
     }
   }
 }
@@ -120,7 +122,7 @@ void BridgeService::startServing() {
     where_ = "the socket from systemd";
   } else if (auto r = server_.listen(config_.listen); !r) {
     Log::error("cannot listen on " + config_.listen + ": " + r.error().message(),
-               {{"OPENCLAW_EVENT", "listen-failed"}});
+               {{journal_key::kEvent, event::kListenFailed}});
     where_ = "not listening (" + r.error().message() + ")";
   } else {
     where_ = config_.listen;
@@ -134,27 +136,28 @@ void BridgeService::onBreakerChanged(const AgentSlot& slot, BreakerChange change
     alerter_.raise(
         {"warning",
          "",
-         "breaker-open",
+         std::string(event::kBreakerOpen),
          name,
          "circuit breaker for " + name + " opened: calls go to its fallbacks (" + why + ")",
          {{"reopens_in_sec", 30}}});
   } else if (change == BreakerChange::Closed) {
     alerter_.raise({"recovered",
                     "",
-                    "breaker-closed",
+                    std::string(event::kBreakerClosed),
                     name,
                     "circuit breaker for " + name + " closed: " + why,
                     {}});
   } else if (change == BreakerChange::Reopened) {
     Log::notice("circuit breaker for " + name + " stays open: its trial call failed (" + why + ")",
-                {{"OPENCLAW_EVENT", "breaker-open"}, {"OPENCLAW_TARGET", name}});
+                {{journal_key::kEvent, event::kBreakerOpen}, {journal_key::kTarget, name}});
   }
   // An open breaker is what a restart must not forget.
   core_.agents.markDirty();
   saveState();
   reportBreakers();
   if (change == BreakerChange::Opened) {
-    report_.action({"breaker-open", name, "circuit breaker for " + name + " opened: " + why, 0});
+    report_.action({std::string(event::kBreakerOpen), name,
+                    "circuit breaker for " + name + " opened: " + why, 0});
   }
 }
 
@@ -167,7 +170,7 @@ void BridgeService::countCall(const std::string& agentAsked, const CallResult& r
   m.add("openclaw_bridge_calls_total", {{"remote", agentAsked}, {"result", result}});
   m.observe("openclaw_bridge_call_duration_seconds", {},
             std::chrono::duration<double>(r.latency).count());
-  if (r.success) report_.succeeded("call");
+  if (r.success) report_.succeeded(event::kCall);
   report_.changed();
 }
 
@@ -189,7 +192,7 @@ void BridgeService::saveState() {
   if (auto r = core_.agents.saveState(std::chrono::steady_clock::now(),
                                       std::chrono::system_clock::now());
       !r) {
-    Log::warning(r.error(), {{"OPENCLAW_EVENT", "state-write-failed"}});
+    Log::warning(r.error(), {{journal_key::kEvent, event::kStateWriteFailed}});
   }
 }
 
@@ -209,7 +212,7 @@ void BridgeService::armSweep() {
     if (ec || stopped_) return;
     if (const std::size_t n = core_.sessions.sweep(systemWallClockMs()); n > 0) {
       Log::info(std::to_string(n) + " expired session(s) removed",
-                {{"OPENCLAW_EVENT", "session-sweep"}});
+                {{journal_key::kEvent, event::kSessionSweep}});
     }
     armSweep();
   });

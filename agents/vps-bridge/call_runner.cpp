@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <optional>
 
+#include "openclaw/events.h"
 #include "openclaw/log.h"
 #include "remote_protocol.h"
 
@@ -143,10 +144,10 @@ void CallRunner::tryAgent(const std::shared_ptr<Call>& call) {
     ++slot.counters.skipped;
     call->result.trail.push_back({{"agent", slot.agent.name}, {"passed_by", passedBy}});
     Log::info(slot.agent.name + " passed by (" + passedBy + ")",
-              {{"OPENCLAW_EVENT", "fallback"},
-               {"OPENCLAW_TARGET", slot.agent.name},
-               {"OPENCLAW_CLASS", passedBy},
-               {"OPENCLAW_REQUEST_ID", call->request.requestId}});
+              {{journal_key::kEvent, event::kFallback},
+               {journal_key::kTarget, slot.agent.name},
+               {journal_key::kClass, passedBy},
+               {journal_key::kRequestId, call->request.requestId}});
     ++call->index;
   }
   if (call->result.attempts == 0) {
@@ -236,12 +237,13 @@ void CallRunner::logDecision(const Call& call, const AgentSlot& slot, CallError 
                              const RetryDecision& decision, Millis latency) {
   Log::info(
       call.lastProblem + ": " + toString(decision.action) + " (" + toString(decision.reason) + ")",
-      {{"OPENCLAW_EVENT", decision.action == RetryAction::Retry ? "retry" : "fallback"},
-       {"OPENCLAW_TARGET", slot.agent.name},
-       {"OPENCLAW_CLASS", toString(error)},
-       {"OPENCLAW_DECISION", toString(decision.reason)},
-       {"OPENCLAW_LATENCY_MS", std::to_string(latency.count())},
-       {"OPENCLAW_REQUEST_ID", call.request.requestId}});
+      {{journal_key::kEvent,
+        decision.action == RetryAction::Retry ? event::kRetry : event::kFallback},
+       {journal_key::kTarget, slot.agent.name},
+       {journal_key::kClass, toString(error)},
+       {journal_key::kDecision, toString(decision.reason)},
+       {journal_key::kLatencyMs, std::to_string(latency.count())},
+       {journal_key::kRequestId, call.request.requestId}});
 }
 
 void CallRunner::retryLater(const std::shared_ptr<Call>& call, CallError error,
@@ -277,12 +279,12 @@ void CallRunner::finish(const std::shared_ptr<Call>& call, bool success, std::st
   Log::write(success ? LOG_INFO : LOG_WARNING,
              success ? "call answered by " + target
                      : "call to " + call->request.agentName + " failed: " + r.error,
-             {{"OPENCLAW_EVENT", "call"},
-              {"OPENCLAW_TARGET", target},
-              {"OPENCLAW_CLASS", outcomeClass(r)},
-              {"OPENCLAW_ATTEMPTS", std::to_string(r.attempts)},
-              {"OPENCLAW_LATENCY_MS", millisText(r.latency)},
-              {"OPENCLAW_REQUEST_ID", call->request.requestId}});
+             {{journal_key::kEvent, event::kCall},
+              {journal_key::kTarget, target},
+              {journal_key::kClass, outcomeClass(r)},
+              {journal_key::kAttempts, std::to_string(r.attempts)},
+              {journal_key::kLatencyMs, millisText(r.latency)},
+              {journal_key::kRequestId, call->request.requestId}});
   if (events_.finished) events_.finished(call->request.agentName, r);
   if (now) return call->done(std::move(call->result));
   boost::asio::post(io_, [call]() mutable { call->done(std::move(call->result)); });
