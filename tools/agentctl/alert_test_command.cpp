@@ -11,6 +11,7 @@
 #include "openclaw/alert_channels.h"
 #include "openclaw/alerter.h"
 #include "openclaw/daemon.h"
+#include "openclaw/events.h"
 #include "openclaw/notify_config.h"
 #include "supervisor_config.h"
 
@@ -74,7 +75,7 @@ int alertTestCommand(const std::vector<std::string>& args) {
   if (notify->webhook) channels.push_back(makeWebhookChannel(*notify->webhook));
 
   const std::string host = hostName();
-  const Alert alert{"info", "agentctl", "alert-test", host,
+  const Alert alert{"info", "agentctl", std::string(event::kAlertTest), host,
                     "test alert from openclaw-agentctl alert-test on " + host};
   {
     // The journal and alerts.jsonl, as for any alert; its channels are tried below, once.

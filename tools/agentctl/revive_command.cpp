@@ -10,6 +10,7 @@
 
 #include "flag_watcher_config.h"
 #include "openclaw/daemon.h"
+#include "openclaw/events.h"
 #include "openclaw/handles.h"
 
 namespace openclaw::agentctl {
@@ -18,12 +19,12 @@ namespace {
 // A revive includes the bot's own stop and start; a minute covers slow gateways.
 constexpr std::uint64_t kAnswerDeadlineUsec = 60'000'000;
 
-std::string field(sd_journal* j, const char* name) {
+std::string field(sd_journal* j, std::string_view name) {
   const void* data = nullptr;
   std::size_t len = 0;
-  if (sd_journal_get_data(j, name, &data, &len) < 0) return {};
+  if (sd_journal_get_data(j, std::string(name).c_str(), &data, &len) < 0) return {};
   const std::string_view all(static_cast<const char*>(data), len);
-  return std::string(all.substr(std::strlen(name) + 1));
+  return std::string(all.substr(name.size() + 1));
 }
 
 std::uint64_t realtimeUsec() {
@@ -41,7 +42,7 @@ int awaitOutcome(const std::string& target, std::uint64_t since) {
   }
   std::unique_ptr<sd_journal, decltype(&sd_journal_close)> j(raw, sd_journal_close);
   const std::string ident = "SYSLOG_IDENTIFIER=openclaw-flag-watcher";
-  const std::string tgt = "OPENCLAW_TARGET=" + target;
+  const std::string tgt = std::string(journal_key::kTarget) + "=" + target;
   sd_journal_add_match(j.get(), ident.data(), ident.size());
   sd_journal_add_conjunction(j.get());
   sd_journal_add_match(j.get(), tgt.data(), tgt.size());
@@ -49,12 +50,15 @@ int awaitOutcome(const std::string& target, std::uint64_t since) {
   const std::uint64_t deadline = since + kAnswerDeadlineUsec;
   while (realtimeUsec() < deadline) {
     while (sd_journal_next(j.get()) > 0) {
-      const std::string event = field(j.get(), "OPENCLAW_EVENT");
-      if (event != "revive" && event != "revive-coalesced" && event != "revive-refused") continue;
+      const std::string seen = field(j.get(), journal_key::kEvent);
+      if (seen != event::kRevive && seen != event::kReviveCoalesced &&
+          seen != event::kReviveRefused) {
+        continue;
+      }
       std::cout << field(j.get(), "MESSAGE") << "\n";
-      return event == "revive" && field(j.get(), "OPENCLAW_RESULT") == "done" ? 0
-             : event == "revive-coalesced"                                    ? 0
-                                                                              : 1;
+      const bool done =
+          seen == event::kRevive && field(j.get(), journal_key::kResult) == revive_result::kDone;
+      return done || seen == event::kReviveCoalesced ? 0 : 1;
     }
     sd_journal_wait(j.get(), 500000);
   }

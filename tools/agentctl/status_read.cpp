@@ -14,6 +14,7 @@
 #include "openclaw/alert_outbox.h"
 #include "openclaw/bot_restarts.h"
 #include "openclaw/durable_file.h"
+#include "openclaw/events.h"
 #include "repair_policy.h"
 #include "supervisor_config.h"
 
@@ -117,8 +118,8 @@ void addAcl(HostStatus& host, const std::string& configDir) {
   if (const AgentReportFile* r = reportOf(host, "acl-keeper")) {
     host.acl.drift = r->metric("openclaw_acl_drift");
     host.acl.fixesTotal = r->metric("openclaw_acl_fixes_total");
-    host.acl.lastSweepSec = static_cast<std::int64_t>(
-        r->metric("openclaw_last_success_timestamp_seconds", {{"action", "acl-sweep"}}));
+    host.acl.lastSweepSec = static_cast<std::int64_t>(r->metric(
+        "openclaw_last_success_timestamp_seconds", {{"action", std::string(event::kAclSweep)}}));
   }
 }
 
