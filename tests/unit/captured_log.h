@@ -8,8 +8,15 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 
 namespace openclaw::testing {
+
+// A journal field as a plain log line shows it: field(journal_key::kEvent, event::kPrune) is
+// "OPENCLAW_EVENT=prune" (events.h).
+inline std::string field(std::string_view key, std::string_view value) {
+  return std::string(key) + "=" + std::string(value);
+}
 
 class CapturedLog {
  public:

@@ -17,6 +17,7 @@
 #include "acl_tree.h"
 #include "captured_log.h"
 #include "folder_index.h"
+#include "openclaw/events.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
 #include "watch_budget.h"
@@ -411,17 +412,20 @@ TEST_F(ATree, RefusesARootWhoseParentIsASymlink) {
     return done();
   };
   // The start sweep and two timer sweeps.
-  EXPECT_TRUE(runUntil([&] { return log.count("OPENCLAW_EVENT=acl-sweep") >= 3; })) << log.text();
+  EXPECT_TRUE(runUntil([&] {
+    return log.count(testing::field(journal_key::kEvent, event::kAclSweep)) >= 3;
+  })) << log.text();
   EXPECT_EQ(fingerprint(), before) << "an ACL was written behind the symlink";
-  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-refused"), 1u) << log.text();
-  EXPECT_EQ(log.count("OPENCLAW_COMPONENT=" + base_ + "/agents/main "), 1u) << log.text();
+  EXPECT_EQ(log.count(testing::field(journal_key::kEvent, event::kPathRefused)), 1u) << log.text();
+  EXPECT_EQ(log.count(testing::field(journal_key::kComponent, base_ + "/agents/main") + " "), 1u)
+      << log.text();
 
   fs::remove(base_ + "/agents/main");
   fs::rename(base_ + "/agents/main.real", base_ + "/agents/main");
   EXPECT_TRUE(runUntil([&] {
     return aclOf(base_ + "/agents/main/workspace/mine").find("m::rwx") != std::string::npos;
   })) << log.text();
-  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-resolved"), 1u) << log.text();
+  EXPECT_EQ(log.count(testing::field(journal_key::kEvent, event::kPathResolved)), 1u) << log.text();
   EXPECT_EQ(fingerprint(), before);
   service.stop();
 }

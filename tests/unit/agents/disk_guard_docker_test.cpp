@@ -18,6 +18,7 @@
 #include "disk_guard_config.h"
 #include "disk_guard_service.h"
 #include "docker_containers.h"
+#include "openclaw/events.h"
 #include "openclaw/notifier.h"
 #include "openclaw/time_text.h"
 
@@ -28,7 +29,7 @@ namespace fs = std::filesystem;
 using boost::asio::local::stream_protocol;
 constexpr std::int64_t kHour = 3600;
 // The Docker prune's action line, logged once it is done.
-constexpr const char* kActionLine = "OPENCLAW_EVENT=docker-prune ";
+const std::string kActionLine = testing::field(journal_key::kEvent, event::kDockerPrune) + " ";
 
 // ---- the filter, as data ----
 

@@ -22,6 +22,7 @@
 #include "disk_usage.h"
 #include "fakes/fake_clock.h"
 #include "openclaw/agent_report.h"
+#include "openclaw/events.h"
 #include "openclaw/notifier.h"
 #include "own_user_namespace.h"
 #include "prune.h"
@@ -461,7 +462,7 @@ TEST(DiskGuardServiceTest, TheLoopRunsWhileAPruneDoes) {
   EXPECT_TRUE(fs::is_empty(sessions));
   auto report = readAgentReport(dir);  // the state folder is `dir` here
   ASSERT_TRUE(report) << report.error();
-  EXPECT_EQ(report->last.event, "prune");
+  EXPECT_EQ(report->last.event, event::kPrune);
   EXPECT_EQ(report->last.target, dir);
   EXPECT_EQ(report->metric("openclaw_disk_files_removed_total", {{"mount", dir}}), kFiles)
       << "status and Prometheus see what the prune did";
@@ -523,17 +524,20 @@ TEST(DiskGuardServiceTest, RefusesAPruneRootWhoseParentIsASymlink) {
     return done();
   };
   // Three checks, each one "disk-high" line.
-  EXPECT_TRUE(runUntil([&] { return log.count("OPENCLAW_EVENT=disk-high") >= 3; })) << log.text();
+  EXPECT_TRUE(runUntil([&] {
+    return log.count(testing::field(journal_key::kEvent, event::kDiskHigh)) >= 3;
+  })) << log.text();
   EXPECT_EQ(listing(dir + "/decoy/sessions"), decoyBefore) << "the prune ran behind the symlink";
-  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-refused"), 1u) << log.text();
-  EXPECT_EQ(log.count("OPENCLAW_COMPONENT=" + dir + "/agents/main "), 1u) << log.text();
+  EXPECT_EQ(log.count(testing::field(journal_key::kEvent, event::kPathRefused)), 1u) << log.text();
+  EXPECT_EQ(log.count(testing::field(journal_key::kComponent, dir + "/agents/main") + " "), 1u)
+      << log.text();
 
   // The real folder back: the next check prunes it.
   fs::remove(dir + "/agents/main");
   fs::rename(dir + "/agents/main.real", dir + "/agents/main");
   EXPECT_TRUE(runUntil([&] { return !fs::exists(dir + "/agents/main/sessions/mine"); }))
       << log.text();
-  EXPECT_EQ(log.count("OPENCLAW_EVENT=path-resolved"), 1u) << log.text();
+  EXPECT_EQ(log.count(testing::field(journal_key::kEvent, event::kPathResolved)), 1u) << log.text();
   EXPECT_EQ(listing(dir + "/decoy/sessions"), decoyBefore);
   service.stop();
   fs::remove_all(dir);

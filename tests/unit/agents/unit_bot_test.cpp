@@ -12,6 +12,7 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_systemd_manager.h"
+#include "openclaw/events.h"
 #include "openclaw/systemd_manager_sdbus.h"
 
 namespace openclaw::supervisor {
@@ -126,7 +127,7 @@ TEST_F(UnitBotTest, RestoresTheBackupResetsRestartsAndCountsRecoveredOnlyWhenAct
   EXPECT_FALSE(bot_->healthy()) << "a bot being repaired holds the heartbeat";
   auto report = readAgentReport(dir_);
   ASSERT_TRUE(report) << report.error();
-  EXPECT_EQ(report->byTarget["jack"].event, "restore") << "status shows it at once";
+  EXPECT_EQ(report->byTarget["jack"].event, event::kRestore) << "status shows it at once";
   EXPECT_NE(report->byTarget["jack"].message.find("from " + live_ + ".bak"), std::string::npos);
   EXPECT_EQ(report->metric("openclaw_restores_total", {{"bot", "jack"}}), 1);
 
@@ -137,7 +138,7 @@ TEST_F(UnitBotTest, RestoresTheBackupResetsRestartsAndCountsRecoveredOnlyWhenAct
   fake_.setState(kUnit, unitIn("active", "running", 200));  // systemd's PropertiesChanged
   EXPECT_TRUE(bot_->healthy());
   EXPECT_TRUE(gaveUp_.empty());
-  EXPECT_EQ(report_->lastAction().event, "repair");
+  EXPECT_EQ(report_->lastAction().event, event::kRepair);
   report_->flush();
   EXPECT_EQ(readAgentReport(dir_)->metric("openclaw_repairs_total",
                                           {{"bot", "jack"}, {"result", "healed"}}),
@@ -174,7 +175,7 @@ TEST_F(UnitBotTest, WithNoValidBackupItGivesUpOnceAndStopsTheStorm) {
   EXPECT_TRUE(ledger().givenUp);
   EXPECT_FALSE(bot_->healthy());
   ASSERT_EQ(gaveUp_.size(), 1u) << "the heartbeat is told once";
-  EXPECT_EQ(report_->lastAction().event, "gave-up");
+  EXPECT_EQ(report_->lastAction().event, event::kGaveUp);
   EXPECT_NE(gaveUp_[0].find("jack: stopped acting"), std::string::npos) << gaveUp_[0];
   fake_.setState(kUnit, unitIn("activating", "auto-restart", 101));
   fake_.setState(kUnit, unitIn("failed", "failed", 102));
@@ -383,12 +384,15 @@ TEST_F(UnitBotTest, ARefusedConfigFolderIsLeftAloneAndSaidOnce) {
   fake_.setState(kUnit, unitIn("failed", "failed", 101));
   const std::string logged = testing::internal::GetCapturedStderr();
   std::size_t said = 0;
-  for (auto at = logged.find("OPENCLAW_EVENT=path-refused"); at != std::string::npos;
-       at = logged.find("OPENCLAW_EVENT=path-refused", at + 1)) {
+  const std::string refused =
+      std::string(journal_key::kEvent) + "=" + std::string(event::kPathRefused);
+  for (auto at = logged.find(refused); at != std::string::npos; at = logged.find(refused, at + 1)) {
     ++said;
   }
   EXPECT_EQ(said, 1u) << logged;
-  EXPECT_NE(logged.find("OPENCLAW_COMPONENT=" + dir_ + "/agents"), std::string::npos) << logged;
+  EXPECT_NE(logged.find(std::string(journal_key::kComponent) + "=" + dir_ + "/agents"),
+            std::string::npos)
+      << logged;
   EXPECT_EQ(read(dir_ + "/elsewhere/openclaw.json"), kBroken);
   EXPECT_EQ(count("RestartUnit"), 0);
   EXPECT_EQ(count("ResetFailedUnit"), 0);
