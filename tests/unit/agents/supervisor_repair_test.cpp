@@ -12,6 +12,7 @@
 #include "config_install.h"
 #include "openclaw/handles.h"
 #include "repair_policy.h"
+#include "temp_folder.h"
 
 namespace openclaw::supervisor {
 namespace {
@@ -113,12 +114,6 @@ TEST(ConfigVerdict, AcceptsEveryJson5FormOpenClawAccepts) {
 
 class ConfigFolder : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char templ[] = "/tmp/oc-supervisor-XXXXXX";
-    ASSERT_NE(::mkdtemp(templ), nullptr);
-    dir_ = templ;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text, std::int64_t ageSec = 0) {
     const std::string path = dir_ + "/" + name;
     std::ofstream(path) << text;
@@ -130,7 +125,8 @@ class ConfigFolder : public ::testing::Test {
     std::ifstream in(path);
     return {std::istreambuf_iterator<char>(in), {}};
   }
-  std::string dir_;
+  testing::TempFolder temp_{"oc-supervisor"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(ConfigFolder, CandidatesComeInPatternOrderNewestFirstWithinAGlob) {

@@ -17,6 +17,7 @@
 #include "fakes/fake_clock.h"
 #include "fakes/fake_telegram.h"
 #include "openclaw/systemd_manager_sdbus.h"
+#include "temp_folder.h"
 
 namespace openclaw {
 namespace {
@@ -34,13 +35,7 @@ unsigned short closedPort(boost::asio::io_context& io) {
 
 class AlertOutboxTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-outbox-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    writeToken("123456:SECRET-token_x");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { writeToken("123456:SECRET-token_x"); }
 
   void writeToken(const std::string& token) { std::ofstream(dir_ / "token") << token << "\n"; }
   std::unique_ptr<AlertChannel> settings(unsigned short port) const {
@@ -62,7 +57,8 @@ class AlertOutboxTest : public ::testing::Test {
   bool runUntil(const std::function<bool()>& done) { return openclaw::runUntil(io_, done, 10s); }
 
   boost::asio::io_context io_;
-  fs::path dir_;
+  testing::TempFolder temp_{"openclaw-outbox"};
+  const fs::path dir_ = temp_.path();
   const OutboxTuning fast_{50ms, 400ms, 5000ms, 600s};
 };
 

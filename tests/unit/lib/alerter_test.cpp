@@ -15,6 +15,7 @@
 
 #include "fakes/fake_telegram.h"
 #include "openclaw/systemd_manager_sdbus.h"
+#include "temp_folder.h"
 
 namespace openclaw {
 namespace {
@@ -26,13 +27,7 @@ using namespace std::chrono_literals;
 
 class AlerterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-alerter-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    std::ofstream(dir_ / "token") << "77:TOKEN\n";
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { std::ofstream(dir_ / "token") << "77:TOKEN\n"; }
 
   std::string log() const { return (dir_ / "alerts.jsonl").string(); }
   std::vector<nlohmann::json> logLines() const {
@@ -49,7 +44,8 @@ class AlerterTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  fs::path dir_;
+  testing::TempFolder temp_{"openclaw-alerter"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(AlerterTest, RaiseWritesOneAlertLineWithEveryField) {

@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "openclaw/handles.h"
+#include "temp_folder.h"
 
 namespace openclaw {
 namespace {
@@ -22,12 +23,6 @@ namespace fs = std::filesystem;
 
 class AnAlertLog : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-alerts-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string log() const { return (dir_ / "alerts.jsonl").string(); }
   static std::vector<std::string> linesOf(const fs::path& file) {
     std::vector<std::string> lines;
@@ -36,7 +31,8 @@ class AnAlertLog : public ::testing::Test {
     return lines;
   }
 
-  fs::path dir_;
+  testing::TempFolder temp_{"openclaw-alerts"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(AnAlertLog, LineReplacesBytesThatAreNotUtf8InsteadOfThrowing) {

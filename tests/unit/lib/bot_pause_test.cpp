@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temp_folder.h"
+
 namespace openclaw {
 namespace {
 
@@ -14,14 +16,9 @@ namespace fs = std::filesystem;
 
 class ABotPause : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/oc-pause-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-    dir_ = root_ + "/paused";  // made by writePause
-  }
-  void TearDown() override { fs::remove_all(root_); }
-  std::string root_, dir_;
+  testing::TempFolder temp_{"oc-pause"};
+  const std::string root_ = temp_.path();
+  const std::string dir_ = root_ + "/paused";  // made by writePause
 };
 
 TEST_F(ABotPause, LastsUntilResumedOrUntilItsEnd) {

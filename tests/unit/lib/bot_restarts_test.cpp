@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "openclaw/systemd_scope.h"
+#include "temp_folder.h"
 
 namespace openclaw {
 namespace {
@@ -16,15 +17,10 @@ namespace fs = std::filesystem;
 
 class BotRestartsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/oc-restarts-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-    folders_ = {root_ + "/run/restarts", root_ + "/lib/restarts"};
-  }
-  void TearDown() override { fs::remove_all(root_); }
+  void SetUp() override { folders_ = {root_ + "/run/restarts", root_ + "/lib/restarts"}; }
 
-  std::string root_;
+  testing::TempFolder temp_{"oc-restarts"};
+  const std::string root_ = temp_.path();
   BotRestarts::Folders folders_;
   const WallSeconds now_ = 1'800'000'000;
 };

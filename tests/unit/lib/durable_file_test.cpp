@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temp_folder.h"
+
 namespace openclaw {
 namespace {
 
@@ -15,14 +17,9 @@ namespace fs = std::filesystem;
 
 class DurableFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-durable-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
+  testing::TempFolder temp_{"openclaw-durable"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(DurableFileTest, AtomicWriteReplacesContentAndLeavesNoTemporaryFiles) {

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "temp_folder.h"
+
 namespace openclaw {
 namespace {
 
@@ -27,13 +29,6 @@ constexpr const char* kRunningJob =
 
 class JobRecoveryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-jobs-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   void write(const std::string& name, const std::string& content, mode_t mode = 0644) const {
     std::ofstream(path(name), std::ios::binary) << content;
@@ -52,7 +47,8 @@ class JobRecoveryTest : public ::testing::Test {
   }
   JobRecoveryReport recover() const { return recoverInterruptedJobs(dir_.string(), kNow, kReason); }
 
-  fs::path dir_;
+  testing::TempFolder temp_{"openclaw-jobs"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(JobRecoveryTest, RunningJobBecomesFailedWithRecoveryMetadataAndKeepsOtherKeys) {

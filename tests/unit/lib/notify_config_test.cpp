@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temp_folder.h"
+
 namespace openclaw {
 namespace {
 
@@ -77,15 +79,10 @@ class WithNotifyConfig : public ::testing::Test {
     int value = 0;
     NotifyConfig notify = {};
   };
-  void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-notify-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string agentPath() const { return (dir_ / "disk-guard.json").string(); }
 
-  fs::path dir_;
+  testing::TempFolder temp_{"openclaw-notify"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_F(WithNotifyConfig, FillsTheAgentsConfigFromTheFileBesideIt) {
