@@ -21,8 +21,8 @@ size_t collectReply(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-int abortWhenStopping(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+int abortWhenStopping(void* stop, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::stop_token*>(stop)->stop_requested() ? 1 : 0;
 }
 
 // HTTP/2 carries no reason phrase; the operator reading STATUS still wants one.
@@ -131,17 +131,9 @@ Expected<std::string, std::string> readTelegramToken(const std::string& file) {
   });
 }
 
-PostCourier::PostCourier(Done done) : done_(std::move(done)), thread_([this] { run(); }) {
+PostCourier::PostCourier(Done done) : done_(std::move(done)) {
   curlReady();
-}
-
-PostCourier::~PostCourier() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
 void PostCourier::send(Job job) {
@@ -152,25 +144,26 @@ void PostCourier::send(Job job) {
   wake_.notify_one();
 }
 
-void PostCourier::run() {
+void PostCourier::run(const std::stop_token& stop) {
   for (;;) {
     std::unique_lock lock(mutex_);
-    wake_.wait(lock, [this] { return stopping_.load() || job_.has_value(); });
-    if (stopping_) return;
+    // A stop ends the wait; the job it finds then is dropped, as the header says.
+    if (!wake_.wait(lock, stop, [this] { return job_.has_value(); }) || stop.stop_requested()) {
+      return;
+    }
     Job job = std::move(*job_);
     job_.reset();
     lock.unlock();
-    done_(perform(job, &stopping_));
+    done_(perform(job, stop));
   }
 }
 
 DeliveryReply PostCourier::postNow(const Job& job) {
   curlReady();
-  std::atomic<bool> never{false};
-  return perform(job, &never);
+  return perform(job, {});  // a token no one can stop
 }
 
-DeliveryReply PostCourier::perform(const Job& job, std::atomic<bool>* stopping) {
+DeliveryReply PostCourier::perform(const Job& job, std::stop_token stop) {
   DeliveryReply reply;
   CurlPtr curl(curl_easy_init());
   if (!curl) {
@@ -200,7 +193,8 @@ DeliveryReply PostCourier::perform(const Job& job, std::atomic<bool>* stopping) 
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, stopping);
+  // The callback runs inside curl_easy_perform, on this thread, while `stop` lives.
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &stop);
   reply.code = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
   curl_off_t after = -1;

@@ -2,23 +2,25 @@
 // easy API blocks; the daemon's loop must not), and what each answer means.
 //
 // `PostCourier` performs one request at a time and hands the reply to `done` on its thread;
-// the owner posts it back to its loop.  Its destructor aborts a transfer in progress (through
-// libcurl's progress callback) and joins.  `judgeHttpReply` turns a reply into a verdict that
-// is logged: delivered (2xx), rate-limited (429, with the Retry-After header when given),
-// transient (network, timeout, 5xx, 1xx/3xx) or refused (other 4xx: only the operator can fix
-// those).  `judgeTelegramReply` refines it with Telegram's own answer ("ok":true, the body's
-// retry_after and description).  Error texts never come from curl's error buffer, which may
-// quote the URL and a token in it.
+// the owner posts it back to its loop.  Its destructor asks the thread to stop, which aborts a
+// transfer in progress (libcurl's progress callback reads the thread's stop token, about once a
+// second while the receiver is silent), and joins; a job not yet started is dropped (the outbox
+// keeps it on disk).  `judgeHttpReply` turns a reply into a verdict that is logged: delivered
+// (2xx), rate-limited (429, with the Retry-After header when given), transient (network,
+// timeout, 5xx, 1xx/3xx) or refused (other 4xx: only the operator can fix those).
+// `judgeTelegramReply` refines it with Telegram's own answer ("ok":true, the body's retry_after
+// and description).  Error texts never come from curl's error buffer, which may quote the URL
+// and a token in it.
 #pragma once
 
 #include <curl/curl.h>
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,7 +71,6 @@ class PostCourier {
   using Done = std::function<void(DeliveryReply)>;
 
   explicit PostCourier(Done done);
-  ~PostCourier();
   PostCourier(const PostCourier&) = delete;
   PostCourier& operator=(const PostCourier&) = delete;
 
@@ -78,15 +79,15 @@ class PostCourier {
   static DeliveryReply postNow(const Job& job);
 
  private:
-  void run();
-  static DeliveryReply perform(const Job& job, std::atomic<bool>* stopping);
+  void run(const std::stop_token& stop);
+  static DeliveryReply perform(const Job& job, std::stop_token stop);
 
   Done done_;
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable_any wake_;  // the _any kind: its wait also ends on a stop request
   std::optional<Job> job_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;  // last: starts once everything above exists
+  // Last: starts once everything above exists, and is stopped and joined before it goes.
+  std::jthread thread_;
 };
 
 }  // namespace openclaw
