@@ -15,16 +15,7 @@ JournalWriter::JournalWriter(UniqueFd journal, std::uint64_t journalSize, std::s
       snapshotPath_(std::move(snapshotPath)),
       report_(std::move(report)) {
   // Started last: every field above is set before the thread can read one.
-  thread_ = std::thread([this] { run(); });
-}
-
-JournalWriter::~JournalWriter() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
 void JournalWriter::append(JournalRecord record, WriteDone done) {
@@ -43,14 +34,14 @@ void JournalWriter::writeSnapshot(std::string text) {
   wake_.notify_one();
 }
 
-void JournalWriter::run() {
+void JournalWriter::run(const std::stop_token& stop) {
   for (;;) {
     std::deque<Item> items;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      // Stopping still writes what was queued: those appends were accepted.
-      if (queue_.empty()) return;
+      // Stopping still writes what was queued: those appends were accepted.  The wait ends
+      // with an empty queue only on a stop.
+      if (!wake_.wait(lock, stop, [&] { return !queue_.empty(); })) return;
       items.swap(queue_);
     }
     std::string text;

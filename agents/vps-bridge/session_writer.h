@@ -11,7 +11,7 @@
 //
 // `report` is called on the writer thread once per batch and per snapshot; it must hand the
 // result to the thread that owns the dones (the store posts it to its io_context).  The
-// destructor writes what is still queued, then joins the thread.
+// destructor asks the thread to stop; it writes what is still queued, then ends, and is joined.
 #pragma once
 
 #include <condition_variable>
@@ -20,6 +20,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,7 +43,6 @@ class JournalWriter {
  public:
   JournalWriter(UniqueFd journal, std::uint64_t journalSize, std::string snapshotPath,
                 std::function<void(WriteReport)> report);
-  ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
@@ -55,7 +55,7 @@ class JournalWriter {
     WriteDone done;
     std::optional<std::string> snapshot;  // the whole snapshot file, instead of a record
   };
-  void run();
+  void run(const std::stop_token& stop);
   void writeLines(std::string& text, std::vector<WriteDone>& dones);
   void replaceSnapshot(const std::string& text);
   std::optional<std::string> cutBackTo(std::uint64_t size);
@@ -67,10 +67,10 @@ class JournalWriter {
   std::function<void(WriteReport)> report_;
 
   std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Item> queue_;  // guarded by mutex_
-  bool stopping_ = false;   // guarded by mutex_
-  std::thread thread_;
+  std::condition_variable_any wake_;  // the _any kind: its wait also ends on a stop request
+  std::deque<Item> queue_;            // guarded by mutex_
+  // Last: stopped and joined before any field above goes.
+  std::jthread thread_;
 };
 
 }  // namespace openclaw::bridge
