@@ -366,7 +366,7 @@ void DiskGuardService::pruneDocker(std::size_t mount) {
   std::vector<std::string> rest{std::string("/images/prune?filters=") + kDangling, "/build/prune"};
   const ContainerFilter filter = dockerFilter();
   surveyContainers(
-      ctx_.io, config_.dockerSocket, filter, kDockerTimeout,
+      ctx_.io, config_.dockerSocket, filter, kDockerTimeout, ctx_.clock,
       [this, mount, start, rest, filter, alive = life_.watch()](ContainerSurvey survey) mutable {
         if (!alive.alive()) return;
         if (!survey.error.empty()) {
@@ -461,7 +461,7 @@ void DiskGuardService::dockerCall(std::size_t mount, std::vector<std::string> ta
 void DiskGuardService::dockerDryRun(std::size_t mount) {
   const auto start = Clock::now();
   listDockerPrunable(
-      ctx_.io, config_.dockerSocket, dockerFilter(), kDockerTimeout,
+      ctx_.io, config_.dockerSocket, dockerFilter(), kDockerTimeout, ctx_.clock,
       [this, mount, start, alive = life_.watch()](const DockerPrunable& p) {
         if (!alive.alive()) return;
         for (const auto& c : p.containers) {

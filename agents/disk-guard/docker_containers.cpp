@@ -123,13 +123,14 @@ struct Survey {
   std::shared_ptr<DockerEngine> engine;
   ContainerFilter filter;
   std::chrono::seconds timeout;
+  const Clock* clock;
   ContainerSurvey result;
   std::function<void(ContainerSurvey)> done;
 };
 
 void inspectFrom(const std::shared_ptr<Survey>& s, std::size_t index) {
   auto& list = s->result.containers;
-  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  const std::int64_t now = s->clock->wallSeconds();
   while (index < list.size() && list[index].verdict != ContainerVerdict::Unknown) ++index;
   if (index == list.size()) return s->done(std::move(s->result));
   s->engine->request("GET", "/containers/" + list[index].id + "/json", s->timeout,
@@ -326,9 +327,9 @@ std::string ContainerSurvey::keptText(const ContainerFilter& filter) const {
 
 void surveyContainers(boost::asio::io_context& io, const std::string& socket,
                       const ContainerFilter& filter, std::chrono::seconds timeout,
-                      std::function<void(ContainerSurvey)> done) {
-  auto s = std::make_shared<Survey>(
-      Survey{std::make_shared<DockerEngine>(io, socket), filter, timeout, {}, std::move(done)});
+                      const Clock& clock, std::function<void(ContainerSurvey)> done) {
+  auto s = std::make_shared<Survey>(Survey{
+      std::make_shared<DockerEngine>(io, socket), filter, timeout, &clock, {}, std::move(done)});
   s->engine->request(
       "GET", kStoppedList, timeout, [s](const Expected<DockerReply, std::string>& reply) {
         auto list = reply ? nlohmann::json::parse(reply->body, nullptr, false) : nlohmann::json();
@@ -338,7 +339,7 @@ void surveyContainers(boost::asio::io_context& io, const std::string& socket,
           s->result.error = "HTTP " + std::to_string(reply->status) + " from the engine";
         }
         if (!s->result.error.empty()) return s->done(std::move(s->result));
-        const auto now = static_cast<std::int64_t>(std::time(nullptr));
+        const std::int64_t now = s->clock->wallSeconds();
         for (const auto& item : list) {
           StoppedContainer c = fromListed(item);
           // An id is put into a request path: only the engine's own hex ids are.

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "disk_guard_config.h"
+#include "openclaw/clock.h"
 #include "openclaw/result.h"
 
 namespace openclaw::diskguard {
@@ -91,11 +92,11 @@ ContainerFilter containerFilter(const DockerContainerRule& rule,
                                 const std::set<std::string>& named);
 
 // Lists the stopped containers at `socket`, inspects those not already kept, and judges
-// each; `done` is called once, on `io`.  The requests run one after another and hold their
-// own client, so this may outlive whoever asked.
+// each by `clock`'s wall time; `done` is called once, on `io`.  The requests run one after
+// another and hold their own client, so this may outlive whoever asked, but not `clock`.
 void surveyContainers(boost::asio::io_context& io, const std::string& socket,
                       const ContainerFilter& filter, std::chrono::seconds timeout,
-                      std::function<void(ContainerSurvey)> done);
+                      const Clock& clock, std::function<void(ContainerSurvey)> done);
 
 struct ContainerRemoval {
   std::vector<StoppedContainer> removed;

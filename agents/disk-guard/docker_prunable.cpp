@@ -64,11 +64,11 @@ std::string DockerPrunable::summary() const {
 
 void listDockerPrunable(boost::asio::io_context& io, const std::string& socket,
                         const ContainerFilter& filter, std::chrono::seconds timeout,
-                        std::function<void(const DockerPrunable&)> done) {
+                        const Clock& clock, std::function<void(const DockerPrunable&)> done) {
   auto result = std::make_shared<DockerPrunable>();
   auto engine = std::make_shared<DockerEngine>(io, socket);
   surveyContainers(
-      io, socket, filter, timeout,
+      io, socket, filter, timeout, clock,
       [engine, filter, timeout, result, done = std::move(done)](const ContainerSurvey& survey) {
         result->error = survey.error;
         for (const auto& c : survey.containers) {

@@ -32,9 +32,9 @@ struct DockerPrunable {
 };
 
 // Asks the engine at `socket` (one request after another) and calls `done` once, on `io`.
-// It holds its own client, so it may outlive whoever asked.
+// It holds its own client, so it may outlive whoever asked, but not `clock` (surveyContainers).
 void listDockerPrunable(boost::asio::io_context& io, const std::string& socket,
                         const ContainerFilter& filter, std::chrono::seconds timeout,
-                        std::function<void(const DockerPrunable&)> done);
+                        const Clock& clock, std::function<void(const DockerPrunable&)> done);
 
 }  // namespace openclaw::diskguard

@@ -42,7 +42,7 @@ std::string dockerSummary(const DiskGuardConfig& config) {
   ContainerFilter filter =
       containerFilter(config.dockerContainers, named ? *named : std::set<std::string>{});
   filter.namesUnknown = !named;
-  listDockerPrunable(io, config.dockerSocket, filter, std::chrono::seconds(30),
+  listDockerPrunable(io, config.dockerSocket, filter, std::chrono::seconds(30), systemClock(),
                      [&out](const DockerPrunable& p) { out = p.summary(); });
   io.run();
   if (!named) out += "; no container is removed while " + named.error();

@@ -18,9 +18,11 @@
 #include "disk_guard_config.h"
 #include "disk_guard_service.h"
 #include "docker_containers.h"
+#include "fakes/fake_clock.h"
 #include "openclaw/events.h"
 #include "openclaw/notifier.h"
 #include "openclaw/time_text.h"
+#include "temp_folder.h"
 
 namespace openclaw::diskguard {
 namespace {
@@ -97,16 +99,11 @@ TEST(AnEngineTime, IsReadWithItsZoneAndWithoutDockersZeroTime) {
 
 class AnAgentsFolder : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-dgn-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ + "/" + name) << text;
   }
-  std::string dir_;
+  openclaw::testing::TempFolder temp_{"openclaw-dgn"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(AnAgentsFolder, NamesTheFlagTargetsAndTheContainerBots) {
@@ -182,7 +179,9 @@ class StandInEngine {
 };
 
 // A host with three stopped containers, as Podman lists and inspects them: an agent's bot
-// stopped for days, a neighbour's stopped an hour ago, and an old one nobody names.
+// stopped for days, a neighbour's stopped an hour ago, and an old one nobody names.  Their
+// times are set by the daemon's fake clock, years away from the host's: judged by the host's
+// clock, all three would look either long stopped or not stopped yet.
 class ADockerPrune : public ::testing::Test {
  protected:
   struct Stopped {
@@ -191,11 +190,8 @@ class ADockerPrune : public ::testing::Test {
     std::int64_t stoppedAgo;
   };
   void SetUp() override {
-    char tmpl[] = "/tmp/openclaw-dgd-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     engine_ = std::make_unique<StandInEngine>(io_, dir_);
-    const auto now = std::time(nullptr);
+    const auto now = clock_.wallSeconds();
     nlohmann::json list = nlohmann::json::array();
     for (const auto& s : containers_) {
       list.push_back({{"Id", s.id},
@@ -228,7 +224,6 @@ class ADockerPrune : public ::testing::Test {
     std::ofstream(dir_ + "/flag-watcher.json")
         << R"({ "targets": { "john": { "container": "john-bot" } } })";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // The daemon, with its config read from the folder that holds the agents' configs, over
   // act on every check; returns once its first Docker prune has been reported.
@@ -242,7 +237,7 @@ class ADockerPrune : public ::testing::Test {
     EXPECT_TRUE(config.ok());
     if (!config) return false;
     Notifier notifier(io_);
-    DaemonContext ctx{io_, notifier, "disk-guard", dir_, systemClock()};
+    DaemonContext ctx{io_, notifier, "disk-guard", dir_, clock_};
     DiskGuardService service(ctx);
     const auto reported = [&, before = log_.count(kActionLine)] {
       return log_.count(kActionLine) > before;
@@ -270,7 +265,9 @@ class ADockerPrune : public ::testing::Test {
       {"junk", std::string(64, 'c'), 72 * kHour},
   };
   openclaw::testing::CapturedLog log_;
-  std::string dir_;
+  FakeClock clock_{1'000'000'000};  // 2001-09-09
+  openclaw::testing::TempFolder temp_{"openclaw-dgd"};
+  const std::string dir_ = temp_.path();
   boost::asio::io_context io_;
   std::unique_ptr<StandInEngine> engine_;
 };
@@ -285,6 +282,22 @@ TEST_F(ADockerPrune, RemovesOnlyTheOldContainerNobodyNames) {
   EXPECT_NE(log_.text().find("2 kept: 1 named by an agent or keep, 1 stopped less than 24 h ago"),
             std::string::npos)
       << log_.text();
+}
+
+// The age is the daemon's clock's: the neighbour's container, stopped an hour ago, is removed
+// once that clock has moved on by the rest of the day.
+TEST_F(ADockerPrune, JudgesHowLongAgoAContainerStoppedByTheDaemonsClock) {
+  const std::string neighbour = "DELETE /v1.41/containers/" + std::string(64, 'b');
+  ASSERT_TRUE(prune()) << log_.text() << asked();
+  EXPECT_FALSE(askedFor(neighbour)) << asked();
+  clock_.advance(std::chrono::hours(23) - std::chrono::seconds(1));
+  engine_->asked.clear();
+  ASSERT_TRUE(prune()) << log_.text() << asked();
+  EXPECT_FALSE(askedFor(neighbour)) << asked();
+  clock_.advance(std::chrono::seconds(1));
+  engine_->asked.clear();
+  ASSERT_TRUE(prune()) << log_.text() << asked();
+  EXPECT_TRUE(askedFor(neighbour)) << asked();
 }
 
 // With an agent's config that does not load, nobody knows which containers are its own:
