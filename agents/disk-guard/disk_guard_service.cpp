@@ -380,7 +380,8 @@ void DiskGuardService::pruneDocker(std::size_t mount) {
         }
         removeContainers(
             ctx_.io, config_.dockerSocket, std::move(doomed), kDockerTimeout,
-            [this, mount, start, rest = std::move(rest), alive](ContainerRemoval removal) mutable {
+            [this, mount, start, rest = std::move(rest),
+             alive](const ContainerRemoval& removal) mutable {
               if (!alive.alive()) return;
               std::uint64_t freed = 0;
               std::uint64_t named = 0;

@@ -172,14 +172,14 @@ void CallRunner::attempt(const std::shared_ptr<Call>& call) {
   request.body = remote.body;
   request.headers = requestHeaders(slot, call->request.requestId);
   request.timeout = call->timeout;
-  call->transfer = http_.post(std::move(request), [this, call](HttpClientResponse response) {
+  call->transfer = http_.post(std::move(request), [this, call](const HttpClientResponse& response) {
     call->transfer.reset();
     if (response.transport == HttpTransport::Cancelled) return;
-    onResponse(call, std::move(response));
+    onResponse(call, response);
   });
 }
 
-void CallRunner::onResponse(const std::shared_ptr<Call>& call, HttpClientResponse response) {
+void CallRunner::onResponse(const std::shared_ptr<Call>& call, const HttpClientResponse& response) {
   AgentSlot& slot = *call->chain[call->index];
   const auto now = std::chrono::steady_clock::now();
   const auto latency = std::chrono::duration_cast<Millis>(response.elapsed);

@@ -86,7 +86,7 @@ class CallRunner {
  private:
   void tryAgent(const std::shared_ptr<Call>& call);
   void attempt(const std::shared_ptr<Call>& call);
-  void onResponse(const std::shared_ptr<Call>& call, HttpClientResponse response);
+  void onResponse(const std::shared_ptr<Call>& call, const HttpClientResponse& response);
   // The attempt's outcome into the agent's health, breaker and the call's trail.
   void recordAttempt(Call& call, AgentSlot& slot, CallError error, long status, Millis latency,
                      const std::string& problem);

@@ -15,7 +15,7 @@ JournalWriter::JournalWriter(UniqueFd journal, std::uint64_t journalSize, std::s
       snapshotPath_(std::move(snapshotPath)),
       report_(std::move(report)) {
   // Started last: every field above is set before the thread can read one.
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
 void JournalWriter::append(JournalRecord record, WriteDone done) {

@@ -121,8 +121,8 @@ Expected<bool, std::string> exportReportMetrics(const std::string& stateDir,
   return true;
 }
 
-AgentReport::AgentReport(boost::asio::io_context& io, std::string agent, std::string stateDir,
-                         std::string textfileDir)
+AgentReport::AgentReport(boost::asio::io_context& io, std::string agent,
+                         const std::string& stateDir, std::string textfileDir)
     : reportPath_(stateDir + "/" + kReportFile),
       textfileDir_(std::move(textfileDir)),
       promPath_(textfileDir_ + "/openclaw-" + agent + ".prom"),

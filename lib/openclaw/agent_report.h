@@ -75,7 +75,7 @@ class AgentReport {
  public:
   static constexpr std::size_t kMaxTargets = 256;  // targets come from configs; a bound anyway
 
-  AgentReport(boost::asio::io_context& io, std::string agent, std::string stateDir,
+  AgentReport(boost::asio::io_context& io, std::string agent, const std::string& stateDir,
               std::string textfileDir = kTextfileCollectorDir);
   ~AgentReport();
   AgentReport(const AgentReport&) = delete;

@@ -133,7 +133,7 @@ Expected<std::string, std::string> readTelegramToken(const std::string& file) {
 
 PostCourier::PostCourier(Done done) : done_(std::move(done)) {
   curlReady();
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
 void PostCourier::send(Job job) {

@@ -83,7 +83,7 @@ void DaemonLoop::stop(const std::string& why) {
   // The loop ends by itself once the service's work is gone.  The bound runs on its own
   // thread, so that it is not itself work that holds the loop: a service that cannot release
   // something must not hold the daemon past systemd's timeout.
-  bound_ = std::jthread([this](std::stop_token ended) {
+  bound_ = std::jthread([this](const std::stop_token& ended) {
     std::mutex m;
     std::condition_variable_any cv;
     std::unique_lock lock(m);

@@ -69,7 +69,7 @@ TEST_F(AJournalWriter, WritesWhatWasQueuedBeforeItsDestructorThenReturns) {
   // The report runs on the writer's thread; the first one holds it until the rest is queued,
   // so that most of the records are still waiting when the destructor asks it to stop.
   auto writer =
-      std::make_unique<JournalWriter>(std::move(fd), 0, snapshot_, [&](WriteReport report) {
+      std::make_unique<JournalWriter>(std::move(fd), 0, snapshot_, [&](const WriteReport& report) {
         std::unique_lock lock(mutex);
         for (const auto& done : report.dones) done(report.error);
         if (firstHeld) return;

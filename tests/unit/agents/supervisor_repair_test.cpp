@@ -115,7 +115,7 @@ TEST(ConfigVerdict, AcceptsEveryJson5FormOpenClawAccepts) {
 class ConfigFolder : public ::testing::Test {
  protected:
   std::string write(const std::string& name, const std::string& text, std::int64_t ageSec = 0) {
-    const std::string path = dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     std::ofstream(path) << text;
     const auto t = fs::file_time_type::clock::now() - std::chrono::seconds(ageSec);
     fs::last_write_time(path, t);
@@ -141,6 +141,7 @@ TEST_F(ConfigFolder, CandidatesComeInPatternOrderNewestFirstWithinAGlob) {
       listCandidates({live + ".bak", live + ".bak.*", dir_ + "/none/*"}, live, dir_ + "/snaps")
           .candidates;
   std::vector<std::string> names;
+  names.reserve(c.size());
   for (const auto& x : c) names.push_back(fs::path(x.path).filename());
   EXPECT_EQ(names, (std::vector<std::string>{"openclaw.json.bak", "openclaw.json.bak.2",
                                              "openclaw.json.bak.1", "20260101T000000Z.json"}));
