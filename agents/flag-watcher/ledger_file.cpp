@@ -154,14 +154,11 @@ bool mergeInFlight(std::map<std::string, TargetLedger>& history,
   bool gained = false;
   for (const auto& [name, f] : inFlight) {
     if (!f.inFlightSince && !f.pendingSince) continue;
+    // The history's restarts, everything else from the record (which holds no restarts).
     TargetLedger& l = history[name];
-    l.pendingSince = f.pendingSince;
-    l.requester = f.requester;
-    l.inFlightSince = f.inFlightSince;
-    l.beganUsec = f.beganUsec;
-    l.bootId = f.bootId;
-    l.startStampBefore = f.startStampBefore;
-    l.countedAt = f.countedAt;
+    std::deque<Seconds> restarts = std::move(l.restarts);
+    l = f;
+    l.restarts = std::move(restarts);
     if (f.countedAt &&
         std::find(l.restarts.begin(), l.restarts.end(), *f.countedAt) == l.restarts.end()) {
       l.restarts.insert(std::upper_bound(l.restarts.begin(), l.restarts.end(), *f.countedAt),

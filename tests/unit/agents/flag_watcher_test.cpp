@@ -58,12 +58,19 @@ TEST(RevivePolicyDecisions, AClockSteppedBackDoesNotBlockForever) {
   EXPECT_EQ(policy.decide(l, 4000), ReviveDecision::RestartNow);
 }
 
+// Two restarts in the last hour, the second one in flight for a container's flag.
+TargetLedger restartingJack() {
+  TargetLedger l;
+  l.restarts = {10, 20};
+  l.pendingSince = 20;
+  l.requester = {"/flags", 101000};
+  l.inFlightSince = 20;
+  return l;
+}
+
 TEST(Ledgers, RoundTripThroughJsonAndSurviveDamage) {
   std::map<std::string, TargetLedger> in;
-  in["jack"].restarts = {10, 20};
-  in["jack"].pendingSince = 20;
-  in["jack"].requester = {"/flags", 101000};
-  in["jack"].inFlightSince = 20;
+  in["jack"] = restartingJack();
   in["jack"].startStampBefore = 123;
   in["jack"].bootId = "b";
   auto out = ledgersFromJson(toJson(in));
@@ -121,10 +128,7 @@ TEST(Ledgers, AFieldOfTheWrongTypeIsLeftOutNeverThrown) {
 // its part alone, and the two laid together give the ledger back.
 TEST(Ledgers, HistoryAndInFlightAreWrittenApartAndMergeBack) {
   std::map<std::string, TargetLedger> in;
-  in["jack"].restarts = {10, 20};
-  in["jack"].pendingSince = 20;
-  in["jack"].requester = {"/flags", 101000};
-  in["jack"].inFlightSince = 20;
+  in["jack"] = restartingJack();
   in["jack"].beganUsec = 456;
   in["jack"].countedAt = 20;
   in["idle"].restarts = {5};
